@@ -1,0 +1,133 @@
+"""The `case-review` command line: parses arguments and hands each command to its module.
+
+Handlers are imported lazily so that `case-review frameworks` does not pay for Textual, and
+`case-review` (the app) does not pay for the report renderers.  Every handler takes the parsed
+arguments and returns an exit code; a handler reports bad input on stderr in one line and
+returns 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+PROG = "case-review"
+
+# command -> "module:function"
+HANDLERS: dict[str, str] = {
+    "home": "assistant.tui.launch:run_home",
+    "review": "assistant.tui.launch:run_review",
+    "chat": "assistant.plain:run",
+    "interpret": "assistant.cli_framework:run_interpret",
+    "frameworks": "assistant.cli_framework:run_frameworks",
+    "check-framework": "assistant.cli_framework:run_check_framework",
+    "schema": "assistant.cli_framework:run_schema",
+    "import": "assistant.exchange:run_import",
+    "export": "assistant.exchange:run_export",
+    "report": "assistant.report.cli:run",
+}
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Options accepted both before and after the command name."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        default=default,
+        help="store folder (default: $CASE_REVIEW_STORE or the user data directory)",
+    )
+    parser.add_argument(
+        "--framework",
+        metavar="ID",
+        default=default,
+        help="framework id (default: sqs-youth-2014)",
+    )
+    parser.add_argument(
+        "--reviewer", metavar="NAME", default=default, help="your name for the audit trail"
+    )
+    parser.add_argument(
+        "--role",
+        choices=["case_manager", "inspector", "manager", "learner", "other"],
+        default=default,
+        help="your role for the audit trail (default: case_manager)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Check youth justice casework against the inspection standards, "
+        "one guided question at a time.",
+    )
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, top=False)
+        return p
+
+    p = add("review", "open the review of one case in the app (new or resumed)")
+    p.add_argument("case_ref", metavar="REF", help="pseudonymous case reference, e.g. HAR-01")
+    p.add_argument("--mode", choices=["self", "joint"], default="self")
+
+    p = add("chat", "the same conversation line by line on stdin/stdout")
+    p.add_argument("--plain", action="store_true", help="plain line mode (the only mode here)")
+    p.add_argument("--case", metavar="REF", dest="case_ref", help="case reference to review")
+    p.add_argument("--mode", choices=["self", "joint"], default=None)
+
+    p = add("interpret", "print how the assistant reads one free-text answer, as JSON")
+    p.add_argument("--criterion", required=True, metavar="ID")
+    p.add_argument("text", nargs="+", metavar="TEXT")
+
+    add("frameworks", "list the installed frameworks")
+
+    p = add("check-framework", "validate a framework file (exit 0 if it is sound)")
+    p.add_argument("file", metavar="FILE")
+
+    add("schema", "print the JSON Schema of the framework format")
+
+    p = add("import", "import reviews from a case-review/1 JSON file")
+    p.add_argument("file", metavar="FILE")
+
+    p = add("export", "export every review as case-review/1 JSON")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = add("report", "the inspection-style report over complete reviews")
+    p.add_argument("--format", choices=["text", "md", "html", "json", "csv"], default="text")
+    p.add_argument("--team", metavar="T")
+    p.add_argument("--since", metavar="DATE", help="reviews completed on or after DATE")
+    p.add_argument("--until", metavar="DATE", help="reviews completed on or before DATE")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    return parser
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    module_name, func = HANDLERS[command].split(":")
+    return getattr(importlib.import_module(module_name), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "home"
+    for name in ("store", "framework", "reviewer", "role"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    try:
+        return _handler(command)(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Textual app: home screen, chat-style review, summary, help and dashboard."""

@@ -1,0 +1,391 @@
+"""Load and validate framework files (TOML or JSON); find the installed frameworks.
+
+Every problem is reported as one line naming the file, the item id and what is wrong;
+nothing here lets an exception escape as a traceback for a bad file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from prompts.conditions import Compare, Truthy, parse, references
+from prompts.model import (
+    DateOrderCheck,
+    DateWithinCheck,
+    Fact,
+    Framework,
+    SameChoiceCheck,
+    SetDifferenceCheck,
+)
+
+BUNDLED_DIR = Path(__file__).parent / "frameworks"
+MAX_FILE_BYTES = 5_000_000
+_GROUPS = ("sections", "facts", "criteria", "checks", "settings")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a framework file."""
+
+    file: str
+    item: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.item}: {self.message}"
+
+
+class FrameworkError(Exception):
+    """A framework file was refused; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _parse_text(name: str, text: str, suffix: str) -> dict[str, Any]:
+    def toml() -> Any:
+        return tomllib.loads(text)
+
+    def js() -> Any:
+        return json.loads(text)
+
+    if suffix == ".toml":
+        readers = [("TOML", toml)]
+    elif suffix == ".json":
+        readers = [("JSON", js)]
+    else:
+        readers = [("TOML", toml), ("JSON", js)]
+    failures: list[str] = []
+    for kind, reader in readers:
+        try:
+            data = reader()
+        except tomllib.TOMLDecodeError as exc:
+            failures.append(f"not valid TOML: {exc}")
+            continue
+        except json.JSONDecodeError as exc:
+            failures.append(f"not valid JSON: {exc.msg} (at line {exc.lineno}, column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:
+            failures.append(f"not valid {kind}: {exc}")
+            continue
+        if not isinstance(data, dict):
+            raise FrameworkError(
+                [
+                    Problem(
+                        name,
+                        "(file)",
+                        f"the top level must be a table/object, not {kind} {type(data).__name__}",
+                    )
+                ]
+            )
+        return data
+    raise FrameworkError([Problem(name, "(file)", "; ".join(failures))])
+
+
+def _item_name(raw: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """Turn a pydantic error location into (item id, remaining field path)."""
+    if len(loc) >= 2 and loc[0] in _GROUPS and isinstance(loc[1], int):
+        group = raw.get(loc[0])
+        item = group[loc[1]] if isinstance(group, list) and loc[1] < len(group) else None
+        ident = item.get("id") if isinstance(item, dict) else None
+        name = str(ident) if isinstance(ident, str) and ident else f"{loc[0]}[{loc[1]}]"
+        rest = loc[2:]
+        if (
+            loc[0] == "checks"
+            and rest
+            and rest[0] in ("set_difference", "date_order", "date_within", "same_choice")
+        ):
+            rest = rest[1:]
+        return name, rest
+    return "(framework)", loc
+
+
+def _pydantic_problems(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        item, rest = _item_name(raw, tuple(err["loc"]))
+        field = ".".join(str(p) for p in rest)
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "missing required field"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        problems.append(Problem(name, item, f"{field}: {msg}" if field else msg))
+    return problems
+
+
+def _condition_problems(
+    name: str, item: str, where: str, text: str | None, facts: dict[str, Fact]
+) -> list[Problem]:
+    if text is None:
+        return []
+    problems = []
+    for test in references(parse(text)):
+        fact = facts.get(test.fact)
+        if fact is None:
+            problems.append(Problem(name, item, f"{where} refers to unknown fact {test.fact!r}"))
+            continue
+        if isinstance(test, Truthy):
+            if fact.type != "yesno":
+                problems.append(
+                    Problem(
+                        name,
+                        item,
+                        f"{where} uses {fact.id!r} as yes/no but it is a "
+                        f"{fact.type} fact; compare it with =, in or has",
+                    )
+                )
+            continue
+        assert isinstance(test, Compare)
+        if fact.type in ("date", "text"):
+            problems.append(
+                Problem(
+                    name,
+                    item,
+                    f"{where} tests {fact.type} fact {fact.id!r}; only yes/no, "
+                    "choice and multichoice facts can gate",
+                )
+            )
+            continue
+        if test.op == "has" and fact.type != "multichoice":
+            problems.append(
+                Problem(
+                    name,
+                    item,
+                    f"{where} uses 'has' on {fact.type} fact {fact.id!r}; "
+                    "'has' needs a multichoice fact",
+                )
+            )
+            continue
+        if test.op != "has" and fact.type == "multichoice":
+            problems.append(
+                Problem(
+                    name,
+                    item,
+                    f"{where} compares multichoice fact {fact.id!r} with {test.op!r}; use 'has'",
+                )
+            )
+            continue
+        allowed = {"yes", "no"} if fact.type == "yesno" else {o.id for o in fact.options}
+        for value in test.values:
+            if value not in allowed:
+                problems.append(
+                    Problem(
+                        name,
+                        item,
+                        f"{where} compares {fact.id!r} with {value!r}, which is "
+                        f"not one of its answers ({', '.join(sorted(allowed))})",
+                    )
+                )
+    return problems
+
+
+def _cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def cross_check(fw: Framework, name: str) -> list[Problem]:
+    """Problems no single item can see: ids, references, types and cycles."""
+    problems: list[Problem] = []
+    for group in _GROUPS:
+        seen: set[str] = set()
+        for item in getattr(fw, group):
+            if item.id in seen:
+                problems.append(Problem(name, item.id, f"duplicate id in {group}"))
+            seen.add(item.id)
+    sections = {s.id for s in fw.sections}
+    facts = {f.id: f for f in fw.facts}
+    for fact in fw.facts:
+        if fact.type in ("choice", "multichoice") and len(fact.options) < 2:
+            problems.append(Problem(name, fact.id, f"a {fact.type} fact needs at least 2 options"))
+        if fact.type not in ("choice", "multichoice") and fact.options:
+            problems.append(Problem(name, fact.id, f"a {fact.type} fact cannot have options"))
+        problems += _condition_problems(name, fact.id, "asked_when", fact.asked_when, facts)
+    graph = {
+        f.id: [t.fact for t in references(parse(f.asked_when))] if f.asked_when else []
+        for f in fw.facts
+    }
+    cycle = _cycle(graph)
+    if cycle:
+        problems.append(
+            Problem(name, cycle[0], "asked_when conditions form a cycle: " + " -> ".join(cycle))
+        )
+    for crit in fw.criteria:
+        if crit.section not in sections:
+            problems.append(Problem(name, crit.id, f"refers to unknown section {crit.section!r}"))
+        elif crit.id.split(".", 1)[0] != crit.section:
+            problems.append(
+                Problem(name, crit.id, f"id should start with its section {crit.section!r}")
+            )
+        problems += _condition_problems(name, crit.id, "applies_when", crit.applies_when, facts)
+    criteria = {c.id: c for c in fw.criteria}
+    settings = {s.id: s for s in fw.settings}
+    wanted: dict[type, tuple[str, ...]] = {
+        SetDifferenceCheck: ("multichoice",),
+        DateOrderCheck: ("date",),
+        DateWithinCheck: ("date",),
+        SameChoiceCheck: ("choice", "yesno"),
+    }
+    for check in fw.checks:
+        crit = criteria.get(check.criterion)
+        if crit is None:
+            problems.append(
+                Problem(name, check.id, f"refers to unknown criterion {check.criterion!r}")
+            )
+        elif crit.reason(check.reason) is None:
+            problems.append(
+                Problem(
+                    name,
+                    check.id,
+                    f"refers to unknown reason {check.reason!r} of criterion {crit.id!r}",
+                )
+            )
+        for fact_id in check.facts_used():
+            fact = facts.get(fact_id)
+            if fact is None:
+                problems.append(Problem(name, check.id, f"refers to unknown fact {fact_id!r}"))
+            elif fact.type not in wanted[type(check)]:
+                problems.append(
+                    Problem(
+                        name,
+                        check.id,
+                        f"a {check.kind} check needs "
+                        f"{' or '.join(wanted[type(check)])} facts, but {fact_id!r} is "
+                        f"{fact.type}",
+                    )
+                )
+        if isinstance(check, DateWithinCheck):
+            setting = settings.get(check.limit)
+            if setting is None:
+                problems.append(
+                    Problem(name, check.id, f"refers to unknown setting {check.limit!r}")
+                )
+            elif setting.unit != "days":
+                problems.append(Problem(name, check.id, f"setting {check.limit!r} must be in days"))
+        problems += _condition_problems(name, check.id, "applies_when", check.applies_when, facts)
+    return problems
+
+
+def load_data(data: dict[str, Any], name: str = "(data)") -> Framework:
+    """Validate parsed framework data; raise FrameworkError listing every problem."""
+    try:
+        fw = Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError(_pydantic_problems(name, data, exc)) from None
+    except RecursionError:
+        raise FrameworkError([Problem(name, "(framework)", "nested too deeply")]) from None
+    problems = cross_check(fw, name)
+    if problems:
+        raise FrameworkError(problems)
+    return fw
+
+
+def load_framework(path: str | os.PathLike[str]) -> Framework:
+    """Read, parse and validate one framework file."""
+    p = Path(path)
+    name = str(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise FrameworkError([Problem(name, "(file)", "larger than 5 MB; not a framework")])
+        text = p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise FrameworkError([Problem(name, "(file)", "no such file")]) from None
+    except IsADirectoryError:
+        raise FrameworkError([Problem(name, "(file)", "is a directory, not a file")]) from None
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(
+            [Problem(name, "(file)", f"not UTF-8 text (byte {exc.start + 1})")]
+        ) from None
+    except OSError as exc:
+        raise FrameworkError([Problem(name, "(file)", exc.strerror or str(exc))]) from None
+    return load_data(_parse_text(name, text, p.suffix.lower()), name)
+
+
+def framework_files() -> list[Path]:
+    """Bundled framework files, then any in CASE_REVIEW_FRAMEWORKS (a folder)."""
+    files = sorted(BUNDLED_DIR.glob("*.toml")) + sorted(BUNDLED_DIR.glob("*.json"))
+    extra = os.environ.get("CASE_REVIEW_FRAMEWORKS")
+    if extra and Path(extra).is_dir():
+        files += sorted(Path(extra).glob("*.toml")) + sorted(Path(extra).glob("*.json"))
+    return files
+
+
+def installed() -> tuple[list[Framework], list[Problem]]:
+    """Every framework that loads, and the problems of those that do not."""
+    found: dict[str, Framework] = {}
+    problems: list[Problem] = []
+    for path in framework_files():
+        try:
+            fw = _cached_load(str(path), path.stat().st_mtime_ns)
+        except FrameworkError as exc:
+            problems.extend(exc.problems)
+            continue
+        if fw.id in found:
+            problems.append(Problem(str(path), fw.id, "another installed framework has this id"))
+            continue
+        found[fw.id] = fw
+    return list(found.values()), problems
+
+
+@lru_cache(maxsize=32)
+def _cached_load(path: str, _mtime: int) -> Framework:
+    return load_framework(path)
+
+
+DEFAULT_FRAMEWORK = "sqs-youth-2014"
+
+
+def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
+    """The installed framework with this id; FrameworkError if there is none."""
+    for path in framework_files():
+        if path.stem == framework_id:
+            fw = _cached_load(str(path), path.stat().st_mtime_ns)
+            if fw.id == framework_id:
+                return fw
+    frameworks, _ = installed()
+    for fw in frameworks:
+        if fw.id == framework_id:
+            return fw
+    known = ", ".join(sorted(f.id for f in frameworks)) or "none"
+    raise FrameworkError(
+        [
+            Problem(
+                framework_id,
+                "(framework)",
+                f"no installed framework has this id (installed: {known})",
+            )
+        ]
+    )

@@ -1,0 +1,1 @@
+"""Persistence of reviews: record models and the durable TinyDB-backed store."""
