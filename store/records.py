@@ -106,6 +106,9 @@ class Review(_Record):
     flag_states: dict[str, FlagState] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
+    completed_at: datetime | None = Field(
+        default=None, description="When the review was last marked complete."
+    )
     revision: int = Field(default=0, description="Bumped by the store on every save.")
 
 
