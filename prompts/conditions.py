@@ -85,6 +85,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _KEYWORDS = {"and", "or", "not", "in", "has"}
+_NAMES = {"rpar": "')'", "rbr": "']'", "lbr": "'['", "name": "a fact id"}
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
@@ -123,7 +124,7 @@ class _Parser:
 
     def take(self, kind: str) -> str:
         if self.peek() != kind:
-            raise ConditionError(self._expected(kind))
+            raise ConditionError(self._expected(_NAMES.get(kind, kind)))
         value = self.tokens[self.i][1]
         self.i += 1
         return value

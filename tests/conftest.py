@@ -1,0 +1,56 @@
+"""Shared fixtures: frameworks, stores on real files, and a clean environment per test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test may touch the user's real store or data folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("CASE_REVIEW_STORE", raising=False)
+    monkeypatch.delenv("CASE_REVIEW_FRAMEWORKS", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture
+def mini_path() -> Path:
+    return FIXTURES / "mini.toml"
+
+
+@pytest.fixture
+def mini():
+    from prompts import load_framework
+
+    return load_framework(FIXTURES / "mini.toml")
+
+
+@pytest.fixture
+def sqs():
+    from prompts import get_framework
+
+    return get_framework("sqs-youth-2014")
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Environment for running `case-review` as a real subprocess."""
+    env = dict(os.environ)
+    env.update(extra)
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def case_review() -> list[str]:
+    exe = BIN / "case-review"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "assistant"]
