@@ -1,1 +1,20 @@
-"""Persistence of reviews: record models and the durable TinyDB-backed store."""
+"""Persistence of reviews: record models and the durable TinyDB-backed store.
+
+``Store.open(path)`` opens the store folder (``--store`` / ``$CASE_REVIEW_STORE`` / the user
+data directory); ``save`` / ``get`` / ``summaries`` / ``audit`` / ``claim`` are the interface the
+conversation, the app, the reports and the importer use.  See ``store.reviews`` for the layout
+and the crash-safety argument, ``store.storage`` for the atomic TinyDB storage.
+"""
+
+from store.errors import ConflictError, StoreError
+from store.reviews import Actor, ReviewSummary, Store, resolve_path, review_key
+
+__all__ = [
+    "Actor",
+    "ConflictError",
+    "ReviewSummary",
+    "Store",
+    "StoreError",
+    "resolve_path",
+    "review_key",
+]

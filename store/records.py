@@ -125,6 +125,7 @@ class AuditEvent(_Record):
     field: str = Field(default="", description="e.g. facts.custody or judgements.rr.plan")
     old: Any = None
     new: Any = None
+    revision: int = Field(default=0, description="The review revision this change produced.")
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

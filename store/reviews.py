@@ -1,0 +1,615 @@
+"""The store: reviews kept durably in TinyDB files, safe for two processes, audited.
+
+Layout of a store folder (folders 0700, files 0600)::
+
+    store.json              marks the folder as a store: {"format": "case-review-store", ...}
+    .lock                   the write lock (flock), see store.locks
+    reviews/<key>.json      one TinyDB database per review, written by AtomicJSONStorage
+    reviews/<key>.dirty     present only while a save is between its review write and the end
+    index/<key>.json        the review's summary for listing (a cache of the review file)
+    audit/<key>.jsonl       the review's append-only audit trail
+    claims/<key>.json       who has the review open (advisory)
+
+``<key>`` is a readable slug of the review id plus 16 hex digits of its SHA-256, so any id is a
+safe file name and two ids never share a file, even on a case-insensitive drive.
+
+Why one file per review (sharding) rather than one database or a journal: saving an answer
+rewrites only that review's file (a few kilobytes, atomically), its small summary file and
+appends to its own audit log, so the cost of a save does not depend on how many reviews the
+store holds; there is nothing to compact, and damage to one file costs one review, never the
+store.  Listing reads the small summary files (one per review) and checks each against its
+review file's identity (inode, size, modification time) recorded when the summary was written;
+a summary that does not match (an interrupted save, a file restored by hand) is rebuilt from the
+review file in memory, so the listing is never wrong and the listing never writes.
+
+A save, under the store lock: read this review's file (a damaged file is refused and never
+written); compare revisions (optimistic concurrency: ConflictError if another process saved
+since the caller loaded); create the ``.dirty`` marker; write the review file atomically with
+the new record, the caller's summary and this save's audit events; then write the summary file,
+append the audit events, and remove the marker.  The review file is the truth and is durable
+before ``save`` returns.  If a crash interrupts the steps after it, the marker (made durable by
+the same folder fsync as the review file) tells the next ``Store.open``, listing or save of that
+review to redo them from the review file: the summary is rewritten and the audit events are
+appended unless the audit log already ends with them (events carry the revision they produced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from store import audit as audit_log
+from store.errors import ConflictError, StoreError
+from store.locks import Claim, StoreLock
+from store.records import SCHEMA_VERSION, AuditEvent, Review, migrate, now
+from store.storage import (
+    TEMP_SUFFIX,
+    AtomicJSONStorage,
+    atomic_write,
+    create_private_file,
+    dumps,
+    ensure_private_dir,
+    read_json_file,
+)
+
+ENV_VAR = "CASE_REVIEW_STORE"
+APP_NAME = "case-review"
+STORE_FORMAT = "case-review-store"
+LAYOUT = 1
+MARKER = "store.json"
+LOCK = ".lock"
+TABLE = "review"
+DOC_ID = 1
+_FOLDERS = ("reviews", "index", "audit", "claims")
+_KNOWN_NAMES = {MARKER, LOCK, *_FOLDERS}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, for the audit trail."""
+
+    name: str = ""
+    role: str = "case_manager"
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """What the home screen lists for one review, read without loading the review."""
+
+    id: str
+    case_ref: str
+    framework: str
+    mode: str
+    status: str
+    team: str
+    reviewer: str
+    updated_at: datetime
+    revision: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def review_key(review_id: str) -> str:
+    """A file-name-safe key for any review id: a readable slug plus a hash of the id."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", review_id).strip("-")[:48] or "review"
+    digest = hashlib.sha256(review_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{slug}-{digest}"
+
+
+def default_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def resolve_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``--store PATH``, else ``$CASE_REVIEW_STORE``, else the user data directory."""
+    if path is not None and str(path).strip():
+        chosen = Path(path)
+    elif os.environ.get(ENV_VAR, "").strip():
+        chosen = Path(os.environ[ENV_VAR].strip())
+    else:
+        chosen = default_path()
+    return chosen.expanduser().absolute()
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid"
+    first = errors[0]
+    loc = ".".join(str(p) for p in first.get("loc", ())) or "(record)"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{loc}: {first.get('msg', 'invalid')}{more}"
+
+
+def record_from_doc(doc: Any, path: Path, review_id: str | None = None) -> Review:
+    """The review held in a review file's document, migrated; StoreError if it is not one."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("record"), dict):
+        raise StoreError(f"{path}: not a case-review review file (no review record)", path)
+    try:
+        data = migrate(doc["record"])
+    except ValueError as exc:
+        raise StoreError(f"{path}: {exc}", path) from None
+    try:
+        review = Review.model_validate(data)
+    except ValidationError as exc:
+        raise StoreError(f"{path}: not a valid review record: {_first_error(exc)}", path) from None
+    if review_id is not None and review.id != review_id:
+        raise StoreError(f"{path}: holds review {review.id!r}, not {review_id!r}", path)
+    return review
+
+
+def _summary_of(review: Review, summary: Any) -> ReviewSummary:
+    return ReviewSummary(
+        id=review.id,
+        case_ref=review.case_ref,
+        framework=review.framework,
+        mode=review.mode,
+        status=review.status,
+        team=review.team,
+        reviewer=review.reviewer,
+        updated_at=review.updated_at,
+        revision=review.revision,
+        summary=dict(summary) if isinstance(summary, dict) else {},
+    )
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+class Store:
+    """A folder of reviews.  Open with ``Store.open(path)``; see the module docstring."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reviews_dir = path / "reviews"
+        self.index_dir = path / "index"
+        self.audit_dir = path / "audit"
+        self.claims_dir = path / "claims"
+        self._lock = StoreLock(path / LOCK)
+        self._problems: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        """Open (creating if missing) the store at ``path`` / $CASE_REVIEW_STORE / default."""
+        root = resolve_path(path)
+        cls._check_folder(root)
+        ensure_private_dir(root)
+        store = cls(root)
+        for folder in _FOLDERS:
+            ensure_private_dir(root / folder)
+        if not (root / MARKER).exists():
+            with store._lock:
+                if not (root / MARKER).exists():
+                    marker = {"format": STORE_FORMAT, "layout": LAYOUT, "created_at": str(now())}
+                    atomic_write(root / MARKER, dumps(marker))
+        store._recover_interrupted()
+        return store
+
+    @staticmethod
+    def _check_folder(root: Path) -> None:
+        if not root.exists():
+            return
+        if not root.is_dir():
+            raise StoreError(f"{root}: is a file, not a store folder", root)
+        marker_path = root / MARKER
+        marker = read_json_file(marker_path, "store marker") if marker_path.exists() else None
+        if marker is None:
+            try:
+                names = os.listdir(root)
+            except OSError as exc:
+                raise StoreError(f"{root}: cannot be read: {exc.strerror}", root) from None
+            strangers = [n for n in names if n not in _KNOWN_NAMES and not n.endswith(TEMP_SUFFIX)]
+            if strangers:
+                raise StoreError(
+                    f"{root}: is a folder holding other files ({strangers[0]!r}, ...), not a "
+                    f"case-review store; choose a new or empty folder",
+                    root,
+                )
+            return
+        if not isinstance(marker, dict) or marker.get("format") != STORE_FORMAT:
+            raise StoreError(f"{marker_path}: not a case-review store marker", marker_path)
+        layout = marker.get("layout")
+        if not isinstance(layout, int) or layout > LAYOUT:
+            raise StoreError(
+                f"{marker_path}: store layout {layout!r} is newer than this program understands "
+                f"({LAYOUT}); upgrade case-review-assistant",
+                marker_path,
+            )
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def review_path(self, review_id: str) -> Path:
+        """The TinyDB file that holds this review."""
+        return self.reviews_dir / f"{review_key(review_id)}.json"
+
+    def _paths(self, key: str) -> tuple[Path, Path, Path, Path]:
+        return (
+            self.reviews_dir / f"{key}.json",
+            self.reviews_dir / f"{key}.dirty",
+            self.index_dir / f"{key}.json",
+            self.audit_dir / f"{key}.jsonl",
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _table(path: Path) -> Table:
+        return TinyDB(path, storage=AtomicJSONStorage).table(TABLE)
+
+    def _read_doc(self, path: Path, table: Table | None = None) -> dict[str, Any] | None:
+        """The document of a review file; None if there is no file; StoreError if damaged."""
+        if not path.exists():
+            return None
+        doc = (table or self._table(path)).get(doc_id=DOC_ID)
+        if doc is None:
+            if path.exists():
+                raise StoreError(
+                    f"{path}: not a case-review review file (no table {TABLE!r} record)", path
+                )
+            return None
+        return dict(doc)
+
+    def get(self, review_id: str) -> Review:
+        """The stored review; KeyError if there is none, StoreError if its file is unreadable."""
+        path = self.review_path(review_id)
+        doc = self._read_doc(path)
+        if doc is None:
+            raise KeyError(review_id)
+        return record_from_doc(doc, path, review_id)
+
+    def _scan(self) -> tuple[list[str], list[str]]:
+        keys: list[str] = []
+        dirty: list[str] = []
+        try:
+            entries = list(os.scandir(self.reviews_dir))
+        except FileNotFoundError:
+            return keys, dirty
+        except OSError as exc:
+            raise StoreError(f"{self.reviews_dir}: cannot be read: {exc.strerror}") from None
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if name.endswith(".json"):
+                keys.append(name[:-5])
+            elif name.endswith(".dirty"):
+                dirty.append(name[:-6])
+        return keys, dirty
+
+    def _read_index(self, path: Path) -> tuple[ReviewSummary, list[int]] | None:
+        try:
+            data = read_json_file(path, "summary file")
+            return (
+                ReviewSummary(
+                    id=str(data["id"]),
+                    case_ref=str(data["case_ref"]),
+                    framework=str(data["framework"]),
+                    mode=str(data["mode"]),
+                    status=str(data["status"]),
+                    team=str(data["team"]),
+                    reviewer=str(data["reviewer"]),
+                    updated_at=datetime.fromisoformat(data["updated_at"]),
+                    revision=int(data["revision"]),
+                    summary=dict(data["summary"]),
+                ),
+                [int(x) for x in data["stamp"]],
+            )
+        except (StoreError, KeyError, TypeError, ValueError):
+            return None  # missing or damaged: a cache, rebuilt from the review file
+
+    def summaries(self) -> list[ReviewSummary]:
+        """Every review's summary, most recently updated first (fast: no review is loaded).
+
+        Unreadable review files are left out and reported by ``problems()``.
+        """
+        problems: list[str] = []
+        keys, dirty = self._scan()
+        if dirty:
+            self._recover(dirty, problems)
+        out: list[ReviewSummary] = []
+        for key in keys:
+            review_path, _, index_path, _ = self._paths(key)
+            try:
+                st = os.stat(review_path)
+            except FileNotFoundError:
+                continue
+            cached = self._read_index(index_path)
+            if cached is not None and cached[1] == _stamp(st):
+                out.append(cached[0])
+                continue
+            try:
+                doc = self._read_doc(review_path)
+                if doc is None:
+                    continue
+                out.append(_summary_of(record_from_doc(doc, review_path), doc.get("summary")))
+            except StoreError as exc:
+                problems.append(str(exc))
+        out.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        self._problems = _unique(problems)
+        return out
+
+    def reviews(
+        self,
+        *,
+        status: str | None = None,
+        team: str | None = None,
+        framework: str | None = None,
+    ) -> Iterator[Review]:
+        """Load every stored review matching the filters (team compared case-insensitively).
+
+        Reviews whose files cannot be read are skipped and reported by ``problems()``.
+        """
+        listing = self.summaries()
+        problems = list(self._problems)
+        team_key = team.casefold() if team is not None else None
+        for entry in listing:
+            if status is not None and entry.status != status:
+                continue
+            if team_key is not None and entry.team.casefold() != team_key:
+                continue
+            if framework is not None and entry.framework != framework:
+                continue
+            try:
+                review = self.get(entry.id)
+            except KeyError:
+                continue
+            except StoreError as exc:
+                problems.append(str(exc))
+                self._problems = _unique(problems)
+                continue
+            yield review
+        self._problems = _unique(problems)
+
+    def find_case(self, case_ref: str, mode: str | None = None) -> Review | None:
+        """The most recently updated non-learning review of this case reference, if any."""
+        wanted = case_ref.strip().casefold()
+        matches = [
+            s
+            for s in self.summaries()
+            if s.case_ref.casefold() == wanted
+            and s.mode != "learning"
+            and (mode is None or s.mode == mode)
+        ]
+        if not matches:
+            return None
+        latest = max(matches, key=lambda s: (s.updated_at, s.revision))
+        try:
+            return self.get(latest.id)
+        except KeyError:
+            return None
+
+    def problems(self) -> list[str]:
+        """Unreadable files found by the last listing (one line each, naming the file)."""
+        return list(self._problems)
+
+    def audit(self, review_id: str | None = None) -> list[AuditEvent]:
+        """The audit trail of one review (in order), or of the whole store (by time)."""
+        problems: list[str] = []
+        if review_id is not None:
+            events = list(audit_log.read(self._paths(review_key(review_id))[3], problems))
+        else:
+            events = []
+            for path in sorted(self.audit_dir.glob("*.jsonl")):
+                events.extend(audit_log.read(path, problems))
+            events.sort(key=lambda e: e.at)
+        self._problems = problems
+        return events
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def save(
+        self,
+        review: Review,
+        actor: Actor,
+        *,
+        summary: dict[str, Any] | None = None,
+        action: str = "answered",
+        touch: bool = True,
+    ) -> Review:
+        """Store ``review`` if nobody else saved it since it was loaded; durable on return.
+
+        ``review.revision`` must equal the stored revision (0 for a new review), else
+        ConflictError.  Returns the stored copy: revision + 1 and, unless ``touch`` is False
+        (the importer keeps the original timestamps), ``updated_at`` set to now.  The audit
+        events (see ``store.audit.diff``) are appended with ``actor`` as who made the change;
+        ``summary`` is kept for the listing as given.
+        """
+        if review.mode == "learning":
+            raise StoreError(f"{self.path}: learning-mode reviews are never written to the store")
+        summary_data = dict(summary or {})
+        try:
+            dumps(summary_data)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"the summary passed to save is not plain JSON data: {exc}") from None
+        key = review_key(review.id)
+        path, marker, _, _ = self._paths(key)
+        with self._lock:
+            if marker.exists():
+                self._recover([key], [])
+            table = self._table(path)
+            doc = self._read_doc(path, table)
+            old = record_from_doc(doc, path, review.id) if doc is not None else None
+            stored = old.revision if old is not None else 0
+            if review.revision != stored:
+                if old is None:
+                    why = "is no longer in the store"
+                else:
+                    why = "was changed in another session since it was loaded"
+                raise ConflictError(
+                    f"{path}: review {review.case_ref} {why} (loaded revision "
+                    f"{review.revision}, stored revision {stored}); reload it and try again",
+                    path,
+                    expected=review.revision,
+                    stored=stored,
+                )
+            at = now()
+            changes: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "revision": stored + 1}
+            if touch:
+                changes["updated_at"] = at
+            new = review.model_copy(update=changes)
+            events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
+            record = new.model_dump(mode="json")
+            new_doc = {
+                "record": record,
+                "summary": summary_data,
+                "audit": [e.model_dump(mode="json") for e in events],
+            }
+            create_private_file(marker)
+            if doc is None:
+                table.insert(Document(new_doc, doc_id=DOC_ID))
+            else:
+                table.update(partial(_replace, new_doc), doc_ids=[DOC_ID])
+            self._finish(key, new_doc, new, recovering=False)
+        return new
+
+    def _finish(self, key: str, doc: dict[str, Any], review: Review, *, recovering: bool) -> None:
+        """After the review file is written: summary file, audit events, then drop the marker."""
+        review_path, marker, index_path, log_path = self._paths(key)
+        entry = _summary_of(review, doc.get("summary"))
+        index = {
+            "id": entry.id,
+            "case_ref": entry.case_ref,
+            "framework": entry.framework,
+            "mode": entry.mode,
+            "status": entry.status,
+            "team": entry.team,
+            "reviewer": entry.reviewer,
+            "updated_at": entry.updated_at.isoformat(),
+            "revision": entry.revision,
+            "summary": entry.summary,
+            "stamp": _stamp(os.stat(review_path)),
+        }
+        atomic_write(index_path, dumps(index))
+        events = doc.get("audit")
+        if isinstance(events, list) and events:
+            if recovering:
+                audit_log.cut_torn_tail(log_path)
+                if audit_log.last_revision(log_path) < review.revision:
+                    audit_log.append(log_path, events)
+            else:
+                audit_log.append(log_path, events)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(marker)
+
+    def _recover(self, keys: list[str], problems: list[str]) -> None:
+        """Finish saves a crash interrupted (see the module docstring); idempotent."""
+        with self._lock:
+            for key in keys:
+                review_path, marker, _, _ = self._paths(key)
+                if not marker.exists():
+                    continue  # another process finished it meanwhile
+                try:
+                    doc = self._read_doc(review_path)
+                    if doc is None:  # the crash came before the first write of a new review
+                        os.unlink(marker)
+                        continue
+                    review = record_from_doc(doc, review_path)
+                    self._finish(key, doc, review, recovering=True)
+                except StoreError as exc:
+                    problems.append(str(exc))  # damaged: leave everything as it is
+                except OSError as exc:
+                    problems.append(f"{review_path}: cannot finish an interrupted save: {exc}")
+
+    def _recover_interrupted(self) -> None:
+        """At open: finish interrupted saves and remove temporary files a crash left behind."""
+        try:
+            names = os.listdir(self.reviews_dir)
+        except OSError:
+            return
+        dirty = [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
+        temps = [n for n in names if n.startswith(".") and n.endswith(TEMP_SUFFIX)]
+        if not dirty and not temps:
+            return
+        problems: list[str] = []
+        try:
+            with self._lock:
+                self._recover(dirty, problems)
+                # Under the lock nobody is writing, so every temporary file is a leftover.
+                for folder in (self.reviews_dir, self.index_dir, self.claims_dir, self.path):
+                    for name in os.listdir(folder):
+                        if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                            with contextlib.suppress(OSError):
+                                os.unlink(folder / name)
+        except (StoreError, OSError) as exc:
+            problems.append(str(exc))
+        self._problems = problems
+
+    # -- claims -----------------------------------------------------------------------------
+
+    def _claim_path(self, review_id: str) -> Path:
+        return self.claims_dir / f"{review_key(review_id)}.json"
+
+    def _label(self, review_id: str) -> str:
+        cached = self._read_index(self._paths(review_key(review_id))[2])
+        return f"Case {cached[0].case_ref}" if cached else f"Review {review_id}"
+
+    def _read_claim(self, review_id: str) -> Claim | None:
+        try:
+            data = read_json_file(self._claim_path(review_id), "claim")
+        except StoreError:
+            return None  # a damaged claim is no claim: claims are advisory
+        return Claim.from_json(data) if data is not None else None
+
+    def claimed_by(self, review_id: str) -> str | None:
+        """A message if another live session has this review open, else None (claims nothing)."""
+        existing = self._read_claim(review_id)
+        if existing is None or existing.is_mine() or existing.is_stale():
+            return None
+        return existing.describe(self._label(review_id))
+
+    def claim(self, review_id: str, *, who: str = "", force: bool = False) -> str | None:
+        """Mark this review as open in this process.
+
+        Returns None when the claim is made (no claim, a stale one, or already ours).  When
+        another live session holds it, returns a one-line message saying who has it open and
+        leaves their claim in place, unless ``force`` is True: then the claim is taken over and
+        the message is still returned so the caller can warn.  Claims are advisory only;
+        ``save``'s revision check is what prevents lost answers.
+        """
+        path = self._claim_path(review_id)
+        with self._lock:
+            existing = self._read_claim(review_id)
+            message = None
+            if existing is not None and not existing.is_mine() and not existing.is_stale():
+                message = existing.describe(self._label(review_id))
+                if not force:
+                    return message
+            atomic_write(path, dumps(Claim.mine(review_id, who).to_json()))
+            return message
+
+    def release(self, review_id: str) -> None:
+        """Drop this process's claim on the review (another session's claim is left alone)."""
+        path = self._claim_path(review_id)
+        with self._lock:
+            existing = self._read_claim(review_id)
+            if existing is not None and existing.is_mine():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+
+
+def _replace(new: dict[str, Any], doc: dict[str, Any]) -> None:
+    doc.clear()
+    doc.update(new)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

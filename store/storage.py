@@ -1,0 +1,200 @@
+"""Durable files: the TinyDB ``Storage`` that replaces its file atomically, and its helpers.
+
+TinyDB's own ``JSONStorage`` rewrites its file in place (seek, write, truncate), so a crash in
+the middle leaves a file that does not load.  ``AtomicJSONStorage`` is the store's single
+durability point instead:
+
+* ``write`` serialises the whole database to a temporary file in the same folder (created
+  0600), fsyncs it, renames it over the real file with ``os.replace`` (atomic on POSIX) and
+  fsyncs the folder so the rename itself survives a power cut.  A reader, or a crash at any
+  instant, sees either the old file or the new one, never a mixture.
+* ``read`` refuses anything it cannot fully understand (not UTF-8, not JSON, truncated, not an
+  object of tables, empty) with a ``StoreError`` naming the file, and from then on the storage
+  refuses to write, so a damaged file is never overwritten: its bytes stay as they were for
+  someone to inspect or restore.
+
+Locking is not done here: the store holds its lock (``store.locks``) around every
+read-modify-write, because TinyDB reads and then writes in two separate calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from store.errors import StoreError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+MAX_FILE_BYTES = 64 * 1024 * 1024
+TEMP_SUFFIX = ".tmp"
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` and any missing parents as owner-only folders (0700, whatever the umask).
+
+    Folders that already exist are left as they are: the store never changes the mode of a
+    folder it did not create.
+    """
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            continue  # another process created it at the same moment
+        except OSError as exc:
+            raise StoreError(f"{folder}: cannot create the folder: {_why(exc)}", folder) from None
+        os.chmod(folder, DIR_MODE)
+    if not path.is_dir():
+        raise StoreError(f"{path}: is not a folder", path)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make the folder's entries (a rename, a new file) durable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_name(path: Path) -> Path:
+    """A temporary file beside ``path``; hidden, so listings skip it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: temp file, fsync, os.replace, fsync the folder. 0600."""
+    tmp = temp_name(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def create_private_file(path: Path) -> bool:
+    """Create an empty 0600 file if it is missing; True if this call created it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    except FileExistsError:
+        return False
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+    return True
+
+
+def read_json_file(path: Path, what: str = "file") -> Any | None:
+    """Parse a JSON file; ``None`` if it does not exist; StoreError (one line) if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a {what}", path) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read: {_why(exc)}", path) from None
+    return parse_json_bytes(raw, path, what)
+
+
+def parse_json_bytes(raw: bytes, path: Path, what: str = "file") -> Any:
+    if len(raw) > MAX_FILE_BYTES:
+        raise StoreError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; not a {what}", path)
+    if not raw.strip():
+        raise StoreError(f"{path}: the {what} is empty (damaged or truncated)", path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreError(
+            f"{path}: not UTF-8 text (bad byte at offset {exc.start}); the {what} is damaged", path
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+            f"the {what} is truncated or damaged",
+            path,
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise StoreError(f"{path}: not valid JSON ({exc}); the {what} is damaged", path) from None
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage for one JSON file, replaced atomically on every write.
+
+    A missing file reads as an empty database; nothing is created until the first write.
+    After a read that failed, ``write`` refuses: the damaged file is never overwritten.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], what: str = "review file") -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.what = what
+        self._damaged: StoreError | None = None
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            data = read_json_file(self.path, self.what)
+        except StoreError as exc:
+            self._damaged = exc
+            raise
+        if data is None:
+            return None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            self._damaged = StoreError(
+                f"{self.path}: not a TinyDB {self.what} (expected an object of tables)", self.path
+            )
+            raise self._damaged
+        self._damaged = None
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self._damaged is not None:
+            raise self._damaged
+        atomic_write(self.path, dumps(data))
+
+    def close(self) -> None:
+        pass
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
