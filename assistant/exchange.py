@@ -1,0 +1,606 @@
+"""Import and export of reviews in the interchange format ``case-review/1`` (SPEC §6).
+
+Export (``case-review export [--format json] [--output FILE]``) writes every stored review
+(learning reviews are never stored) as ``{"format": "case-review/1", "reviews": [...]}``,
+sorted by id, so the same store always gives the same bytes.  Each review has the required
+fields of §6 and these optional ones: ``framework_version``, ``reviewer_role``,
+``participants``, ``set_aside``, ``flag_states``, ``created_at``, ``updated_at``,
+``completed_at``, ``schema_version``; each judgement has ``outcome``, ``reasons``, ``note``,
+``quotable`` and, when set, ``view``, ``inspector_outcome``, ``answered_at``, ``answered_by``.
+
+``judgements`` holds only judgements of criteria whose gate holds for the review's facts (or
+is not yet known: a gate fact left unanswered).  A judgement the store keeps for a criterion
+whose gate became false (the answer is kept in history, SPEC §4) goes to ``set_aside`` so that
+the file stays valid and nothing is lost.  The engine's working state (``pending`` follow-ups,
+``focus``, ``skipped``) and the store's ``revision`` are not part of the format: they describe
+one session, not the review.
+
+Import (``case-review import FILE``) reads UTF-8 JSON and validates every review before writing
+anything: the format tag, required fields and their types, the framework (installed), facts
+(known to it, values of the right type), criteria, outcomes (``not_applicable`` only where the
+criterion allows it), reasons (known to that criterion), gates (no judgement under
+``judgements`` for a criterion whose gate is false), flag states, duplicate ids in the file.  Any
+problem refuses the whole file, one line per problem naming the record, the field and what is
+wrong, and the store is not touched.  Reviews whose id is already stored are skipped, never
+duplicated or overwritten; learning reviews are skipped (they are never stored).  Imported
+reviews keep their timestamps, and the audit trail records them as ``imported`` by
+``--reviewer`` / ``--role``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from prompts import Framework, FrameworkError, get_framework
+from prompts.conditions import evaluate, parse
+from prompts.model import Criterion, Fact
+from store import Actor, ConflictError, Store, StoreError
+from store.records import SCHEMA_VERSION, FlagState, Review, View, migrate
+
+FORMAT = "case-review/1"
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
+MAX_PROBLEMS_SHOWN = 200
+MAX_TEXT = 20000
+CHECK_PREFIX = "check:"  # flag ids: a criterion id, or "check:<check id>" (assistant.engine.flags)
+
+REQUIRED = (
+    "id",
+    "case_ref",
+    "framework",
+    "mode",
+    "reviewer",
+    "team",
+    "status",
+    "facts",
+    "judgements",
+)
+OPTIONAL = (
+    "schema_version",
+    "framework_version",
+    "reviewer_role",
+    "participants",
+    "set_aside",
+    "flag_states",
+    "created_at",
+    "updated_at",
+    "completed_at",
+)
+INTERNAL = ("revision", "pending", "focus", "skipped")
+JUDGEMENT_FIELDS = ("outcome", "reasons", "note", "quotable")
+JUDGEMENT_OPTIONAL = ("view", "inspector_outcome", "answered_at", "answered_by")
+MODES = ("self", "joint", "learning")
+STATUSES = ("in_progress", "complete")
+ROLES = ("case_manager", "inspector", "manager", "learner", "other")
+OUTCOMES = ("sufficient", "insufficient", "not_applicable")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def gate_holds(criterion: Criterion, facts: dict[str, Any]) -> bool:
+    """True unless the criterion's gate is known to be false for these facts."""
+    if criterion.applies_when is None:
+        return True
+    return evaluate(parse(criterion.applies_when), facts) is not False
+
+
+def _framework(framework_id: str, cache: dict[str, Framework | None]) -> Framework | None:
+    if framework_id not in cache:
+        try:
+            cache[framework_id] = get_framework(framework_id)
+        except FrameworkError:
+            cache[framework_id] = None
+    return cache[framework_id]
+
+
+def export_judgement(judgement: Any) -> dict[str, Any]:
+    data = judgement.model_dump(mode="json", exclude={"pending"})
+    out = {key: data[key] for key in JUDGEMENT_FIELDS}
+    for key in JUDGEMENT_OPTIONAL:
+        if data.get(key) not in (None, ""):
+            out[key] = data[key]
+    return out
+
+
+def export_review(review: Review, fw: Framework | None) -> dict[str, Any]:
+    """One review in case-review/1 form; judgements of gated-out criteria go to set_aside."""
+    data = review.model_dump(mode="json")
+    judgements: dict[str, Any] = {}
+    set_aside: dict[str, Any] = {}
+    for criterion_id, judgement in review.judgements.items():
+        criterion = fw.criterion(criterion_id) if fw is not None else None
+        target = judgements
+        if criterion is not None and not gate_holds(criterion, review.facts):
+            target = set_aside
+        target[criterion_id] = export_judgement(judgement)
+    out: dict[str, Any] = {key: data[key] for key in REQUIRED if key != "judgements"}
+    out["judgements"] = judgements
+    if set_aside:
+        out["set_aside"] = set_aside
+    out["framework_version"] = data["framework_version"]
+    out["reviewer_role"] = data["reviewer_role"]
+    out["participants"] = data["participants"]
+    if data["flag_states"]:
+        out["flag_states"] = data["flag_states"]
+    out["created_at"] = data["created_at"]
+    out["updated_at"] = data["updated_at"]
+    if data.get("completed_at") is not None:
+        out["completed_at"] = data["completed_at"]
+    out["schema_version"] = data["schema_version"]
+    return out
+
+
+def export_document(store: Store, framework: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Every stored non-learning review as a case-review/1 document, and unreadable files."""
+    cache: dict[str, Framework | None] = {}
+    reviews = sorted(
+        (r for r in store.reviews(framework=framework) if r.mode != "learning"),
+        key=lambda r: r.id,
+    )
+    problems = store.problems()
+    exported = []
+    for review in reviews:
+        fw = _framework(review.framework, cache)
+        if fw is None:
+            problems.append(
+                f"review {review.id}: framework {review.framework!r} is not installed; its "
+                f"judgements are exported as stored, without checking gates"
+            )
+        exported.append(export_review(review, fw))
+    return {"format": FORMAT, "reviews": exported}, problems
+
+
+def dump(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        store = Store.open(getattr(args, "store", None))
+        document, problems = export_document(store, getattr(args, "framework", None))
+    except StoreError as exc:
+        print(f"case-review export: {exc}", file=sys.stderr)
+        return 1
+    text = dump(document)
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        try:
+            _write_private(Path(output), text.encode("utf-8"))
+        except OSError as exc:
+            print(f"case-review export: {output}: cannot write: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"exported {len(document['reviews'])} reviews to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for problem in problems:
+        print(f"case-review export: not exported: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write an export file owner-only (it holds case data), replacing it atomically."""
+    from store.storage import atomic_write
+
+    atomic_write(path, data)
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.lines.append(f"{where}: {' '.join(message.split())}")
+
+
+def _check_text(p: _Problems, where: str, value: Any, limit: int, *, empty: bool = True) -> bool:
+    if not isinstance(value, str):
+        p.add(where, f"must be text, found {_type_name(value)}")
+        return False
+    if not empty and not value.strip():
+        p.add(where, "must not be empty")
+        return False
+    if len(value) > limit:
+        p.add(where, f"longer than {limit} characters")
+        return False
+    return True
+
+
+def _check_choice(p: _Problems, where: str, value: Any, allowed: tuple[str, ...]) -> bool:
+    if value not in allowed or not isinstance(value, str):
+        p.add(where, f"{_short(value)} is not one of {', '.join(allowed)}")
+        return False
+    return True
+
+
+def _check_fact(p: _Problems, where: str, fact: Fact, value: Any) -> None:
+    options = tuple(o.id for o in fact.options)
+    if value is None:
+        p.add(where, "null; leave an unanswered fact out")
+    elif fact.type == "yesno":
+        if not isinstance(value, bool):
+            p.add(where, f"must be true or false, found {_short(value)}")
+    elif fact.type == "choice":
+        if not isinstance(value, str) or value not in options:
+            p.add(where, f"{_short(value)} is not an option of {fact.id} ({', '.join(options)})")
+    elif fact.type == "multichoice":
+        if not isinstance(value, list):
+            p.add(where, f"must be a list of options, found {_type_name(value)}")
+            return
+        seen: set[str] = set()
+        for item in value:
+            if not isinstance(item, str) or item not in options:
+                p.add(where, f"{_short(item)} is not an option of {fact.id} ({', '.join(options)})")
+            elif item in seen:
+                p.add(where, f"option {item!r} listed twice")
+            else:
+                seen.add(item)
+    elif fact.type == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            p.add(where, f"must be a date written YYYY-MM-DD, found {_short(value)}")
+        else:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                p.add(where, f"{value!r} is not a real date")
+    else:
+        _check_text(p, where, value, MAX_TEXT)
+
+
+def _check_outcome(p: _Problems, where: str, value: Any, criterion: Criterion) -> None:
+    if not isinstance(value, str) or value not in OUTCOMES:
+        p.add(where, f"{_short(value)} is not an outcome ({', '.join(OUTCOMES)})")
+    elif value not in criterion.outcomes:
+        p.add(where, f"not_applicable is not allowed for {criterion.id}")
+
+
+def _check_judgement(
+    p: _Problems, where: str, value: Any, criterion: Criterion
+) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        p.add(where, f"must be an object, found {_type_name(value)}")
+        return None
+    before = len(p.lines)
+    for key in value:
+        if key in INTERNAL:
+            p.add(f"{where}.{key}", "internal working state, not part of case-review/1")
+        elif key not in JUDGEMENT_FIELDS + JUDGEMENT_OPTIONAL:
+            p.add(f"{where}.{key}", "unknown field")
+    if "outcome" not in value:
+        p.add(f"{where}.outcome", "missing (required)")
+    else:
+        _check_outcome(p, f"{where}.outcome", value["outcome"], criterion)
+    reasons = value.get("reasons", [])
+    if not isinstance(reasons, list):
+        p.add(f"{where}.reasons", f"must be a list of reason ids, found {_type_name(reasons)}")
+    else:
+        seen: set[str] = set()
+        for reason in reasons:
+            if not isinstance(reason, str):
+                p.add(f"{where}.reasons", f"{_short(reason)} is not a reason id")
+            elif criterion.reason(reason) is None:
+                p.add(f"{where}.reasons", f"unknown reason {reason!r} for {criterion.id}")
+            elif reason in seen:
+                p.add(f"{where}.reasons", f"reason {reason!r} listed twice")
+            else:
+                seen.add(reason)
+    if "note" in value:
+        _check_text(p, f"{where}.note", value["note"], MAX_TEXT)
+    if "quotable" in value and not isinstance(value["quotable"], bool):
+        p.add(f"{where}.quotable", f"must be true or false, found {_short(value['quotable'])}")
+    if value.get("inspector_outcome") is not None:
+        _check_outcome(p, f"{where}.inspector_outcome", value["inspector_outcome"], criterion)
+    if "answered_by" in value:
+        _check_text(p, f"{where}.answered_by", value["answered_by"], 200)
+    view = value.get("view")
+    if view is not None:
+        try:
+            checked = View.model_validate(view)
+        except ValidationError as exc:
+            _pydantic(p, f"{where}.view", exc)
+        else:
+            if checked.outcome is not None:
+                _check_outcome(p, f"{where}.view.outcome", checked.outcome, criterion)
+    return value if len(p.lines) == before else None
+
+
+def _pydantic(p: _Problems, where: str, exc: ValidationError) -> None:
+    for error in exc.errors():
+        loc = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in error.get("loc", ()))
+        p.add(f"{where}{loc}", error.get("msg", "invalid"))
+
+
+def _check_review(
+    p: _Problems, index: int, raw: Any, frameworks: dict[str, Framework | None]
+) -> Review | None:
+    where = f"reviews[{index}]"
+    if not isinstance(raw, dict):
+        p.add(where, f"must be an object, found {_type_name(raw)}")
+        return None
+    before = len(p.lines)
+    for key in raw:
+        if key in INTERNAL:
+            p.add(f"{where}.{key}", "internal working state, not part of case-review/1")
+        elif key not in REQUIRED + OPTIONAL:
+            p.add(f"{where}.{key}", "unknown field")
+    for key in REQUIRED:
+        if key not in raw:
+            p.add(f"{where}.{key}", "missing (required)")
+    if "id" in raw:
+        _check_text(p, f"{where}.id", raw["id"], 200, empty=False)
+    case_ref = raw.get("case_ref")
+    if (
+        "case_ref" in raw
+        and _check_text(p, f"{where}.case_ref", case_ref, 40, empty=False)
+        and _CONTROL.search(case_ref)
+    ):
+        p.add(f"{where}.case_ref", "contains control characters")
+    if "mode" in raw:
+        _check_choice(p, f"{where}.mode", raw["mode"], MODES)
+    if "status" in raw:
+        _check_choice(p, f"{where}.status", raw["status"], STATUSES)
+    for key in ("reviewer", "team"):
+        if key in raw:
+            _check_text(p, f"{where}.{key}", raw[key], 200)
+    if "reviewer_role" in raw:
+        _check_choice(p, f"{where}.reviewer_role", raw["reviewer_role"], ROLES)
+    if "framework_version" in raw:
+        _check_text(p, f"{where}.framework_version", raw["framework_version"], 200)
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        p.add(f"{where}.schema_version", f"must be a whole number, found {_short(version)}")
+    elif version > SCHEMA_VERSION:
+        p.add(
+            f"{where}.schema_version",
+            f"{version} is newer than this program understands ({SCHEMA_VERSION}); upgrade "
+            f"case-review-assistant",
+        )
+
+    fw: Framework | None = None
+    framework_id = raw.get("framework")
+    if "framework" in raw:
+        if not isinstance(framework_id, str) or not framework_id:
+            p.add(f"{where}.framework", f"must be a framework id, found {_short(framework_id)}")
+        else:
+            fw = _framework(framework_id, frameworks)
+            if fw is None:
+                p.add(f"{where}.framework", f"unknown framework {framework_id!r} (not installed)")
+
+    facts = raw.get("facts", {})
+    if not isinstance(facts, dict):
+        p.add(f"{where}.facts", f"must be an object, found {_type_name(facts)}")
+        facts = {}
+    judgements = raw.get("judgements", {})
+    if not isinstance(judgements, dict):
+        p.add(f"{where}.judgements", f"must be an object, found {_type_name(judgements)}")
+        judgements = {}
+    set_aside = raw.get("set_aside", {})
+    if not isinstance(set_aside, dict):
+        p.add(f"{where}.set_aside", f"must be an object, found {_type_name(set_aside)}")
+        set_aside = {}
+    flag_states = raw.get("flag_states", {})
+    if not isinstance(flag_states, dict):
+        p.add(f"{where}.flag_states", f"must be an object, found {_type_name(flag_states)}")
+        flag_states = {}
+
+    if fw is not None:
+        for fact_id, value in facts.items():
+            fact = fw.fact(fact_id)
+            if fact is None:
+                p.add(f"{where}.facts.{fact_id}", f"unknown fact {fact_id!r} for {fw.id}")
+            else:
+                _check_fact(p, f"{where}.facts.{fact_id}", fact, value)
+        gate_facts = {k: v for k, v in facts.items() if fw.fact(k) is not None}
+        for group, wanted in (("judgements", True), ("set_aside", False)):
+            for criterion_id, value in (judgements if wanted else set_aside).items():
+                at = f"{where}.{group}.{criterion_id}"
+                criterion = fw.criterion(criterion_id)
+                if criterion is None:
+                    p.add(at, f"unknown criterion {criterion_id!r} for {fw.id}")
+                    continue
+                _check_judgement(p, at, value, criterion)
+                holds = gate_holds(criterion, gate_facts)
+                if wanted and not holds:
+                    p.add(
+                        at,
+                        f"{criterion_id} does not apply to this case (it applies when "
+                        f"{criterion.applies_when!r}, which is false for these facts)",
+                    )
+                elif not wanted and holds:
+                    p.add(at, f"{criterion_id} applies to this case; put it under judgements")
+                elif not wanted and criterion_id in judgements:
+                    p.add(at, "also under judgements")
+        for flag_id, value in flag_states.items():
+            at = f"{where}.flag_states.{flag_id}"
+            if flag_id.startswith(CHECK_PREFIX):
+                known = any(c.id == flag_id[len(CHECK_PREFIX) :] for c in fw.checks)
+            else:
+                known = fw.criterion(flag_id) is not None
+            if not known:
+                p.add(at, f"no flag {flag_id!r} in {fw.id} (a criterion id or check:<check id>)")
+            try:
+                FlagState.model_validate(value)
+            except ValidationError as exc:
+                _pydantic(p, at, exc)
+
+    if len(p.lines) != before:
+        return None
+    data = {key: raw[key] for key in raw if key != "set_aside"}
+    data["judgements"] = {**judgements, **set_aside}
+    try:
+        return Review.model_validate({**migrate(data), "revision": 0})
+    except ValidationError as exc:
+        _pydantic(p, where, exc)
+    except ValueError as exc:
+        p.add(where, str(exc))
+    return None
+
+
+def validate_document(data: Any) -> tuple[list[Review], list[str]]:
+    """The reviews of a parsed case-review/1 document, or every problem found (one line each)."""
+    p = _Problems()
+    if not isinstance(data, dict):
+        p.add(
+            "(file)",
+            f'expected a JSON object with "format": "{FORMAT}", found {_type_name(data)}',
+        )
+        return [], p.lines
+    for key in data:
+        if key not in ("format", "reviews"):
+            p.add(key, "unknown field (a case-review/1 file has format and reviews)")
+    if data.get("format") != FORMAT:
+        found = "missing" if "format" not in data else f"found {_short(data.get('format'))}"
+        p.add("format", f"expected {FORMAT!r}, {found}")
+        return [], p.lines
+    raw_reviews = data.get("reviews")
+    if not isinstance(raw_reviews, list):
+        p.add("reviews", f"must be a list of reviews, found {_type_name(raw_reviews)}")
+        return [], p.lines
+    frameworks: dict[str, Framework | None] = {}
+    reviews: list[Review] = []
+    first_seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_reviews):
+        review = _check_review(p, index, raw, frameworks)
+        review_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(review_id, str):
+            if review_id in first_seen:
+                p.add(
+                    f"reviews[{index}].id",
+                    f"duplicate id {_short(review_id)} (also reviews[{first_seen[review_id]}])",
+                )
+            else:
+                first_seen[review_id] = index
+        if review is not None:
+            reviews.append(review)
+    return (reviews, []) if not p.lines else ([], p.lines)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as JSON at all; the message is one line."""
+
+
+def read_document(path: str) -> Any:
+    """Parse an import file (``-`` for stdin): UTF-8 JSON, at most MAX_IMPORT_BYTES."""
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        else:
+            if os.path.isdir(path):
+                raise ImportFileError("is a folder, not a file")
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_IMPORT_BYTES + 1)
+    except FileNotFoundError:
+        raise ImportFileError("no such file") from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportFileError(
+            f"larger than {MAX_IMPORT_BYTES // 2**20} MB; not a case-review/1 file"
+        )
+    if not raw.strip():
+        raise ImportFileError("the file is empty; expected case-review/1 JSON")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"not UTF-8 text (bad byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            f"case-review/1 files are UTF-8 JSON"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ImportFileError("not valid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise ImportFileError(f"not valid JSON: {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def import_reviews(store: Store, reviews: list[Review], actor: Actor) -> dict[str, int]:
+    """Save the reviews not already stored; counts of imported / present / learning."""
+    counts = {"imported": 0, "present": 0, "learning": 0}
+    for review in reviews:
+        if review.mode == "learning":
+            counts["learning"] += 1
+            continue
+        if store.review_path(review.id).exists():
+            counts["present"] += 1
+            continue
+        try:
+            store.save(review, actor, action="imported", touch=False)
+        except ConflictError:
+            counts["present"] += 1  # another process stored it meanwhile
+            continue
+        counts["imported"] += 1
+    return counts
+
+
+def run_import(args: argparse.Namespace) -> int:
+    name = args.file
+    try:
+        data = read_document(name)
+    except ImportFileError as exc:
+        print(f"case-review import: {name}: {exc}", file=sys.stderr)
+        return 1
+    reviews, problems = validate_document(data)
+    if problems:
+        for line in problems[:MAX_PROBLEMS_SHOWN]:
+            print(f"{name}: {line}", file=sys.stderr)
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            print(f"{name}: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more", file=sys.stderr)
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        print(
+            f"case-review import: {name}: refused ({count}); nothing was imported",
+            file=sys.stderr,
+        )
+        return 1
+    actor = Actor(name=args.reviewer or "", role=args.role or "case_manager")
+    try:
+        store = Store.open(args.store)
+        counts = import_reviews(store, reviews, actor)
+    except StoreError as exc:
+        print(f"case-review import: {exc}", file=sys.stderr)
+        return 1
+    message = f"imported {counts['imported']}, already present {counts['present']}"
+    if counts["learning"]:
+        message += f", learning-mode skipped {counts['learning']} (never stored)"
+    print(message)
+    return 0
