@@ -1,0 +1,128 @@
+"""`case-review report`: read complete reviews from the store, write the report.
+
+Bad input (a malformed date, an unknown framework, an unreadable store, an unwritable output
+file) is one line on stderr and exit code 1.  Store files that cannot be read are named on
+stderr as warnings and in the report's notes; the rest of the report is still produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from assistant.report import FORMATS, ReportFilter, build_report, render
+
+__all__ = ["parse_day", "run"]
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Refused(Exception):
+    """A one-line reason the report cannot be made."""
+
+
+def _err(message: str) -> None:
+    print(f"case-review report: {message}", file=sys.stderr)
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD date, or None when not given; _Refused with a one-line reason if bad."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if not _DAY.match(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Refused(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _filters(args: argparse.Namespace) -> ReportFilter:
+    since = parse_day(getattr(args, "since", None), "--since")
+    until = parse_day(getattr(args, "until", None), "--until")
+    if since and until and since > until:
+        raise _Refused(f"--since {since} is after --until {until}")
+    team = getattr(args, "team", None)
+    return ReportFilter(
+        team=team.strip() if isinstance(team, str) else None, since=since, until=until
+    )
+
+
+def _framework(args: argparse.Namespace):
+    from prompts import DEFAULT_FRAMEWORK, FrameworkError, get_framework
+
+    try:
+        return get_framework(getattr(args, "framework", None) or DEFAULT_FRAMEWORK)
+    except FrameworkError as exc:
+        raise _Refused(" ".join(str(exc).split())) from None
+
+
+def _reviews(args: argparse.Namespace, framework_id: str, team: str | None):
+    """The complete reviews the store holds for this framework, and unreadable files."""
+    try:
+        from store import Store
+    except ImportError:
+        raise _Refused("the review store is not available in this installation") from None
+    from store.errors import StoreError
+
+    try:
+        store = Store.open(getattr(args, "store", None))
+        reviews = list(store.reviews(status="complete", team=team, framework=framework_id))
+        problems = [str(p) for p in store.problems()]
+    except StoreError as exc:
+        raise _Refused(str(exc)) from None
+    except OSError as exc:
+        raise _Refused(f"cannot read the store: {exc.strerror or exc}") from None
+    return reviews, problems
+
+
+def _write_file(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _Refused(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = getattr(args, "format", None) or "text"
+    if fmt not in FORMATS:
+        _err(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return 1
+    try:
+        filters = _filters(args)
+        framework = _framework(args)
+        reviews, problems = _reviews(args, framework.id, filters.team)
+        for problem in problems:
+            _err(f"warning: not read: {problem}")
+        report = build_report(framework, reviews, filters, problems=problems)
+        output = getattr(args, "output", None)
+        if output:
+            _write_file(Path(output), render(report, fmt))
+        elif fmt == "text" and sys.stdout.isatty():
+            from assistant.report.render_text import terminal_console, write_text
+
+            write_text(report, terminal_console(sys.stdout))
+        else:
+            text = render(report, fmt)
+            raw = getattr(sys.stdout, "buffer", None)
+            if fmt == "csv" and raw is not None:
+                # csv rows end in CRLF already: a text-mode stdout must not translate them.
+                sys.stdout.flush()
+                raw.write(text.encode("utf-8"))
+                raw.flush()
+            else:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+    except _Refused as exc:
+        _err(str(exc))
+        return 1
+    return 0

@@ -1,0 +1,81 @@
+"""Pieces of wording and drawing every renderer shares: the scope line and text bars.
+
+Strings returned here may contain user text (team names); each renderer escapes them for
+its own format.
+"""
+
+from __future__ import annotations
+
+from assistant.report.figures import Report
+
+__all__ = ["BAND_COLOURS", "band_colour", "bar_cells", "heading_lines", "scope_line"]
+
+# Colours by band position, top band first; a framework with more bands reuses the last.
+BAND_COLOURS = ("#1a7f37", "#4d9a2a", "#c98a00", "#c2331f")
+NO_BAND_COLOUR = "#8a8a8a"
+
+
+def band_colour(rank: int | None, bands: int) -> str:
+    """A colour for a band position, spread so the bottom band is always red."""
+    if rank is None:
+        return NO_BAND_COLOUR
+    if bands <= 1:
+        return BAND_COLOURS[0]
+    index = round(rank * (len(BAND_COLOURS) - 1) / (bands - 1))
+    return BAND_COLOURS[index]
+
+
+def bar_cells(percent: float | None, width: int) -> str:
+    """A bar of ``width`` cells in block characters; empty cells as light shade."""
+    if percent is None:
+        return "·" * width
+    eighths = round(percent / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    bar = "█" * full + partial
+    return bar + "░" * (width - len(bar))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def scope_line(report: Report) -> str:
+    """What the report covers, in one sentence."""
+    if report.reviews == 0:
+        return "No complete reviews match: there are no figures to report yet."
+    bits = [f"{_plural(report.reviews, 'complete review')} of {_plural(report.cases, 'case')}"]
+    team = report.filters.team
+    if team is not None:
+        bits.append(f"team {team}")
+    elif report.teams and report.teams != ("",):
+        named = [t for t in report.teams if t]
+        bits.append(f"{_plural(len(named), 'team')}" if len(named) > 3 else ", ".join(named))
+    if report.first_completed and report.last_completed:
+        if report.first_completed == report.last_completed:
+            bits.append(f"completed on {report.first_completed.isoformat()}")
+        else:
+            bits.append(
+                f"completed {report.first_completed.isoformat()} to "
+                f"{report.last_completed.isoformat()}"
+            )
+    return "; ".join(bits) + "."
+
+
+def heading_lines(report: Report) -> list[str]:
+    """Framework, filters and date of the report."""
+    f = report.filters
+    lines = [
+        f"Framework: {report.framework_id} version {report.framework_version}",
+    ]
+    asked = []
+    if f.team is not None:
+        asked.append(f"team {f.team}")
+    if f.since:
+        asked.append(f"completed on or after {f.since.isoformat()}")
+    if f.until:
+        asked.append(f"completed on or before {f.until.isoformat()}")
+    if asked:
+        lines.append("Filters: " + ", ".join(asked))
+    lines.append(f"Generated: {report.generated_at.strftime('%Y-%m-%d %H:%M %Z').strip()}")
+    return lines

@@ -1,0 +1,45 @@
+"""Making text typed by users (notes, case references, team names) safe to show.
+
+Nothing a user typed is ever interpreted: not as Rich markup, not as a terminal escape
+sequence, not as Markdown or HTML.  Control characters (and the bidirectional overrides that
+can reorder what a reader sees) are replaced by a visible escape such as ``\\x1b``, so an
+escape sequence in a note appears literally instead of changing the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["md_escape", "one_line", "visible"]
+
+# C0 and C1 controls except tab and newline, DEL, and the bidi embedding/override/isolate
+# characters (Trojan Source).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Control characters replaced by a visible escape; tab and newline kept."""
+    return _CONTROL.sub(_escape_char, text)
+
+
+def one_line(text: str) -> str:
+    """Visible text with every run of whitespace (newlines too) made one space."""
+    return _WHITESPACE.sub(" ", visible(text)).strip()
+
+
+def md_escape(text: str) -> str:
+    """Literal text for Markdown: one line, characters Markdown would act on backslashed.
+
+    CommonMark lets any ASCII punctuation be backslash-escaped, so ``[bold red]``,
+    ``<script>``, ``*`` and ``|`` (which would end a table cell) all show as typed.  Marks
+    that act only at the start of a line (``-``, ``+``, ``1.``) are left alone: user text is
+    never placed at the start of a line.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
