@@ -1,0 +1,936 @@
+"""The conversation: which question comes next, what an answer means, and what it changes.
+
+``Engine`` is pure: every method takes a review and returns a ``Step`` (new review, events,
+next question).  It never saves; the session saves ``step.review`` when ``step.changed``.
+
+Order: facts (those whose ``asked_when`` holds), then criteria whose gate holds, in framework
+order.  A fact or gate that is still unknown holds back what depends on it.  On an insufficient
+judgement the follow-ups are asked (reasons, then an optional note; in a joint review the case
+manager's view, an agreed outcome when they differ, and whether the note is quotable); the flag
+is shown once the follow-ups are done.  ``back`` and ``jump`` set ``review.focus``; an answer
+to the focused item clears it, and the walk resumes at the first unanswered item.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import datetime
+from typing import NamedTuple
+
+from assistant.engine.events import (
+    Choice,
+    CriteriaRestored,
+    CriteriaSetAside,
+    Event,
+    Explanation,
+    FlagRaised,
+    FlagStateChanged,
+    FlagWithdrawn,
+    Notice,
+    Question,
+    Recorded,
+    ReviewComplete,
+    SectionComplete,
+    Step,
+)
+from assistant.engine.facts import read_fact, show_fact
+from assistant.engine.flags import Flag, derive_flags
+from assistant.engine.interpret import Reading, interpret, match_reasons, read_yes_no
+from assistant.engine.items import (
+    all_items,
+    criterion_applies,
+    fact_relevant,
+    is_live,
+    live_items,
+)
+from prompts.model import Criterion, Fact, Framework
+from store.records import FlagState, FollowUp, Judgement, Review, View, now
+
+FOLLOW_UPS: tuple[FollowUp, ...] = ("reasons", "note", "view", "agreed", "quotable")
+OUTCOME_WORDS = {
+    "sufficient": "Yes (sufficient)",
+    "insufficient": "No (insufficient)",
+    "not_applicable": "Not applicable",
+}
+MAX_NOTE = 20000
+SKIP, WHY = "skip", "why"
+_NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
+_SKIP_WORDS = {"skip", "pass", "next", "later", "skip it", "s"}
+_NONE_WORDS = {"none", "no", "nothing", "n", "no note", "-", "nope", "no thanks"}
+
+
+class _Input(NamedTuple):
+    """One answer on its way to a handler."""
+
+    question: Question
+    text: str
+    values: list[str] | None  # quick-reply values, when the answer was one
+    at: datetime
+    by: str
+
+
+def _clean(text: str) -> str:
+    return text.strip()
+
+
+def outcome_label(outcome: str | None) -> str:
+    return OUTCOME_WORDS.get(outcome or "", "not answered")
+
+
+class Engine:
+    """The guided review for one framework."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.fw = framework
+        self._order = {it.id: i for i, it in enumerate(all_items(framework))}
+
+    # --- reading the state ---------------------------------------------------------------
+
+    def new_review(
+        self,
+        review_id: str,
+        case_ref: str,
+        *,
+        mode: str = "self",
+        reviewer: str = "",
+        role: str = "case_manager",
+        team: str = "",
+        at: datetime | None = None,
+    ) -> Review:
+        at = at or now()
+        return Review(
+            id=review_id,
+            case_ref=case_ref,
+            framework=self.fw.id,
+            framework_version=self.fw.version,
+            mode=mode,  # type: ignore[arg-type]
+            reviewer=reviewer,
+            reviewer_role=role,  # type: ignore[arg-type]
+            team=team,
+            created_at=at,
+            updated_at=at,
+        )
+
+    def is_answered(self, review: Review, item_id: str) -> bool:
+        if self.fw.fact(item_id) is not None:
+            return item_id in review.facts
+        return item_id in review.judgements
+
+    def pending(self, review: Review) -> str | None:
+        for cid, judgement in review.judgements.items():
+            if judgement.pending is not None:
+                criterion = self.fw.criterion(cid)
+                if criterion is not None and criterion_applies(criterion, review.facts) is True:
+                    return cid
+        return None
+
+    def current_item(self, review: Review) -> str | None:
+        """The item asked now: a pending follow-up, the focus, or the first unanswered item."""
+        pending = self.pending(review)
+        if pending:
+            return pending
+        live = live_items(self.fw, review.facts)
+        if review.focus and any(it.id == review.focus for it in live):
+            return review.focus
+        for it in live:
+            if not self.is_answered(review, it.id) and it.id not in review.skipped:
+                return it.id
+        return None
+
+    def unanswered(self, review: Review) -> list[str]:
+        """Live items without an answer (skipped ones included)."""
+        return [
+            it.id for it in live_items(self.fw, review.facts) if not self.is_answered(review, it.id)
+        ]
+
+    def is_complete(self, review: Review) -> bool:
+        if self.pending(review):
+            return False
+        if self.unanswered(review):
+            return False
+        # Everything live is answered; nothing may still wait for an unknown gate.
+        return all(fact_relevant(f, review.facts) is not None for f in self.fw.facts) and all(
+            criterion_applies(c, review.facts) is not None for c in self.fw.criteria
+        )
+
+    def flags(self, review: Review) -> list[Flag]:
+        return derive_flags(self.fw, review)
+
+    def question(self, review: Review) -> Question | None:
+        item_id = self.current_item(review)
+        if item_id is None:
+            return None
+        live = [it.id for it in live_items(self.fw, review.facts)]
+        number = live.index(item_id) + 1 if item_id in live else 0
+        fact = self.fw.fact(item_id)
+        if fact is not None:
+            return self._fact_question(review, fact, number, len(live))
+        criterion = self.fw.criterion(item_id)
+        assert criterion is not None
+        judgement = review.judgements.get(item_id)
+        step = judgement.pending if judgement and judgement.pending else "judgement"
+        return self._criterion_question(review, criterion, step, number, len(live))
+
+    def _fact_question(self, review: Review, fact: Fact, number: int, total: int) -> Question:
+        if fact.type == "yesno":
+            options = [("Yes", "yes"), ("No", "no")]
+        elif fact.type in ("choice", "multichoice"):
+            options = [(o.label, o.id) for o in fact.options]
+            if fact.type == "multichoice":
+                options.append(("None of these", "none"))
+        elif fact.type == "date":
+            options = [("None / not yet", "none")]
+        else:
+            options = []
+        options += [("Skip", SKIP), ("Why?", WHY)]
+        choices = tuple(Choice(str(i), label, value) for i, (label, value) in enumerate(options, 1))
+        current = show_fact(fact, review.facts[fact.id]) if fact.id in review.facts else None
+        return Question(
+            item=fact.id,
+            step="fact",
+            text=fact.question,
+            help=fact.help,
+            choices=choices,
+            multi=fact.type == "multichoice",
+            current=current,
+            number=number,
+            total=total,
+            title="About the case",
+        )
+
+    def _criterion_question(
+        self, review: Review, criterion: Criterion, step: str, number: int, total: int
+    ) -> Question:
+        judgement = review.judgements.get(criterion.id)
+        common = {
+            "item": criterion.id,
+            "section": criterion.section,
+            "number": number,
+            "total": total,
+            "urgent": criterion.severity == "urgent",
+            "title": criterion.title,
+        }
+        if step == "judgement":
+            options = [("Yes", "yes"), ("No", "no"), ("Partly", "partly")]
+            if criterion.allow_not_applicable:
+                options.append(("Not applicable", "not_applicable"))
+            options += [("Skip", SKIP), ("Why?", WHY)]
+            current = None
+            if judgement is not None:
+                current = outcome_label(judgement.outcome)
+                if judgement.reasons:
+                    labels = [r.label for rid in judgement.reasons if (r := criterion.reason(rid))]
+                    current += ": " + "; ".join(labels)
+            return Question(
+                step="judgement",
+                text=criterion.question,
+                help=criterion.help,
+                choices=_choices(options),
+                current=current,
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "reasons":
+            options = [(r.label, r.id) for r in criterion.reasons] + [("None of these", SKIP)]
+            return Question(
+                step="reasons",
+                text="What fell short? Pick every reason that applies.",
+                help="Give the numbers (e.g. 1 3) or say it in your own words.",
+                choices=_choices(options),
+                multi=True,
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "note":
+            return Question(
+                step="note",
+                text="Add an evidence note: what in the case record shows this? (or skip)",
+                help="A sentence or two. Case references only; no names.",
+                choices=_choices([("Skip", SKIP)]),
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "view":
+            recorded = outcome_label(judgement.outcome if judgement else None)
+            return Question(
+                step="view",
+                text=f"Does the case manager agree with the judgement ({recorded})?",
+                help="Say agree or disagree, or give the case manager's view in words.",
+                choices=_choices([("Agree", "agree"), ("Disagree", "disagree")]),
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "agreed":
+            options = [(OUTCOME_WORDS[o], o) for o in criterion.outcomes]
+            options.append(("Still disagree: the inspector's judgement stands", "stands"))
+            return Question(
+                step="agreed",
+                text="After discussion, which judgement is recorded?",
+                help="The disagreement stays visible in the summary and the report.",
+                choices=_choices(options),
+                **common,  # type: ignore[arg-type]
+            )
+        return Question(
+            step="quotable",
+            text="Mark this note as a quotable finding for the report?",
+            help="Quotable notes appear under their criterion in the inspection-style report.",
+            choices=_choices([("Yes", "yes"), ("No", "no")]),
+            **common,  # type: ignore[arg-type]
+        )
+
+    # --- starting and navigating ---------------------------------------------------------
+
+    def start(self, review: Review) -> Step:
+        """Begin or resume: skipped items are asked again; the first open question is asked."""
+        changed = bool(review.skipped) or review.focus is not None
+        if changed:
+            review = review.model_copy(update={"skipped": (), "focus": None})
+        return Step(review, (), self.question(review), changed)
+
+    def back(self, review: Review) -> Step:
+        live = [it.id for it in live_items(self.fw, review.facts)]
+        current = self.current_item(review)
+        if current is None:
+            target = live[-1] if live else None
+        else:
+            idx = live.index(current) if current in live else 0
+            target = live[idx - 1] if idx > 0 else None
+        if target is None:
+            return Step(review, (Notice("This is the first question."),), self.question(review))
+        return self._go(review, target)
+
+    def jump(self, review: Review, item_id: str) -> Step:
+        item_id = item_id.strip()
+        it = self.fw.fact(item_id) or self.fw.criterion(item_id)
+        if it is None:
+            ids = [x.id for x in all_items(self.fw)]
+            close = difflib.get_close_matches(item_id, ids, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            return Step(
+                review,
+                (Notice(f"There is no question with id {item_id!r}.{hint}", "problem"),),
+                self.question(review),
+            )
+        if not is_live(self.fw, it, review.facts):
+            return Step(
+                review, (Notice(self._why_not_live(review, it), "problem"),), self.question(review)
+            )
+        return self._go(review, item_id)
+
+    def _why_not_live(self, review: Review, it: Fact | Criterion) -> str:
+        condition = it.asked_when if isinstance(it, Fact) else it.applies_when
+        state = (
+            fact_relevant(it, review.facts)
+            if isinstance(it, Fact)
+            else criterion_applies(it, review.facts)
+        )
+        if state is None:
+            return f"{it.id} waits for an earlier answer: it is asked when {condition}."
+        return f"{it.id} does not apply to this case: it is asked only when {condition}."
+
+    def _go(self, review: Review, target: str) -> Step:
+        events: list[Event] = []
+        updated = self._finish_follow_ups(review)
+        updated = updated.model_copy(update={"focus": target})
+        return self._commit(review, updated, events, finished=self.pending(review))
+
+    def _finish_follow_ups(self, review: Review) -> Review:
+        if not any(j.pending for j in review.judgements.values()):
+            return review
+        judgements = {
+            cid: (j.model_copy(update={"pending": None}) if j.pending else j)
+            for cid, j in review.judgements.items()
+        }
+        return review.model_copy(update={"judgements": judgements})
+
+    def why(self, review: Review, item_id: str | None = None) -> Step:
+        item_id = item_id or self.current_item(review)
+        it = (self.fw.fact(item_id) or self.fw.criterion(item_id)) if item_id else None
+        if it is None:
+            return Step(
+                review, (Notice("There is no question to explain."),), self.question(review)
+            )
+        if isinstance(it, Fact):
+            why = it.help or "This fact decides which criteria apply to the case."
+            event = Explanation(it.id, it.question, why, "")
+        else:
+            event = Explanation(it.id, it.title, it.learning.why, it.learning.good)
+        return Step(review, (event,), self.question(review))
+
+    # --- answering -----------------------------------------------------------------------
+
+    def respond(
+        self, review: Review, text: str, *, at: datetime | None = None, by: str = ""
+    ) -> Step:
+        """Take one typed answer (a quick-reply number or word, or free text)."""
+        question = self.question(review)
+        if question is None:
+            return Step(review, (Notice(self._nothing_to_answer(review)),), None)
+        text = _clean(text)
+        if not text:
+            return Step(
+                review, (Notice("Type an answer, or pick a quick reply.", "clarify"),), question
+            )
+        values = self._choice_values(question, text)
+        return self._dispatch(review, _Input(question, text, values, at or now(), by))
+
+    def choose(
+        self, review: Review, values: list[str], *, at: datetime | None = None, by: str = ""
+    ) -> Step:
+        """Take quick-reply values directly (buttons, multi-select lists)."""
+        question = self.question(review)
+        if question is None:
+            return Step(review, (Notice(self._nothing_to_answer(review)),), None)
+        if not values and question.multi:
+            values = [SKIP] if question.step == "reasons" else ["none"]
+        known = {c.value for c in question.choices}
+        unknown = [v for v in values if v not in known]
+        if unknown or not values:
+            return Step(
+                review, (Notice(f"Not a choice here: {', '.join(unknown)}", "problem"),), question
+            )
+        labels = {c.value: c.label for c in question.choices}
+        text = ", ".join(labels[v] for v in values)
+        return self._dispatch(review, _Input(question, text, values, at or now(), by))
+
+    def _dispatch(self, review: Review, given: _Input) -> Step:
+        question = given.question
+        if given.values == [WHY]:
+            return self.why(review, question.item)
+        if given.values == [SKIP]:
+            return self.skip(review, at=given.at)
+        if question.step == "fact":
+            return self._answer_fact(review, given)
+        criterion = self.fw.criterion(question.item)
+        assert criterion is not None
+        handler = {
+            "judgement": self._answer_judgement,
+            "reasons": self._answer_reasons,
+            "note": self._answer_note,
+            "view": self._answer_view,
+            "agreed": self._answer_agreed,
+            "quotable": self._answer_quotable,
+        }[question.step]
+        return handler(review, criterion, given)
+
+    def skip(self, review: Review, *, at: datetime | None = None) -> Step:
+        question = self.question(review)
+        if question is None:
+            return Step(review, (Notice(self._nothing_to_answer(review)),), None)
+        if question.step in ("fact", "judgement"):
+            skipped = (
+                review.skipped
+                if question.item in review.skipped
+                else (*review.skipped, question.item)
+            )
+            focus = None if review.focus == question.item else review.focus
+            updated = review.model_copy(update={"skipped": skipped, "focus": focus})
+            return self._commit(
+                review, updated, [Recorded(question.item, question.step, "Skipped")], at=at
+            )
+        # Skipping a follow-up: no reasons / no note / no view; move on.
+        judgement = review.judgements[question.item]
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, question.step)}
+        )
+        updated = self._with_judgement(review, question.item, judgement)
+        return self._commit(
+            review,
+            updated,
+            [Recorded(question.item, question.step, "Skipped")],
+            finished=question.item if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _nothing_to_answer(self, review: Review) -> str:
+        if self.is_complete(review):
+            return "The review is complete. Type summary to see it, or jump ID to change an answer."
+        left = self.unanswered(review)
+        return (
+            f"{len(left)} question(s) left unanswered: {', '.join(left)}. "
+            "Type jump ID to answer one."
+        )
+
+    @staticmethod
+    def _choice_values(question: Question, text: str) -> list[str] | None:
+        """Quick-reply values for ``text`` when it is a number, numbers or a choice label."""
+        lowered = text.lower().rstrip("?!. ")
+        if lowered in ("why", "why?"):
+            return [WHY]
+        if lowered in _SKIP_WORDS:
+            return [SKIP]
+        by_key = {c.key: c.value for c in question.choices}
+        if _NUMBERS.match(text):
+            keys = re.split(r"[,;\s]+", text.strip())
+            if all(k in by_key for k in keys):
+                values = list(dict.fromkeys(by_key[k] for k in keys))
+                if len(values) == 1 or question.multi:
+                    return values
+        for choice in question.choices:
+            if lowered == choice.label.lower() or lowered == choice.value.replace("_", " "):
+                return [choice.value]
+        return None
+
+    def _answer_fact(self, review: Review, given: _Input) -> Step:
+        question = given.question
+        text = given.text
+        values = given.values
+        at = given.at
+        fact = self.fw.fact(question.item)
+        assert fact is not None
+        value: bool | str | list[str] | None
+        if values is not None and fact.type == "yesno":
+            value = values == ["yes"]
+        elif values is not None and fact.type == "choice":
+            value = values[0]
+        elif values is not None and fact.type == "multichoice":
+            value = [] if "none" in values else [o.id for o in fact.options if o.id in values]
+        elif values is not None and fact.type == "date" and values == ["none"]:
+            value = ""
+        else:
+            value, problem = read_fact(fact, text)
+            if value is None:
+                return Step(
+                    review, (Notice(problem or "I did not understand.", "clarify"),), question
+                )
+        facts = {**review.facts, fact.id: value}
+        updated = review.model_copy(
+            update={
+                "facts": facts,
+                "skipped": tuple(s for s in review.skipped if s != fact.id),
+                "focus": None if review.focus == fact.id else review.focus,
+            }
+        )
+        events: list[Event] = [Recorded(fact.id, "fact", show_fact(fact, value))]
+        return self._commit(review, updated, events, at=at)
+
+    def _answer_judgement(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        question = given.question
+        text = given.text
+        values = given.values
+        at = given.at
+        by = given.by
+        if values is not None:
+            outcome = {"yes": "sufficient", "no": "insufficient", "partly": "insufficient"}.get(
+                values[0], values[0]
+            )
+            reading = Reading(outcome, (), "")  # type: ignore[arg-type]
+        else:
+            reading = interpret(criterion, text)
+        if reading.outcome == "unclear":
+            options = " / ".join(c.label for c in question.choices if c.value not in (SKIP, WHY))
+            return Step(
+                review,
+                (
+                    Notice(
+                        f"I couldn't tell whether that means it was good enough. Was it? "
+                        f"{options}. (Or skip.)",
+                        "clarify",
+                    ),
+                ),
+                question,
+            )
+        if reading.outcome == "not_applicable" and not criterion.allow_not_applicable:
+            return Step(
+                review,
+                (
+                    Notice(
+                        f"{criterion.title} applies to every case, so it cannot be marked not "
+                        "applicable. Was it good enough: yes, no or partly?",
+                        "clarify",
+                    ),
+                ),
+                question,
+            )
+        note, notices = _cap_note(reading.note)
+        judgement = Judgement(
+            outcome=reading.outcome,
+            reasons=tuple(r for r in reading.reasons if criterion.reason(r)),
+            note=note,
+            answered_at=at,
+            answered_by=by,
+        )
+        if review.mode == "joint":
+            judgement = judgement.model_copy(update={"inspector_outcome": reading.outcome})
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, None)}
+        )
+        updated = self._with_judgement(review, criterion.id, judgement)
+        updated = updated.model_copy(
+            update={
+                "skipped": tuple(s for s in review.skipped if s != criterion.id),
+                "focus": None if review.focus == criterion.id else review.focus,
+            }
+        )
+        shown = outcome_label(judgement.outcome)
+        if judgement.reasons:
+            shown += ": " + "; ".join(
+                r.label for x in judgement.reasons if (r := criterion.reason(x))
+            )
+        events: list[Event] = [*notices, Recorded(criterion.id, "judgement", shown)]
+        return self._commit(
+            review,
+            updated,
+            events,
+            finished=criterion.id if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _answer_reasons(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        text = given.text
+        values = given.values
+        at = given.at
+        judgement = review.judgements[criterion.id]
+        events: list[Event] = []
+        if values is not None:
+            reasons = tuple(v for v in values if criterion.reason(v))
+        else:
+            reasons = match_reasons(criterion, text)
+            if not reasons:
+                if text.lower().strip(".! ") in _NONE_WORDS:
+                    reasons = ()
+                else:
+                    # Keep what was typed as the note and ask again rather than guess.
+                    note, notices = _cap_note(_join_note(judgement.note, text))
+                    kept = judgement.model_copy(update={"note": note})
+                    updated = self._with_judgement(review, criterion.id, kept)
+                    return self._commit(
+                        review,
+                        updated,
+                        [
+                            *notices,
+                            Notice(
+                                "I kept that as the note, but couldn't match it to a reason. "
+                                "Pick the numbers of the reasons that apply (e.g. 1 3), or skip.",
+                                "clarify",
+                            ),
+                        ],
+                        at=at,
+                    )
+        ordered = tuple(r.id for r in criterion.reasons if r.id in reasons)
+        judgement = judgement.model_copy(update={"reasons": ordered})
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, "reasons")}
+        )
+        updated = self._with_judgement(review, criterion.id, judgement)
+        labels = [r.label for x in ordered if (r := criterion.reason(x))]
+        events.append(Recorded(criterion.id, "reasons", "; ".join(labels) or "No reason given"))
+        return self._commit(
+            review,
+            updated,
+            events,
+            finished=criterion.id if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _answer_note(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        text = given.text
+        at = given.at
+        judgement = review.judgements[criterion.id]
+        no_note = text.lower().strip(".! ") in _NONE_WORDS
+        note, notices = _cap_note(judgement.note if no_note else _join_note(judgement.note, text))
+        judgement = judgement.model_copy(update={"note": note})
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, "note")}
+        )
+        updated = self._with_judgement(review, criterion.id, judgement)
+        events: list[Event] = [
+            *notices,
+            Recorded(criterion.id, "note", "No note" if no_note else note),
+        ]
+        return self._commit(
+            review,
+            updated,
+            events,
+            finished=criterion.id if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _answer_view(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        question = given.question
+        text = given.text
+        values = given.values
+        at = given.at
+        judgement = review.judgements[criterion.id]
+        if values is not None:
+            agrees = values == ["agree"]
+            view = View(agrees=agrees, outcome=judgement.outcome if agrees else None)
+        else:
+            lowered = text.lower()
+            reading = interpret(criterion, text)
+            if re.search(r"\bdisagree", lowered):
+                agrees = False
+            elif re.search(r"\bagree", lowered):
+                agrees = True
+            elif reading.outcome in criterion.outcomes:
+                agrees = reading.outcome == judgement.outcome
+            else:
+                yes_no = read_yes_no(text)
+                if yes_no is None:
+                    return Step(
+                        review,
+                        (
+                            Notice(
+                                "Does the case manager agree? Say agree or disagree, or give "
+                                "their view (e.g. 'they think it was sufficient').",
+                                "clarify",
+                            ),
+                        ),
+                        question,
+                    )
+                agrees = yes_no
+            outcome = reading.outcome if reading.outcome in criterion.outcomes else None
+            view = View(
+                agrees=agrees,
+                outcome=judgement.outcome if agrees else outcome,
+                note=_cap_note(reading.note)[0],
+            )
+        judgement = judgement.model_copy(update={"view": view})
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, "view")}
+        )
+        updated = self._with_judgement(review, criterion.id, judgement)
+        shown = "Case manager agrees" if view.agrees else "Case manager disagrees"
+        if not view.agrees and view.outcome:
+            shown += f" (their view: {outcome_label(view.outcome)})"
+        return self._commit(
+            review,
+            updated,
+            [Recorded(criterion.id, "view", shown)],
+            finished=criterion.id if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _answer_agreed(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        question = given.question
+        text = given.text
+        values = given.values
+        at = given.at
+        judgement = review.judgements[criterion.id]
+        if values is None:
+            reading = interpret(criterion, text)
+            if reading.outcome not in criterion.outcomes:
+                return Step(
+                    review,
+                    (
+                        Notice(
+                            "Pick the judgement recorded after discussion, or "
+                            "say the inspector's judgement stands.",
+                            "clarify",
+                        ),
+                    ),
+                    question,
+                )
+            values = [reading.outcome]
+        agreed = judgement.outcome if values[0] == "stands" else values[0]
+        update: dict[str, object] = {"outcome": agreed}
+        if agreed != "insufficient":
+            update["reasons"] = ()
+        judgement = judgement.model_copy(update=update)
+        judgement = judgement.model_copy(
+            update={"pending": self._next_follow_up(judgement, review.mode, "agreed")}
+        )
+        updated = self._with_judgement(review, criterion.id, judgement)
+        return self._commit(
+            review,
+            updated,
+            [Recorded(criterion.id, "agreed", f"Recorded: {outcome_label(agreed)}")],
+            finished=criterion.id if judgement.pending is None else None,
+            at=at,
+        )
+
+    def _answer_quotable(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        question = given.question
+        text = given.text
+        values = given.values
+        at = given.at
+        judgement = review.judgements[criterion.id]
+        if values is not None:
+            quotable = values == ["yes"]
+        else:
+            answer = read_yes_no(text)
+            if answer is None:
+                return Step(review, (Notice("Please answer yes or no.", "clarify"),), question)
+            quotable = answer
+        judgement = judgement.model_copy(update={"quotable": quotable, "pending": None})
+        updated = self._with_judgement(review, criterion.id, judgement)
+        return self._commit(
+            review,
+            updated,
+            [Recorded(criterion.id, "quotable", "Quotable" if quotable else "Not quotable")],
+            finished=criterion.id,
+            at=at,
+        )
+
+    # --- notes and flag states -----------------------------------------------------------
+
+    def set_note(
+        self, review: Review, text: str, item_id: str | None = None, *, at: datetime | None = None
+    ) -> Step:
+        """Replace the note on a criterion (the current one, or the last judged)."""
+        target = item_id or self.current_item(review)
+        if target is None or target not in review.judgements:
+            judged = [c.id for c in self.fw.criteria if c.id in review.judgements]
+            target = item_id or (judged[-1] if judged else None)
+        if target is None or target not in review.judgements:
+            return Step(
+                review,
+                (Notice("Answer a criterion first, then add a note to it.", "problem"),),
+                self.question(review),
+            )
+        note, notices = _cap_note(text.strip())
+        judgement = review.judgements[target].model_copy(update={"note": note})
+        updated = self._with_judgement(review, target, judgement)
+        return self._commit(
+            review, updated, [*notices, Recorded(target, "note", note or "No note")], at=at
+        )
+
+    def set_flag_state(
+        self,
+        review: Review,
+        flag_id: str,
+        state: str,
+        *,
+        at: datetime | None = None,
+        by: str = "",
+    ) -> Step:
+        flag = next((f for f in self.flags(review) if f.id == flag_id), None)
+        if flag is None:
+            return Step(
+                review,
+                (Notice(f"There is no flag {flag_id!r} on this review.", "problem"),),
+                self.question(review),
+            )
+        states = {
+            **review.flag_states,
+            flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),  # type: ignore[arg-type]
+        }
+        updated = review.model_copy(update={"flag_states": states})
+        new_flag = next(f for f in self.flags(updated) if f.id == flag_id)
+        return self._commit(review, updated, [FlagStateChanged(new_flag)], at=at)
+
+    # --- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _with_judgement(review: Review, criterion_id: str, judgement: Judgement) -> Review:
+        return review.model_copy(
+            update={"judgements": {**review.judgements, criterion_id: judgement}}
+        )
+
+    @staticmethod
+    def _next_follow_up(judgement: Judgement, mode: str, after: str | None) -> FollowUp | None:
+        start = 0 if after is None else FOLLOW_UPS.index(after) + 1  # type: ignore[arg-type]
+        joint = mode == "joint"
+        for step in FOLLOW_UPS[start:]:
+            if step == "reasons" and judgement.outcome == "insufficient" and not judgement.reasons:
+                return step
+            if step == "note" and judgement.outcome == "insufficient" and not judgement.note:
+                return step
+            if step == "view" and joint and judgement.view is None:
+                return step
+            if (
+                step == "agreed"
+                and joint
+                and judgement.view is not None
+                and not judgement.view.agrees
+            ):
+                return step
+            if step == "quotable" and joint and judgement.note and not judgement.quotable:
+                return step
+        return None
+
+    def _commit(
+        self,
+        before: Review,
+        after: Review,
+        events: list[Event],
+        *,
+        finished: str | None = None,
+        at: datetime | None = None,
+    ) -> Step:
+        """Work out what the change means: flags, gates, sections, completion."""
+        old_flags = {f.id: f for f in derive_flags(self.fw, before)}
+        new_flags = {f.id: f for f in derive_flags(self.fw, after)}
+        pending = {cid for cid, j in after.judgements.items() if j.pending is not None}
+        out: list[Event] = list(events)
+
+        old_live = {c.id for c in self.fw.criteria if criterion_applies(c, before.facts) is True}
+        new_live = {c.id for c in self.fw.criteria if criterion_applies(c, after.facts) is True}
+        dropped = [c.id for c in self.fw.criteria if c.id in old_live - new_live]
+        restored = [
+            c.id
+            for c in self.fw.criteria
+            if c.id in new_live - old_live and c.id in after.judgements
+        ]
+        if dropped:
+            out.append(CriteriaSetAside(tuple(dropped)))
+        if restored:
+            out.append(CriteriaRestored(tuple(restored)))
+
+        for flag_id, flag in old_flags.items():
+            if flag_id not in new_flags:
+                out.append(FlagWithdrawn(flag))
+        for flag_id, flag in new_flags.items():
+            waiting = flag.source == "judgement" and flag.criterion in pending
+            if waiting:
+                continue
+            is_new = flag_id not in old_flags or flag_id == finished
+            if is_new or (flag.source == "check" and flag.detail != old_flags[flag_id].detail):
+                out.append(FlagRaised(flag))
+
+        for section in self.fw.sections:
+            ids = [c.id for c in self.fw.criteria if c.section == section.id]
+            if self._section_done(before, ids) is False and self._section_done(after, ids):
+                out.append(SectionComplete(section.id, section.title))
+
+        was_complete = after.status == "complete"
+        after = self.settle(after, at)
+        if after.status == "complete" and not was_complete:
+            open_flags = [f for f in new_flags.values() if f.open]
+            out.append(ReviewComplete(len(open_flags), sum(f.urgent for f in open_flags)))
+        return Step(after, tuple(out), self.question(after), changed=True)
+
+    def settle(self, review: Review, at: datetime | None = None) -> Review:
+        """The review with its status (and completion time) matching its answers."""
+        at = at or now()
+        update: dict[str, object] = {"updated_at": at}
+        complete = self.is_complete(review)
+        if complete and review.status != "complete":
+            update.update(status="complete", completed_at=at)
+        elif not complete and review.status == "complete":
+            update.update(status="in_progress")
+        return review.model_copy(update=update)
+
+    def _section_done(self, review: Review, ids: list[str]) -> bool:
+        live = [
+            cid
+            for cid in ids
+            if (c := self.fw.criterion(cid)) is not None
+            and criterion_applies(c, review.facts) is not False
+        ]
+        if not live:
+            return False
+        return all(
+            cid in review.judgements
+            and review.judgements[cid].pending is None
+            and criterion_applies(self.fw.criterion(cid), review.facts) is True  # type: ignore[arg-type]
+            for cid in live
+        )
+
+
+def _choices(options: list[tuple[str, str]]) -> tuple[Choice, ...]:
+    return tuple(Choice(str(i), label, value) for i, (label, value) in enumerate(options, 1))
+
+
+def _join_note(old: str, new: str) -> str:
+    new = new.strip()
+    if not old:
+        return new
+    return f"{old}\n{new}" if new else old
+
+
+def _cap_note(note: str) -> tuple[str, list[Event]]:
+    if len(note) <= MAX_NOTE:
+        return note, []
+    return note[:MAX_NOTE], [
+        Notice(
+            f"That note was longer than {MAX_NOTE:,} characters; the rest was not kept.", "problem"
+        )
+    ]

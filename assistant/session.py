@@ -1,0 +1,147 @@
+"""A review session: the engine's steps saved through the store, one answer at a time.
+
+Every front end (the Textual app and the plain line mode) drives a ``Session``: it opens or
+resumes the review of a case, passes each input to the engine and saves the new review before
+the next question is shown.  If another process saved the same review meanwhile, the store
+refuses the save (optimistic concurrency); the session then merges this answer into the newer
+version and says so, so neither side's answers are lost silently.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.engine.conversation import Engine
+from assistant.engine.events import Notice, Step
+from assistant.engine.progress import index_summary
+from store import Actor, ConflictError, Store
+from store.records import Review
+
+MAX_MERGE_ATTEMPTS = 5
+
+
+def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]]:
+    """Apply the change base -> ours onto theirs; name items both sides changed."""
+    clashes: list[str] = []
+    update: dict[str, object] = {}
+    for name in ("facts", "judgements", "flag_states"):
+        mine_before: dict = getattr(base, name)
+        mine_after: dict = getattr(ours, name)
+        result = dict(getattr(theirs, name))
+        for key in set(mine_before) | set(mine_after):
+            if mine_before.get(key) == mine_after.get(key):
+                continue
+            if result.get(key) != mine_before.get(key) and result.get(key) != mine_after.get(key):
+                clashes.append(key)
+            if key in mine_after:
+                result[key] = mine_after[key]
+            else:
+                result.pop(key, None)
+        update[name] = result
+    for name in ("skipped", "focus", "team", "reviewer", "participants"):
+        if getattr(base, name) != getattr(ours, name):
+            update[name] = getattr(ours, name)
+    return theirs.model_copy(update=update), clashes
+
+
+@dataclass
+class Session:
+    store: Store
+    engine: Engine
+    review: Review
+    actor: Actor
+    notices: list[str] = field(default_factory=list)
+    on_saved: Callable[[Review], None] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        store: Store,
+        engine: Engine,
+        case_ref: str,
+        *,
+        mode: str | None = None,
+        actor: Actor | None = None,
+        team: str = "",
+    ) -> Session:
+        """Resume the stored review of ``case_ref`` or start (and save) a new one."""
+        actor = actor or Actor()
+        existing = store.find_case(case_ref)
+        notices: list[str] = []
+        if existing is not None and existing.framework != engine.fw.id:
+            notices.append(
+                f"{existing.case_ref} was reviewed with framework {existing.framework}; "
+                f"starting a separate {engine.fw.id} review."
+            )
+            existing = None
+        if existing is not None:
+            review = existing
+            if mode and mode != review.mode:
+                notices.append(
+                    f"Resuming the {review.mode} review of {review.case_ref}; "
+                    f"its mode stays {review.mode}."
+                )
+            else:
+                notices.append(f"Resuming the review of {review.case_ref}.")
+        else:
+            review = engine.new_review(
+                uuid.uuid4().hex,
+                case_ref,
+                mode=mode or "self",
+                reviewer=actor.name,
+                role=actor.role,
+                team=team,
+            )
+            review = store.save(
+                review, actor, summary=index_summary(engine, review), action="created"
+            )
+        claimed = store.claim(review.id)
+        if claimed:
+            notices.append(claimed)
+        session = cls(store, engine, review, actor, notices)
+        return session
+
+    def start(self) -> Step:
+        return self.apply(self.engine.start(self.review))
+
+    def apply(self, step: Step) -> Step:
+        """Save the step's review if it changed; return the step with the stored review."""
+        if not step.changed:
+            self.review = step.review
+            return step
+        base, ours = self.review, step.review
+        events = list(step.events)
+        for _ in range(MAX_MERGE_ATTEMPTS):
+            try:
+                saved = self.store.save(ours, self.actor, summary=index_summary(self.engine, ours))
+                break
+            except ConflictError:
+                theirs = self.store.get(base.id)
+                merged, clashes = merge(base, ours, theirs)
+                merged = self.engine.settle(merged)
+                text = "This review was also changed in another session; your answer was added "
+                text += "to the latest version."
+                if clashes:
+                    text += f" You both changed {', '.join(clashes)}: your answer is the one kept "
+                    text += "(the audit trail has both)."
+                events.append(Notice(text, "problem"))
+                base, ours = theirs, merged
+        else:  # pragma: no cover - only under relentless concurrent writes
+            raise ConflictError(f"could not save {base.case_ref}: it keeps changing elsewhere")
+        self.review = saved
+        if self.on_saved:
+            self.on_saved(saved)
+        question = self.engine.question(saved)
+        return Step(saved, tuple(events), question, changed=True)
+
+    def close(self) -> None:
+        self.store.release(self.review.id)
+
+    # Shorthands the front ends use.
+    def respond(self, text: str) -> Step:
+        return self.apply(self.engine.respond(self.review, text, by=self.actor.name))
+
+    def choose(self, values: list[str]) -> Step:
+        return self.apply(self.engine.choose(self.review, values, by=self.actor.name))

@@ -1,0 +1,45 @@
+"""Showing user text literally: control characters and escape sequences are made visible.
+
+Notes and case references are typed by users (or imported from files).  Printed raw, an
+escape sequence could recolour or clear a terminal; in Textual, brackets would be read as
+markup.  ``printable`` keeps the text as typed but makes every control character visible.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if code == 0x1B:
+        return "^["
+    if code < 0x20:
+        return "^" + chr(code + 64)
+    return f"\\u{code:04x}"
+
+
+def printable(text: str, *, single_line: bool = False) -> str:
+    """``text`` with control characters shown as ^X or \\uXXXX.
+
+    Newlines and tabs are kept unless ``single_line``.
+    """
+    out = _CONTROL.sub(_visible, text)
+    if single_line:
+        out = out.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return out
+
+
+def valid_case_ref(text: str) -> str | None:
+    """None if ``text`` is a usable case reference, else what is wrong with it."""
+    ref = text.strip()
+    if not ref:
+        return "A case reference is needed, e.g. HAR-01."
+    if len(ref) > 40:
+        return "A case reference is at most 40 characters (use the team's pseudonymous code)."
+    if _CONTROL.search(ref) or "\n" in ref or "\t" in ref:
+        return "A case reference cannot contain control characters."
+    return None
