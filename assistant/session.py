@@ -69,7 +69,10 @@ class Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one."""
         actor = actor or Actor()
         existing = store.find_case(case_ref)
-        notices: list[str] = []
+        notices: list[str] = [
+            f"A stored review could not be read and was left untouched: {problem}"
+            for problem in store.problems()
+        ]
         if existing is not None and existing.framework != engine.fw.id:
             notices.append(
                 f"{existing.case_ref} was reviewed with framework {existing.framework}; "
