@@ -148,6 +148,8 @@ def build_report(
     be read; the report names them in its notes.
     """
     filters = filters or ReportFilter()
+    # Teams match as the store matches them: ignoring case (and surrounding spaces).
+    team_key = filters.team.strip().casefold() if filters.team is not None else None
     rating = framework.rating
     thresholds = tuple(b.min_percent for b in rating.bands if b.min_percent > 0)
     tallies = {c.id: _Tally(c) for c in framework.criteria}
@@ -171,7 +173,7 @@ def build_report(
         if review.framework != framework.id:
             left_out["other_framework"] += 1
             continue
-        if filters.team is not None and review.team != filters.team:
+        if team_key is not None and review.team.strip().casefold() != team_key:
             left_out["other_team"] += 1
             continue
         day = review_date(review)

@@ -28,7 +28,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ReportFilter:
-    """Which complete reviews the report covers (dates are inclusive, in local time)."""
+    """Which complete reviews the report covers.
+
+    ``team`` matches ignoring case; ``since`` and ``until`` are inclusive and compare the
+    local date a review was completed (or, lacking that, last updated).
+    """
 
     team: str | None = None
     since: date | None = None

@@ -31,7 +31,7 @@ def visible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Visible text with every run of whitespace (newlines too) made one space."""
-    return _WHITESPACE.sub(" ", visible(text)).strip()
+    return visible(_WHITESPACE.sub(" ", text).strip())
 
 
 def md_escape(text: str) -> str:
