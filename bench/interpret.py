@@ -1,0 +1,95 @@
+"""Measure the free-text interpreter: accuracy on the labelled sets and time per call.
+
+Run with ``.venv/bin/python bench/interpret.py``.  Prints, for the dev set
+(../shared/data/answers-dev.jsonl) and the hold-out set (tests/data/answers-holdout.jsonl):
+the share of right outcomes, the share of exactly right reason sets, and every miss; then the
+mean and 95th-percentile time of one ``interpret`` call over typical sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.engine.interpret import interpret  # noqa: E402
+from prompts import get_framework  # noqa: E402
+
+DEV = Path(os.environ.get("CASE_REVIEW_DEV_SET", ROOT.parent / "shared/data/answers-dev.jsonl"))
+HOLDOUT = ROOT / "tests/data/answers-holdout.jsonl"
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def score(name: str, rows: list[dict]) -> tuple[float, float]:
+    fw = get_framework()
+    right_outcome = right_reasons = 0
+    misses = []
+    for row in rows:
+        reading = interpret(fw.criterion(row["criterion"]), row["text"])
+        ok_outcome = reading.outcome == row["outcome"]
+        ok_reasons = ok_outcome and set(reading.reasons) == set(row["reasons"])
+        right_outcome += ok_outcome
+        right_reasons += ok_reasons
+        if not ok_reasons:
+            misses.append((row, reading))
+    n = len(rows)
+    outcome_share, reasons_share = right_outcome / n, right_reasons / n
+    print(
+        f"{name}: {n} answers; outcome {right_outcome}/{n} = {outcome_share:.1%}; "
+        f"exact reasons {right_reasons}/{n} = {reasons_share:.1%}"
+    )
+    for row, reading in misses:
+        print(
+            f"  MISS {row['criterion']}: {row['text']!r}\n"
+            f"       want {row['outcome']} {sorted(row['reasons'])}"
+            f"  got {reading.outcome} {sorted(reading.reasons)}"
+        )
+    return outcome_share, reasons_share
+
+
+def timing(rows: list[dict], rounds: int = 20) -> None:
+    fw = get_framework()
+    pairs = [(fw.criterion(r["criterion"]), r["text"]) for r in rows]
+    for criterion, text in pairs:  # warm the per-criterion cache
+        interpret(criterion, text)
+    samples = []
+    clock = time.perf_counter
+    for _ in range(rounds):
+        for criterion, text in pairs:
+            t0 = clock()
+            interpret(criterion, text)
+            samples.append(clock() - t0)
+    samples.sort()
+    mean = statistics.fmean(samples) * 1e6
+    p95 = samples[int(len(samples) * 0.95)] * 1e6
+    print(f"time per interpret call: mean {mean:.0f} us, p95 {p95:.0f} us ({len(samples)} calls)")
+    big = "the plan was never reviewed after he moved placement. " * 2000
+    t0 = clock()
+    interpret(fw.criterion("rr.plan_review"), big)
+    print(f"one {len(big) // 1000} KB answer: {(clock() - t0) * 1e3:.1f} ms")
+
+
+def main() -> None:
+    print(f"machine: {os.cpu_count()} cpus, Python {platform.python_version()}")
+    dev = load(DEV) if DEV.exists() else []
+    holdout = load(HOLDOUT)
+    if dev:
+        score("dev", dev)
+    else:
+        print(f"dev set not found at {DEV}")
+    score("hold-out", holdout)
+    timing(dev + holdout)
+
+
+if __name__ == "__main__":
+    main()
