@@ -22,7 +22,6 @@ import fcntl
 import os
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,27 +81,54 @@ class StoreLock:
         # A lock file someone else owns on a shared drive cannot be chmod-ed: still lockable.
         with contextlib.suppress(OSError):
             os.fchmod(fd, FILE_MODE)
-        deadline = time.monotonic() + self.timeout
-        delay = 0.001
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return fd
-            except OSError as exc:
-                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise StoreError(
-                        f"{self.path}: cannot lock the store: {exc.strerror}", self.path
-                    ) from None
-            if time.monotonic() >= deadline:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 os.close(fd)
+                raise StoreError(
+                    f"{self.path}: cannot lock the store: {exc.strerror}", self.path
+                ) from None
+        return self._wait(fd)
+
+    def _wait(self, fd: int) -> int:
+        """Block for the lock, in the kernel's queue (fair to a busy writer), with a timeout.
+
+        A blocking flock cannot time out, so a helper thread waits for it; if the timeout
+        passes first, the helper gives the lock back as soon as it gets it.
+        """
+        got = threading.Event()
+        guard = threading.Lock()
+        state: dict[str, Any] = {"abandoned": False, "error": None}
+
+        def wait() -> None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                state["error"] = exc
+            with guard:
+                if state["abandoned"]:
+                    os.close(fd)  # closing releases the lock
+                    return
+                got.set()
+
+        threading.Thread(target=wait, name="store-lock", daemon=True).start()
+        got.wait(self.timeout)
+        with guard:
+            if not got.is_set():
+                state["abandoned"] = True
                 raise StoreError(
                     f"{self.path}: another process has held the store's lock for over "
                     f"{self.timeout:.0f} s; try again, or look for a stuck case-review process",
                     self.path,
                 )
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        if state["error"] is not None:
+            os.close(fd)
+            raise StoreError(
+                f"{self.path}: cannot lock the store: {state['error'].strerror}", self.path
+            )
+        return fd
 
 
 # -- claims ------------------------------------------------------------------------------------

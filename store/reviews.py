@@ -533,10 +533,11 @@ class Store:
         """At open: finish interrupted saves and remove temporary files a crash left behind."""
         try:
             names = os.listdir(self.reviews_dir)
+            others = os.listdir(self.path) + os.listdir(self.claims_dir)
         except OSError:
             return
         dirty = [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
-        temps = [n for n in names if n.startswith(".") and n.endswith(TEMP_SUFFIX)]
+        temps = [n for n in names + others if n.startswith(".") and n.endswith(TEMP_SUFFIX)]
         if not dirty and not temps:
             return
         problems: list[str] = []
