@@ -124,7 +124,7 @@ _POS_CUE_WORDS = _words(
     "reviewed updated revised completed complete done made referred identified addressed "
     "considered covered included involved engaged recorded shared agreed adapted "
     "challenged followed spotted chased countersigned assessed analysed analyzed "
-    "explored picked responded acted noted explained reflected planned delivered "
+    "explored picked responded acted noted explained reflected delivered "
     "reassessed discussed checked escalated proposed offered used arranged "
     "happened occurred taken met mentioned mentions describes described sets covers includes"
 )
@@ -247,15 +247,18 @@ _DELAY_RES = (
     (re.compile(r"\b(days|a week|a month|a fortnight|fortnight|a year|years) later\b"), r"\1 late"),
     (
         re.compile(
-            r"\btook (over |more than |nearly |almost |about |around |at least |up to |a )?"
-            r"(\w+ )?(days|weeks|months|week|month|fortnight|ages|forever|years)\b"
+            r"\btook (?:\w+ ){0,4}?(days|weeks|months|week|month|fortnight|ages|forever|years)\b"
         ),
         r"\g<0> late",
     ),
 )
-# "should have", "would have been better": criticism by counterfactual.
-_COUNTERFACTUAL_RE = re.compile(
-    r"\b(should|could|ought to) (have|of)\b|\bwould (have been|be) better\b|\bshould not have\b"
+# Criticism by counterfactual: "should have included X" says X is missing, so it reads as
+# "not included X"; "a home visit would have been better" is a shortfall.
+_SHOULD_HAVE_RE = re.compile(r"\b(should|ought to|needed to|could) (have|of)\b(?! not)")
+_BETTER_RE = re.compile(r"\bwould (have been|be) better\b|\bshould not have\b")
+# "no evidence that the manager chased" is a negation of what follows.
+_NO_EVIDENCE_RE = re.compile(
+    r"\b(no|not any|cannot find any|can not find any) (evidence|sign|record)s?( of| that)?\b"
 )
 
 
@@ -300,7 +303,9 @@ def _normalise(text: str) -> str:
     text = " ".join(words)
     for pattern, replacement in _DELAY_RES:
         text = pattern.sub(replacement, text)
-    return _COUNTERFACTUAL_RE.sub(r"\g<0> shortfall", text)
+    text = _SHOULD_HAVE_RE.sub("not", text)
+    text = _NO_EVIDENCE_RE.sub("not", text)
+    return _BETTER_RE.sub(r"\g<0> shortfall", text)
 
 
 # Words whose -ing form means something else: "the plan is missing" is not "the plan misses".
@@ -467,8 +472,13 @@ class _Hit:
     intrinsic: bool
 
 
+# After "not" a phrase may skip one word ("no intervention plan" is "no plan") but not a
+# preposition ("not in the plan" is not "no plan").
+_PREPOSITIONS = _words("in on at for about of to from with by into within after before since")
+
+
 def _find_hits(tokens: list[str], compiled: _Compiled) -> list[_Hit]:
-    """Every match of every reason phrase; gaps of up to GAP tokens, none after a "not"."""
+    """Every match of every reason phrase, allowing small gaps within a clause."""
     hits: list[_Hit] = []
     n = len(tokens)
     for start, token in enumerate(tokens):
@@ -476,13 +486,16 @@ def _find_hits(tokens: list[str], compiled: _Compiled) -> list[_Hit]:
             pos = start
             ok = True
             for k, want in enumerate(phrase.tokens[1:]):
-                gap = 0 if phrase.tokens[k] == NOT else GAP
+                after_not = phrase.tokens[k] == NOT
+                gap = 1 if after_not else GAP
                 found = -1
                 for j in range(pos + 1, min(n, pos + 2 + gap)):
                     if tokens[j] == BOUNDARY:
                         break
                     if tokens[j] == want:
                         found = j
+                        break
+                    if after_not and tokens[j] in _PREPOSITIONS:
                         break
                 if found < 0:
                     ok = False
@@ -497,14 +510,12 @@ def _loses_to(hit: _Hit, other: _Hit) -> bool:
     """Whether ``hit`` gives way to an overlapping match ``other`` of another reason."""
     if other.reason == hit.reason or other.start > hit.end or hit.start > other.end:
         return False
-    hit_len, other_len = hit.end - hit.start, other.end - other.start
-    if other.start <= hit.start and hit.end <= other.end and other_len > hit_len:
-        return True  # swallowed by a longer match
-    if hit.start <= other.start and other.end <= hit.end and hit_len > other_len:
-        return False  # it swallows the other
     if other.size != hit.size:
-        return other.size > hit.size  # same or crossing spans: the more specific phrase wins
-    return other.start < hit.start  # a tie on crossing spans: the earlier phrase wins
+        return other.size > hit.size  # the more specific (longer) phrase wins
+    hit_len, other_len = hit.end - hit.start, other.end - other.start
+    if other_len != hit_len:
+        return other_len < hit_len  # as specific: the tighter match wins
+    return other.start < hit.start  # a tie: the earlier phrase wins
 
 
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
@@ -666,6 +677,17 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
     return positive, negative
 
 
+_CONTRAST_RE = re.compile(r"\b(but|although|though|however|whereas|except|tho|nonetheless)\b")
+
+
+def _after_contrast(normalised: str) -> str:
+    """The text after the last contrast word, or "" if there is none."""
+    last = None
+    for last in _CONTRAST_RE.finditer(normalised):  # noqa: B007 - we want the last match
+        pass
+    return normalised[last.end() :] if last is not None else ""
+
+
 _STRONG_NA_RE = re.compile(
     r"\b(notapplicable|not applicable|does not apply|did not apply|do not apply|not relevant|"
     r"irrelevant)\b"
@@ -707,6 +729,11 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     if _PARTLY_RE.search(spoken):
         return "insufficient", (), False
     negative = cues.negative + bonus_neg
+    tail = _after_contrast(without_na)
+    if tail:  # "identified, but the plan does nothing with it": the part after "but" weighs double
+        tail_cues = _cues(_tokens(tail))
+        praise += tail_cues.positive
+        negative += tail_cues.negative
     if praise > negative:
         return "sufficient", (), False
     if negative > praise:
