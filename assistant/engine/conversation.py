@@ -193,6 +193,7 @@ class Engine:
             help=fact.help,
             choices=choices,
             multi=fact.type == "multichoice",
+            typed=fact.type in ("date", "text"),
             current=current,
             number=number,
             total=total,
@@ -246,6 +247,7 @@ class Engine:
                 text="Add an evidence note: what in the case record shows this? (or skip)",
                 help="A sentence or two. Case references only; no names.",
                 choices=_choices([("Skip", SKIP)]),
+                typed=True,
                 **common,  # type: ignore[arg-type]
             )
         if step == "view":

@@ -34,6 +34,7 @@ class Question:
     total: int = 0
     urgent: bool = False
     title: str = ""
+    typed: bool = False  # answered by typing (a date, text, a note): digits are not quick keys
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Entry points from the command line into the app (placeholder until the app lands)."""
+"""Entry points from the command line into the app: `case-review` and `case-review review REF`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,42 @@ import argparse
 import sys
 
 
+def _prepare(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.cli_framework import framework_from_args
+    from store import Actor, Store, StoreError
+
+    fw = framework_from_args(args)
+    if fw is None:
+        return None
+    try:
+        store = Store.open(args.store)
+    except StoreError as exc:
+        print(f"case-review: {exc}", file=sys.stderr)
+        return None
+    return store, fw, Actor(args.reviewer or "", args.role or "case_manager")
+
+
 def run_home(args: argparse.Namespace) -> int:
-    print(
-        "Case Review Assistant: the terminal app is not built yet.\n"
-        "Try `case-review frameworks` or `case-review --help`.",
-        file=sys.stderr,
-    )
+    prepared = _prepare(args)
+    if prepared is None:
+        return 1
+    from assistant.tui.app import CaseReviewApp
+
+    CaseReviewApp(*prepared).run()
     return 0
 
 
 def run_review(args: argparse.Namespace) -> int:
-    return run_home(args)
+    from assistant.text import valid_case_ref
+
+    problem = valid_case_ref(args.case_ref)
+    if problem:
+        print(f"case-review: {problem}", file=sys.stderr)
+        return 1
+    prepared = _prepare(args)
+    if prepared is None:
+        return 1
+    from assistant.tui.app import CaseReviewApp
+
+    CaseReviewApp(*prepared, open_case=args.case_ref.strip(), mode=args.mode).run()
+    return 0

@@ -1,0 +1,189 @@
+"""Where the user answers: quick-reply buttons, a multi-select for reasons, and the input.
+
+The input keeps focus whenever a question waits.  While it is empty, a digit key picks that
+quick reply at once (one keypress per question) or, in a multi-select, ticks that option;
+Enter then confirms.  Anything else typed is free text; ``/`` starts a command.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from assistant.engine.events import Question
+
+SLASH_COMMANDS = ["/back", "/jump ", "/note ", "/why", "/summary", "/help", "/flags", "/skip"]
+
+
+class AnswerInput(Input):
+    """The answer box; digits act as quick-reply keys while it is empty."""
+
+    class QuickKey(Message):
+        def __init__(self, key: str) -> None:
+            self.key = key
+            super().__init__()
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.quick_keys: set[str] = set()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character and event.character in self.quick_keys and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.QuickKey(event.character))
+            return
+        await super()._on_key(event)
+
+
+class QuickReply(Button):
+    DEFAULT_CSS = """
+    QuickReply {
+        min-width: 6;
+        width: auto;
+        height: 1;
+        border: none;
+        margin: 0 1 0 0;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, key: str, label: str, value: str) -> None:
+        super().__init__(Text(f"{key} {label}"), compact=True)
+        self.key = key
+        self.value = value
+
+
+class AnswerBar(Vertical):
+    """The quick replies, the reason picker and the input, for the current question."""
+
+    DEFAULT_CSS = """
+    AnswerBar {
+        height: auto;
+        max-height: 60%;
+        padding: 0 1;
+        border-top: solid $primary 50%;
+    }
+    AnswerBar #quick { height: auto; width: 1fr; }
+    AnswerBar #picker { height: auto; max-height: 6; border: none; padding: 0; }
+    AnswerBar #picker.-hidden { display: none; }
+    AnswerBar #hint { color: $text-muted; height: 1; }
+    AnswerBar AnswerInput { margin: 0; }
+    """
+
+    class Picked(Message):
+        """Quick-reply values chosen (one value, or the ticked options of a multi-select)."""
+
+        def __init__(self, values: list[str]) -> None:
+            self.values = values
+            super().__init__()
+
+    def __init__(self, commands: list[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.question: Question | None = None
+        self._commands = commands
+
+    def compose(self) -> ComposeResult:
+        yield Horizontal(id="quick")
+        yield SelectionList[str](id="picker", classes="-hidden")
+        yield Static("", id="hint")
+        yield AnswerInput(
+            id="answer",
+            placeholder="Type an answer, a quick-reply number, or / for commands",
+            suggester=SuggestFromList(self._commands, case_sensitive=False),
+            max_length=20000,
+        )
+
+    @property
+    def input(self) -> AnswerInput:
+        return self.query_one(AnswerInput)
+
+    def show(self, question: Question | None) -> None:
+        """Offer the replies of ``question`` (None: no question waits)."""
+        self.question = question
+        quick = self.query_one("#quick", Horizontal)
+        picker = self.query_one("#picker", SelectionList)
+        hint = self.query_one("#hint", Static)
+        quick.remove_children()
+        picker.clear_options()
+        answer = self.input
+        if question is None:
+            picker.add_class("-hidden")
+            answer.quick_keys = set()
+            hint.update(
+                Text("No question waits: F2 for the summary, /jump ID to change an answer.")
+            )
+            return
+        if question.multi:
+            options = [c for c in question.choices if c.value not in ("skip", "why", "none")]
+            picker.add_options([Selection(Text(f"{c.key}. {c.label}"), c.value) for c in options])
+            picker.remove_class("-hidden")
+            rest = [c for c in question.choices if c not in options]
+            quick.mount_all([QuickReply(c.key, c.label, c.value) for c in rest])
+            if len(question.choices) <= 9:
+                answer.quick_keys = {c.key for c in question.choices}
+                hint.update(
+                    Text("Digits tick options, Enter confirms; or say it in your own words.")
+                )
+            else:
+                answer.quick_keys = set()
+                hint.update(
+                    Text("Type the numbers (e.g. 2 6 7) and Enter, or tick with the mouse.")
+                )
+        else:
+            picker.add_class("-hidden")
+            quick.mount_all([QuickReply(c.key, c.label, c.value) for c in question.choices])
+            few = len(question.choices) <= 9
+            answer.quick_keys = (
+                {c.key for c in question.choices} if few and not question.typed else set()
+            )
+            if question.step == "note":
+                hint.update(Text("Type the note and Enter, or Enter on an empty box to skip."))
+            elif question.typed:
+                hint.update(Text("Type the answer and press Enter (or a quick reply's word)."))
+            else:
+                hint.update(Text("Press a number, or type your answer in your own words."))
+
+    def key_pressed(self, key: str) -> None:
+        """A digit typed in the empty input."""
+        question = self.question
+        if question is None:
+            return
+        choice = next((c for c in question.choices if c.key == key), None)
+        if choice is None:
+            return
+        picker = self.query_one("#picker", SelectionList)
+        if question.multi and not picker.has_class("-hidden"):
+            values = [o.value for o in picker.options]
+            if choice.value in values:
+                picker.toggle(choice.value)
+                return
+        self.post_message(self.Picked([choice.value]))
+
+    def confirm_selection(self) -> bool:
+        """Enter on an empty input: submit the ticked options of a multi-select."""
+        question = self.question
+        if question is None:
+            return False
+        if question.multi:
+            picker = self.query_one("#picker", SelectionList)
+            selected = list(picker.selected)
+            self.post_message(self.Picked(selected))
+            return True
+        if question.step == "note":
+            self.post_message(self.Picked(["skip"]))
+            return True
+        return False
+
+    @on(QuickReply.Pressed)
+    def _quick(self, event: QuickReply.Pressed) -> None:
+        event.stop()
+        assert isinstance(event.button, QuickReply)
+        self.post_message(self.Picked([event.button.value]))
+        self.input.focus()

@@ -1,0 +1,88 @@
+"""The Textual app: home screen at the base, reviews, summary, help and report above it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from assistant.engine.conversation import Engine
+from assistant.session import Session
+from prompts.model import Framework
+from store import Actor, Store, StoreError
+
+
+class CaseReviewApp(App[None]):
+    TITLE = "Case Review Assistant"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        framework: Framework,
+        actor: Actor | None = None,
+        *,
+        open_case: str | None = None,
+        mode: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.engine = Engine(framework)
+        self.actor = actor or Actor()
+        self._open_case = open_case
+        self._mode = mode
+
+    def on_mount(self) -> None:
+        from assistant.tui.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self._open_case:
+            self.open_review(self._open_case, self._mode)
+
+    def open_review(self, case_ref: str, mode: str | None = None) -> None:
+        from assistant.tui.review import ReviewScreen
+
+        role = self.actor.role
+        if mode == "joint" and role == "case_manager":
+            role = "inspector"
+        try:
+            session = Session.open(
+                self.store, self.engine, case_ref, mode=mode, actor=Actor(self.actor.name, role)
+            )
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open the review", severity="error", timeout=10)
+            return
+        self.push_screen(ReviewScreen(session))
+
+    def open_report(self) -> None:
+        self.notify(
+            "The team report dashboard is coming in a later version; meanwhile run "
+            "`case-review report`.",
+            title="Report",
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from assistant.tui.home import HomeScreen
+        from assistant.tui.review import ReviewScreen
+
+        if isinstance(screen, HomeScreen):
+            yield SystemCommand("New review", "Start reviewing a case", screen.action_new)
+            yield SystemCommand("Report", "The inspection-style report", self.open_report)
+        if isinstance(screen, ReviewScreen):
+            yield SystemCommand("Summary", "Every answer and flag so far", screen.action_summary)
+            yield SystemCommand("Back", "The previous question", screen.action_back)
+            yield SystemCommand("Why?", "Why this question matters", screen.action_why)
+            yield SystemCommand("Flags", "Go to the list of flags", screen.action_focus_flags)
+            yield SystemCommand("Home", "Leave this review (it is saved)", screen.action_leave)
+        yield SystemCommand("Help", "How to answer, commands and keys", self._help)
+
+    def _help(self) -> None:
+        from assistant.tui.help import HelpScreen
+
+        self.push_screen(HelpScreen())

@@ -1,0 +1,62 @@
+"""The help screen: how to answer, the commands and the keys."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP = """\
+Case Review Assistant: help
+
+Answering
+  Press a number to pick a quick reply at once (1 Yes, 2 No, 3 Partly ...).
+  Or type the answer in your own words and press Enter, for example
+  "nope, never reviewed after he moved placement". The assistant reads the
+  judgement and the reasons and keeps the sentence as the evidence note.
+  When it cannot tell what you meant it asks again rather than guessing.
+  For reasons, press the numbers to tick them, then Enter (Enter alone = none).
+
+Commands (type them in the answer box; Tab completes)
+  /back          the previous question
+  /jump ID       any question by its id, e.g. /jump rr.plan_review
+  /skip          leave this question unanswered for now
+  /why           why this question matters and what good looks like
+  /note TEXT     replace the note on the current or last answered criterion
+  /summary       every answer and flag; pick a row to change an answer
+  /flags         go to the list of flags
+  /done ID       mark a flag's action done (/open ID reopens it)
+  /help          this screen
+
+Keys
+  F1 help   F2 summary   F3 show or hide the side panel   F4 why?
+  Ctrl+B back   F6 flags list   Escape home   Ctrl+P command palette
+  Ctrl+Q or Ctrl+C quit: every answer is saved as soon as it is given.
+
+Flags
+  A flag marks a deficit: the criterion, the reasons, why it matters and the
+  action to take. Urgent flags (safeguarding) are marked "!! URGENT" and
+  framed in heavy red. In the flags list, Enter jumps to the question.
+
+Press Escape to close.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,f1", "close", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(HELP, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,157 @@
+"""The chat transcript: assistant turns on the left, the user's on the right, flags apart.
+
+Messages are cheap ``Static`` widgets holding ``rich.text.Text`` (never markup, so user text
+shows exactly as typed).  The transcript keeps at most ``MAX_WIDGETS`` message widgets in the
+DOM and prunes the oldest: Textual's layout cost grows with the number of children, and a
+500-message review must still show a flag within a frame or two.  The full history stays in
+the review (the summary screen shows every answer).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from assistant.engine.flags import Flag
+from assistant.text import printable
+
+MAX_WIDGETS = 120
+
+
+def literal(text: str) -> Text:
+    """User or framework text, shown as typed (control characters made visible)."""
+    return Text(printable(text))
+
+
+class AssistantTurn(Static):
+    DEFAULT_CSS = """
+    AssistantTurn {
+        width: 1fr;
+        margin: 1 8 0 0;
+        padding: 0 1;
+        border-left: outer $primary;
+        background: $boost;
+    }
+    AssistantTurn.-question { border-left: outer $accent; }
+    AssistantTurn.-notice { border-left: outer $warning; color: $text-muted; }
+    AssistantTurn.-info { border-left: outer $secondary; color: $text-muted; }
+    """
+
+
+class UserTurn(Static):
+    DEFAULT_CSS = """
+    UserTurn {
+        width: 1fr;
+        margin: 1 0 0 8;
+        padding: 0 1;
+        text-align: right;
+        border-right: outer $success;
+        background: $panel;
+    }
+    """
+
+
+class FlagTurn(Static):
+    """A deficit: names the criterion, the reasons, why it matters and what to do."""
+
+    DEFAULT_CSS = """
+    FlagTurn {
+        width: 1fr;
+        margin: 1 4 0 0;
+        padding: 0 1;
+        border: round $warning;
+        background: $warning 10%;
+    }
+    FlagTurn.-urgent {
+        border: heavy $error;
+        background: $error 15%;
+    }
+    FlagTurn.-withdrawn {
+        border: round $success;
+        background: $boost;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, flag: Flag, *, withdrawn: bool = False) -> None:
+        self.flag = flag
+        super().__init__(flag_text(flag, withdrawn=withdrawn))
+        self.set_class(flag.urgent and not withdrawn, "-urgent")
+        self.set_class(withdrawn, "-withdrawn")
+
+
+def flag_text(flag: Flag, *, withdrawn: bool = False) -> Text:
+    text = Text()
+    if withdrawn:
+        text.append("Flag withdrawn ", style="bold")
+        text.append(f"{flag.criterion}: {flag.title}")
+        return text
+    if flag.urgent:
+        text.append("!! URGENT FLAG ", style="bold reverse")
+        text.append(" ")
+    else:
+        text.append("FLAG ", style="bold")
+    text.append(f"{flag.criterion}", style="bold")
+    text.append(f"  {flag.title}\n")
+    if flag.reason_labels:
+        text.append("Reasons: ", style="bold")
+        text.append("; ".join(flag.reason_labels) + "\n")
+    if flag.detail:
+        text.append("Found: " if flag.source == "check" else "Note: ", style="bold")
+        text.append(printable(flag.detail) + "\n")
+    text.append("Why it matters: ", style="bold")
+    text.append(flag.why + "\n")
+    text.append("Action: ", style="bold")
+    text.append(flag.action)
+    return text
+
+
+class Transcript(VerticalScroll):
+    """The scrolling chat, anchored to the newest message."""
+
+    DEFAULT_CSS = """
+    Transcript {
+        height: 1fr;
+        padding: 0 1 1 1;
+        scrollbar-size-vertical: 1;
+    }
+    Transcript > .-pruned {
+        color: $text-muted;
+        text-align: center;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.pruned = 0
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def add(self, *widgets: Static) -> None:
+        """Append messages, pruning the oldest beyond MAX_WIDGETS."""
+        self.mount_all(widgets)
+        excess = len(self.children) - MAX_WIDGETS
+        if excess > 0:
+            old = [w for w in self.children if not w.has_class("-pruned")][:excess]
+            self.pruned += len(old)
+            for widget in old:
+                widget.remove()
+            marker = self.query(".-pruned")
+            text = literal(
+                f"{self.pruned} earlier messages are not shown here; F2 shows every answer."
+            )
+            if marker:
+                marker.first(Static).update(text)
+            else:
+                self.mount(Static(text, classes="-pruned"), before=0)
+        self.anchor()
+
+    def say(self, text: str | Text, kind: str = "") -> AssistantTurn:
+        widget = AssistantTurn(literal(text) if isinstance(text, str) else text)
+        if kind:
+            widget.add_class(f"-{kind}")
+        self.add(widget)
+        return widget

@@ -1,0 +1,106 @@
+"""The summary of a review: every answer and flag; Enter on a row edits that answer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from assistant.engine.conversation import Engine
+from assistant.engine.progress import summary_rows
+from assistant.text import printable
+from store.records import Review
+
+STATE_WORDS = {
+    "answered": "",
+    "unanswered": "not answered",
+    "skipped": "skipped",
+    "set_aside": "no longer applies",
+    "waiting": "waits for a fact",
+}
+
+
+class SummaryScreen(ModalScreen[str | None]):
+    """Returns the id of the item to edit, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back to the chat"),
+        Binding("e", "edit", "Edit answer"),
+    ]
+    DEFAULT_CSS = """
+    SummaryScreen { align: center middle; }
+    SummaryScreen > Vertical {
+        width: 95%; height: 95%;
+        border: thick $primary;
+        background: $surface;
+    }
+    SummaryScreen #heading { padding: 0 1; text-style: bold; }
+    SummaryScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, engine: Engine, review: Review) -> None:
+        super().__init__()
+        self.engine = engine
+        self.review = review
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="heading")
+            yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+            yield Footer()
+
+    def on_mount(self) -> None:
+        review = self.review
+        flags = [f for f in self.engine.flags(review) if f.open]
+        urgent = sum(f.urgent for f in flags)
+        heading = Text()
+        heading.append(f"Summary of {printable(review.case_ref, single_line=True)}")
+        heading.append(f"  {review.mode} review, {review.status.replace('_', ' ')}; ")
+        heading.append(f"{len(flags)} open flag(s), {urgent} urgent. Enter edits an answer.")
+        self.query_one("#heading", Static).update(heading)
+        table = self.query_one(DataTable)
+        table.add_columns("Id", "Question", "Answer", "Reasons / note", "Flag")
+        checks = {}
+        for flag in flags:
+            if flag.source == "check":
+                checks.setdefault(flag.criterion, []).append(flag)
+        for row in summary_rows(self.engine, review):
+            answer = Text(printable(row.answer, single_line=True))
+            if row.state != "answered":
+                answer = Text(STATE_WORDS[row.state], style="italic")
+            detail = "; ".join(x for x in (row.reasons, printable(row.note, single_line=True)) if x)
+            mark = ""
+            if row.flagged:
+                mark = "!! URGENT" if row.urgent else "FLAG"
+            if row.disagreement:
+                mark += " disagree"
+            if row.quotable:
+                mark += " quote"
+            for flag in checks.get(row.item, []):
+                mark += " check"
+                detail = "; ".join(
+                    x for x in (detail, printable(flag.detail, single_line=True)) if x
+                )
+            table.add_row(
+                row.item,
+                Text(printable(row.text, single_line=True)),
+                answer,
+                Text(detail[:200]),
+                Text(mark.strip(), style="bold"),
+                key=row.item,
+            )
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(event.row_key.value)
+
+    def action_edit(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.dismiss(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
