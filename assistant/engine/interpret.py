@@ -23,6 +23,9 @@ How a sentence is read:
    contains ("never reviewed after he moved" is about the change, not about no review).
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
    the balance of positive and negative cues decide.
+
+``not_applicable`` is reported as said even for a criterion that does not allow it: the caller
+decides what to do (the conversation explains that such a criterion applies to every case).
 """
 
 from __future__ import annotations
@@ -55,7 +58,10 @@ MAX_CHARS = 20_000  # only the first this-many characters are analysed (the note
 GAP = 2  # tokens a phrase may skip between two of its own tokens
 WINDOW_BEFORE = 8  # how far before a topic phrase a negative may sit
 WINDOW_AFTER = 4  # how far after a topic phrase a negative may sit
-BOUNDARY = "|"
+BOUNDARY = "|"  # between clauses: full stops, semicolons, "but"
+SOFT = ","  # between items of a list: a negative may carry over it ("no X, Y or Z")
+BREAKS = frozenset((BOUNDARY, SOFT))
+WINDOW_LIST = 14  # how far back a negative may carry over commas into a list
 NOT = "not"
 NUM = "num"
 
@@ -89,7 +95,7 @@ _NEGATORS = _words("not no never nothing none nobody noone neither nor without")
 _STOPWORDS = _words(
     "a an the is was were are be been being am has have had do does did it its itself this "
     "that these those there here really very quite actually even also so too rather pretty "
-    "tbh like um erm uh basically literally honestly which what's whats"
+    "tbh like um erm uh basically literally honestly what's whats"
 )
 
 # Numbers and vague quantities become one token so "six weeks late" and "3 wks late" agree.
@@ -109,7 +115,8 @@ _NEG_CUE_WORDS = _words(
     "lapse unmeasurable unrealistic unspecific nonspecific rubbish bad terrible awful "
     "useless worse worst questionable deficient deficit deficits sloppy rushed vague "
     "disproportionate inappropriate unfocused nowhere struggle struggles struggled "
-    "unsure neglected lapsed behind undone just only merely simply paste pasted shortfall"
+    "unsure neglected lapsed behind undone just only merely simply paste pasted shortfall "
+    "refused refuses declined declines reluctant"
 )
 
 # Words that praise the work, or say it was done.  "not" within two tokens before one of
@@ -169,7 +176,10 @@ _NA_RE = re.compile(
     r"nothing to review|not reached|not at that stage)\b"
 )
 
-_CONTRAST_WORDS = _words("but although though however whereas except apart tho nonetheless")
+# Words that start a new clause: contrast, and "which"/"because" (a relative or a cause).
+_CLAUSE_WORDS = _words(
+    "but although though however whereas except apart tho nonetheless which because"
+)
 
 _ABBREVIATIONS = {
     "wks": "weeks",
@@ -254,6 +264,12 @@ _DELAY_RES = (
 )
 # Criticism by counterfactual: "should have included X" says X is missing, so it reads as
 # "not included X"; "a home visit would have been better" is a shortfall.
+_AS_SHOULD_RE = re.compile(r"\bas (it|they|he|she|we|you|i) (should|ought to) (have|be)( been)?\b")
+_COULD_BE_BETTER_RE = re.compile(
+    r"\b(could|should|might|needs to|need to) (be|have been) (better|\w+er|more \w+|improved)\b|"
+    r"\bneeds? (improving|improvement|work|strengthening|tightening|more work)\b|"
+    r"\bnot \w+ enough\b"
+)
 _SHOULD_HAVE_RE = re.compile(r"\b(should|ought to|needed to|could) (have|of)\b(?! not)")
 _BETTER_RE = re.compile(r"\bwould (have been|be) better\b|\bshould not have\b")
 # "no evidence that the manager chased" is a negation of what follows.
@@ -303,6 +319,8 @@ def _normalise(text: str) -> str:
     text = " ".join(words)
     for pattern, replacement in _DELAY_RES:
         text = pattern.sub(replacement, text)
+    text = _AS_SHOULD_RE.sub(" ", text)
+    text = _COULD_BE_BETTER_RE.sub(r"\g<0> shortfall", text)
     text = _SHOULD_HAVE_RE.sub("not", text)
     text = _NO_EVIDENCE_RE.sub("not", text)
     return _BETTER_RE.sub(r"\g<0> shortfall", text)
@@ -336,14 +354,21 @@ def stem(word: str) -> str:
 def _tokens(normalised: str) -> list[str]:
     """Matching tokens: negators unified, filler dropped, stems; BOUNDARY between clauses."""
     out: list[str] = []
+
+    def cut(mark: str) -> None:
+        if not out:
+            return
+        if out[-1] == SOFT:
+            out[-1] = mark
+        elif out[-1] != BOUNDARY:
+            out.append(mark)
+
     for raw in normalised.split():
         if not raw[0].isalnum():
-            if out and out[-1] != BOUNDARY:
-                out.append(BOUNDARY)
+            cut(SOFT if raw == "," else BOUNDARY)
             continue
-        if raw in _CONTRAST_WORDS:
-            if out and out[-1] != BOUNDARY:
-                out.append(BOUNDARY)
+        if raw in _CLAUSE_WORDS:
+            cut(BOUNDARY)
             continue
         if raw in _NEGATORS:
             out.append(NOT)
@@ -354,7 +379,7 @@ def _tokens(normalised: str) -> list[str]:
                 out.append(NUM)
         else:
             out.append(stem(raw))
-    while out and out[-1] == BOUNDARY:
+    while out and out[-1] in BREAKS:
         out.pop()
     return out
 
@@ -363,10 +388,11 @@ _NEG_CUES = frozenset(stem(w) for w in _NEG_CUE_WORDS) - {NOT, NUM}
 # ("noted" would stem to "not": the negator itself is never a cue word)
 _POS_CUES = frozenset(stem(w) for w in _POS_CUE_WORDS) - _NEG_CUES - {NOT, NUM}
 _YES_STEMS = frozenset(stem(w) for w in _YES_WORDS)
+_CUE_WORDS = _NEG_CUES | _POS_CUES | _YES_STEMS
 
 
 def _phrase_tokens(phrase: str) -> tuple[str, ...]:
-    return tuple(t for t in _tokens(_normalise(phrase)) if t != BOUNDARY)
+    return tuple(t for t in _tokens(_normalise(phrase)) if t not in BREAKS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,9 +411,11 @@ class _Phrase:
 class _Compiled:
     reason_ids: tuple[str, ...]
     by_first: dict[str, tuple[_Phrase, ...]]
+    # The same phrases without their negators ("no follow up" -> "follow up"), for answers to
+    # "which reasons?", where naming the topic is enough.
+    bare_by_first: dict[str, tuple[_Phrase, ...]]
     vocabulary: frozenset[str]
     repairs: dict[str, str]  # misspelling-by-one-deletion -> vocabulary word
-    allow_na: bool
 
 
 def _deletions(word: str) -> set[str]:
@@ -396,6 +424,7 @@ def _deletions(word: str) -> set[str]:
 
 def _compile(criterion: Criterion) -> _Compiled:
     by_first: dict[str, list[_Phrase]] = {}
+    bare_by_first: dict[str, list[_Phrase]] = {}
     vocabulary: set[str] = set()
     for index, reason in enumerate(criterion.reasons):
         texts = [*reason.words, reason.label, reason.id.replace("_", " ")]
@@ -408,6 +437,9 @@ def _compile(criterion: Criterion) -> _Compiled:
             intrinsic = any(t == NOT or t in _NEG_CUES for t in tokens)
             by_first.setdefault(tokens[0], []).append(_Phrase(index, tokens, intrinsic))
             vocabulary.update(tokens)
+            bare = tuple(t for t in tokens if t != NOT)
+            if bare != tokens and bare and (len(bare) > 1 or bare[0] not in _CUE_WORDS):
+                bare_by_first.setdefault(bare[0], []).append(_Phrase(index, bare, False))
     vocabulary |= _NEG_CUES | _POS_CUES
     repairs: dict[str, str] = {}
     for word in sorted(vocabulary):
@@ -417,9 +449,9 @@ def _compile(criterion: Criterion) -> _Compiled:
     return _Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
+        bare_by_first={k: tuple(v) for k, v in bare_by_first.items()},
         vocabulary=frozenset(vocabulary),
         repairs=repairs,
-        allow_na=criterion.allow_not_applicable,
     )
 
 
@@ -477,12 +509,13 @@ class _Hit:
 _PREPOSITIONS = _words("in on at for about of to from with by into within after before since")
 
 
-def _find_hits(tokens: list[str], compiled: _Compiled) -> list[_Hit]:
+def _find_hits(tokens: list[str], compiled: _Compiled, *, bare: bool = False) -> list[_Hit]:
     """Every match of every reason phrase, allowing small gaps within a clause."""
     hits: list[_Hit] = []
     n = len(tokens)
+    index = compiled.bare_by_first if bare else compiled.by_first
     for start, token in enumerate(tokens):
-        for phrase in compiled.by_first.get(token, ()):
+        for phrase in index.get(token, ()):
             pos = start
             ok = True
             for k, want in enumerate(phrase.tokens[1:]):
@@ -490,13 +523,13 @@ def _find_hits(tokens: list[str], compiled: _Compiled) -> list[_Hit]:
                 gap = 1 if after_not else GAP
                 found = -1
                 for j in range(pos + 1, min(n, pos + 2 + gap)):
-                    if tokens[j] == BOUNDARY:
+                    if tokens[j] in BREAKS:
                         break
                     if tokens[j] == want:
                         found = j
                         break
-                    if after_not and tokens[j] in _PREPOSITIONS:
-                        break
+                    if tokens[j] == NOT or (after_not and tokens[j] in _PREPOSITIONS):
+                        break  # a gap never skips a negator: "referral wasn't late"
                 if found < 0:
                     ok = False
                     break
@@ -539,6 +572,22 @@ class _Cues:
     negative: int
     negative_at: set[int]  # positions of negative evidence, for topic phrases
     positive_at: set[int]  # positions of praise, which stop the search for a negative
+    cancelled: set[int]  # negators spent on a concern noun: "no contingency issues"
+
+
+# Nouns of concern: "no X concerns" praises X, it does not say X is missing.
+_CONCERN_NOUNS = frozenset(
+    stem(w)
+    for w in ("issues", "concerns", "problems", "gaps", "worries", "errors", "deficits", "mismatch")
+)
+# Verbs that put a problem right or find it: "the manager spotted the gaps" is praise.
+_REMEDY_VERBS = frozenset(
+    stem(w)
+    for w in _words(
+        "spotted identified picked challenged noticed addressed resolved fixed corrected "
+        "sorted rectified flagged raised escalated chased tackled closed"
+    )
+)
 
 
 def _cues(tokens: list[str]) -> _Cues:
@@ -546,11 +595,32 @@ def _cues(tokens: list[str]) -> _Cues:
     negative_at: set[int] = set()
     positive_at: set[int] = set()
     consumed: set[int] = set()
+    cancelled: set[int] = set()
     for i, token in enumerate(tokens):
         if token in _NEG_CUES:
+            far = (
+                token in _CONCERN_NOUNS
+                and i >= 2
+                and tokens[i - 2] == NOT
+                and i - 2 not in consumed
+                and tokens[i - 1] not in BREAKS
+                and tokens[i - 1] != NOT
+            )
+            remedied = token in _CONCERN_NOUNS and any(
+                j >= 0 and tokens[j] in _REMEDY_VERBS and j in positive_at
+                for j in (i - 1, i - 2, i - 3)
+                if not BREAKS.intersection(tokens[max(j, 0) : i])
+            )
             if i >= 1 and tokens[i - 1] == NOT:
                 consumed.add(i - 1)
                 positive += 1  # "not late", "no gaps"
+                positive_at.add(i)
+            elif remedied:
+                continue  # "spotted the gaps": the problem was found, which is the good part
+            elif far:
+                consumed.add(i - 2)
+                cancelled.add(i - 2)
+                positive += 1
                 positive_at.add(i)
             else:
                 negative += 1
@@ -560,7 +630,7 @@ def _cues(tokens: list[str]) -> _Cues:
                 (j for j in (i - 1, i - 2) if j >= 0 and tokens[j] == NOT and j not in consumed),
                 None,
             )
-            if negator is not None and BOUNDARY not in tokens[negator:i]:
+            if negator is not None and not BREAKS.intersection(tokens[negator:i]):
                 consumed.add(negator)
                 negative += 1  # "not reviewed", "not clear"
                 negative_at.add(i)
@@ -571,41 +641,51 @@ def _cues(tokens: list[str]) -> _Cues:
         if token == NOT and i not in consumed:
             negative += 1
             negative_at.add(i)
-    return _Cues(positive, negative, negative_at, positive_at)
+    return _Cues(positive, negative, negative_at, positive_at, cancelled)
 
 
 def _negative_near(tokens: list[str], hit: _Hit, cues: _Cues, owner: dict[int, int]) -> bool:
     """Whether a negative in the same clause bears on a topic match.
 
-    Looking back, a negative scopes over a list ("nothing on his mental health or his care
-    arrangements"); looking forward it must be close ("contingency is weak").  Praise in
-    between stops the search, and a negative that belongs to another reason's own deficit
-    phrase is not borrowed ("plan was never updated after the assault").
+    Looking back, a negative scopes over what follows it ("nothing on his mental health or his
+    care arrangements"), and over commas into a list when the topic's own list item says
+    nothing for itself ("didn't cover his mental health, physical health, school or ...");
+    looking forward it must be close ("contingency is weak").  Praise in between stops the
+    search, and a negative that belongs to another reason's own deficit phrase is not
+    borrowed ("the plan was never updated after the assault").
     """
 
-    def bears(p: int) -> bool | None:
-        if tokens[p] == BOUNDARY:
-            return False
-        if p in cues.negative_at and owner.get(p, hit.reason) == hit.reason:
+    def usable(p: int) -> bool:
+        return p in cues.negative_at and owner.get(p, hit.reason) == hit.reason
+
+    if any(usable(p) for p in range(hit.start, hit.end + 1)):
+        return True
+    # Does the hit's own list item carry any cue besides the hit?  Then it speaks for itself.
+    lo = hit.start
+    while lo > 0 and tokens[lo - 1] not in BREAKS:
+        lo -= 1
+    hi = hit.end
+    while hi + 1 < len(tokens) and tokens[hi + 1] not in BREAKS:
+        hi += 1
+    cued = set(range(lo, hit.start)) | set(range(hit.end + 1, hi + 1))
+    may_inherit = not (cued & (cues.negative_at | cues.positive_at))
+    limit = max(-1, hit.start - 1 - (WINDOW_LIST if may_inherit else WINDOW_BEFORE))
+    for p in range(hit.start - 1, limit, -1):
+        token = tokens[p]
+        if token == BOUNDARY or (token == SOFT and not may_inherit):
+            break
+        if usable(p):
             return True
         if p in cues.positive_at:
-            return False
-        return None
-
-    for p in range(hit.start, hit.end + 1):
-        if p in cues.negative_at and owner.get(p, hit.reason) == hit.reason:
-            return True
-    for p in range(hit.start - 1, max(-1, hit.start - 1 - WINDOW_BEFORE), -1):
-        verdict = bears(p)
-        if verdict is not None:
-            if verdict:
-                return True
+            break
+        if token != SOFT and p < lo - WINDOW_BEFORE and not may_inherit:
             break
     for p in range(hit.end + 1, min(len(tokens), hit.end + 1 + WINDOW_AFTER)):
-        verdict = bears(p)
-        if verdict is not None:
-            if verdict:
-                return True
+        if tokens[p] in BREAKS:
+            break
+        if usable(p):
+            return True
+        if p in cues.positive_at:
             break
     return False
 
@@ -614,7 +694,8 @@ def _deficits(tokens: list[str], hits: list[_Hit], cues: _Cues, lenient: bool) -
     """Reasons whose matches, in context, name a deficit.
 
     ``lenient``: the answer has no praise at all, so when nothing else names a deficit a plain
-    topic match counts on its own ("all the actions are 'attend appointments'").
+    topic match of two words or more counts on its own ("all the actions are 'attend
+    appointments'"); a single topic word ("he has SLCN") is left for the chat to ask about.
     """
     found: set[int] = set()
     owner: dict[int, int] = {}
@@ -628,7 +709,7 @@ def _deficits(tokens: list[str], hits: list[_Hit], cues: _Cues, lenient: bool) -
             and tokens[hit.start - 1] == NOT
             and tokens[hit.start] != NOT
             and tokens[hit.start] in _NEG_CUES
-        )
+        ) or (tokens[hit.start] == NOT and hit.start in cues.cancelled)
         if not negated:
             found.add(hit.reason)
             for p in range(hit.start, hit.end + 1):
@@ -637,7 +718,7 @@ def _deficits(tokens: list[str], hits: list[_Hit], cues: _Cues, lenient: bool) -
         if _negative_near(tokens, hit, cues, owner):
             found.add(hit.reason)
     if not found and lenient:
-        found = {hit.reason for hit in topical}
+        found = {hit.reason for hit in topical if hit.size >= 2}
     return found
 
 
@@ -704,8 +785,6 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         return "unclear", (), True
     kind = _reply_kind(normalised)
     if kind is not None:
-        if kind == "not_applicable" and not criterion.allow_not_applicable:
-            kind = "unclear"
         return kind, (), True
     compiled = _compiled(criterion)
     spoken = " ".join(words)
@@ -713,7 +792,7 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         return "unclear", (), False
     not_applicable = bool(_NA_RE.search(spoken))
     if not_applicable and _STRONG_NA_RE.search(spoken):
-        return ("not_applicable" if compiled.allow_na else "unclear"), (), False
+        return "not_applicable", (), False
     without_na = _NA_RE.sub(" . ", normalised) if not_applicable else normalised
     tokens = _repair(_tokens(without_na), compiled)
     hits = _resolve_overlaps(_find_hits(tokens, compiled))
@@ -725,7 +804,7 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     if deficits:
         return "insufficient", tuple(compiled.reason_ids[i] for i in sorted(deficits)), False
     if not_applicable:
-        return ("not_applicable" if compiled.allow_na else "unclear"), (), False
+        return "not_applicable", (), False
     if _PARTLY_RE.search(spoken):
         return "insufficient", (), False
     negative = cues.negative + bonus_neg
@@ -768,7 +847,8 @@ def match_reasons(criterion: Criterion, text: str) -> tuple[str, ...]:
             if re.search(rf"\b{re.escape(rid.replace('_', ' '))}\b", normalised.replace("_", " "))
         }
         tokens = _repair(_tokens(normalised), compiled)
-        for hit in _resolve_overlaps(_find_hits(tokens, compiled)):
+        hits = _find_hits(tokens, compiled) + _find_hits(tokens, compiled, bare=True)
+        for hit in _resolve_overlaps(hits):
             negated = (
                 hit.intrinsic
                 and hit.start >= 1
@@ -815,6 +895,11 @@ def read_yes_no(text: str) -> bool | None:
             return True
         if _SUBJECT_AUX_RE.match(spoken):
             return True
+        cues = _cues(_tokens(normalised))  # "PSR was done", "it wasn't prepared"
+        if cues.positive and not cues.negative:
+            return True
+        if cues.negative and not cues.positive:
+            return False
         return None
     except Exception:  # pragma: no cover
         return None

@@ -1,0 +1,590 @@
+"""How the assistant reads a free-text answer (SPEC §4): outcome, reasons and the note kept.
+
+Stories first, then the measured sets (dev and hold-out), then properties of any text at all.
+Speed is measured by bench/interpret.py, never here.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.engine import interpret as interpret_module
+from assistant.engine.interpret import OUTCOMES, Reading, interpret, match_reasons, read_yes_no
+from prompts import get_framework
+from prompts.model import Criterion
+from tests.conftest import ROOT, case_review, cli_env
+
+FW = get_framework("sqs-youth-2014")
+DEV = ROOT.parent / "shared" / "data" / "answers-dev.jsonl"
+HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
+
+
+def read(criterion_id: str, text: str) -> Reading:
+    criterion = FW.criterion(criterion_id)
+    assert criterion is not None, criterion_id
+    return interpret(criterion, text)
+
+
+def reasons_named(criterion_id: str, text: str) -> tuple[str, ...]:
+    criterion = FW.criterion(criterion_id)
+    assert criterion is not None, criterion_id
+    return match_reasons(criterion, text)
+
+
+# --- stories -----------------------------------------------------------------------------
+
+
+def test_a_plan_not_reviewed_after_he_moved_placement_is_insufficient_with_not_revised():
+    text = "nope, never reviewed after he moved placement"
+    assert read("rr.plan_review", text) == Reading("insufficient", ("not_revised",), text)
+
+
+def test_a_review_six_weeks_late_is_insufficient_because_it_was_not_timely():
+    reading = read("rr.plan_review", "the plan review happened but about six weeks late")
+    assert reading.outcome == "insufficient"
+    assert reading.reasons == ("not_timely",)
+
+
+def test_a_review_on_time_and_updated_after_the_change_is_sufficient():
+    reading = read("rr.plan_review", "yep, reviewed on time and updated after the change of school")
+    assert reading.outcome == "sufficient"
+    assert reading.reasons == ()
+    assert reading.note == "yep, reviewed on time and updated after the change of school"
+
+
+def test_no_rmp_at_all_means_no_risk_management_plan():
+    assert read("pp.plan", "no RMP at all").reasons == ("not_done",)
+
+
+def test_a_risk_plan_without_contingency_is_flagged_for_its_contingency():
+    reading = read("pp.plan", "risk management plan is there but no contingency if he breaches")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("contingency_weak",))
+
+
+def test_a_plan_that_just_says_attend_appointments_has_generic_actions():
+    reading = read("rr.plan", "plan just says attend appointments with my case worker")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("generic_actions",))
+
+
+def test_missed_speech_and_language_needs_are_slcn_missed():
+    assert read("ss.diversity", "we missed his speech and language needs").reasons == (
+        "slcn_missed",
+    )
+
+
+def test_an_identified_need_that_was_acted_on_is_sufficient():
+    reading = read("ss.diversity", "identified dyslexia and adapted sessions to visual materials")
+    assert reading.outcome == "sufficient"
+
+
+def test_a_late_countersignature_is_read_from_how_long_it_took():
+    assert read("cy.oversight", "it took the manager six weeks to countersign").reasons == (
+        "countersign_late",
+    )
+    assert read("pp.oversight", "countersigned 3 weeks after it was done").reasons == (
+        "countersign_late",
+    )
+
+
+def test_should_have_means_it_was_not_done():
+    reading = read("cy.plan", "the plan should have included a referral to CAMHS")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("interventions_missing",))
+
+
+def test_a_negative_carries_over_a_list_of_things_left_out():
+    reading = read(
+        "cy.assessment",
+        "assessment didnt cover his mental health, physical health, school or who he lives with",
+    )
+    assert reading.reasons == (
+        "emotional_mental_health",
+        "physical_health",
+        "education",
+        "care_arrangements",
+    )
+
+
+def test_praise_in_one_part_does_not_hide_a_deficit_in_another():
+    reading = read("ss.engagement", "dad was never involved, child engaged well")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("carers_not_engaged",))
+    reading = read("rr.psr", "good report but vulnerability wasn't assessed")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("vulnerability_not_assessed",))
+
+
+def test_what_comes_after_but_decides_a_mixed_answer():
+    assert read("pp.plan", "RMP good but contingency could be stronger").reasons == (
+        "contingency_weak",
+    )
+    assert read("rr.plan", "a few gaps early on but it's good now").outcome == "sufficient"
+
+
+def test_misspellings_of_the_framework_words_are_still_read():
+    assert read("pp.mappa", "no mapa referal made").reasons == ("no_referral",)
+    assert read("rr.plan_review", "reveiwed but not updated after he moved to the new placment")
+    assert read("cy.plan", "contingancy plan is missing").reasons == ("contingency_weak",)
+
+
+# --- negation ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "positive", "negative", "reason"),
+    [
+        ("rr.plan_review", "reviewed on time", "not reviewed", "not_done"),
+        ("pp.mappa", "referred on time", "never referred to MAPPA", "no_referral"),
+        ("pp.mappa", "the referral wasn't late", "the referral was late", "referral_late"),
+        ("pp.plan", "clear contingency plan", "no contingency", "contingency_weak"),
+        ("rr.plan", "goals are measurable", "goals aren't measurable", "goals_not_measurable"),
+        ("ss.compliance", "warning sent, no delay", "warning sent after a delay", "not_timely"),
+        ("cy.plan", "VMP in place", "no VMP", "not_done"),
+        (
+            "ss.health",
+            "his drug use was addressed",
+            "his drug use wasn't addressed",
+            "not_addressed",
+        ),
+        ("pp.oversight", "manager spotted the gaps", "manager didn't spot the gaps", None),
+    ],
+)
+def test_negation_turns_praise_into_a_deficit(
+    criterion_id: str, positive: str, negative: str, reason: str | None
+):
+    assert read(criterion_id, positive).outcome == "sufficient"
+    bad = read(criterion_id, negative)
+    assert bad.outcome == "insufficient"
+    if reason is not None:
+        assert bad.reasons == (reason,)
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("pp.plan", "no contingency issues, plan is solid"),
+        ("ss.diversity", "no SLCN concerns identified after screening"),
+        ("cy.assessment", "good assessment, no gaps"),
+        ("rr.plan_review", "reviewed, no delays"),
+        ("rr.assessment_review", "it's been reviewed every 3 months as it should have been"),
+    ],
+)
+def test_no_concerns_is_praise_not_a_deficit(criterion_id: str, text: str):
+    assert read(criterion_id, text) == Reading("sufficient", (), text)
+
+
+# --- several reasons in one sentence -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        (
+            "rr.plan",
+            "the plan misses the substance misuse the assessment flagged, and the goals aren't "
+            "measurable",
+            ("factors_not_in_plan", "goals_not_measurable"),
+        ),
+        (
+            "cy.assessment",
+            "nothing on his mental health or his care arrangements",
+            ("emotional_mental_health", "care_arrangements"),
+        ),
+        ("cy.plan", "no vulnerability management plan, and no contingency", None),
+        ("pp.assessment", "it was late and pretty thin", ("not_timely", "analysis_weak")),
+        (
+            "ss.engagement",
+            "neither him nor his dad were engaged",
+            ("child_not_engaged", "carers_not_engaged"),
+        ),
+        (
+            "rr.custody_plan",
+            "no custody plan and no idea who delivers what",
+            ("no_custodial_plan", "delivery_unclear"),
+        ),
+    ],
+)
+def test_several_reasons_in_one_sentence(
+    criterion_id: str, text: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == "insufficient"
+    expected = reasons or ("not_done", "contingency_weak")
+    assert reading.reasons == expected  # framework order, not the order spoken
+
+
+def test_reasons_come_in_framework_order():
+    reading = read("rr.assessment", "protective factors not mentioned and nothing on vulnerability")
+    order = [r.id for r in FW.criterion("rr.assessment").reasons]
+    assert list(reading.reasons) == sorted(reading.reasons, key=order.index)
+
+
+def test_insufficient_with_no_reason_found_gives_no_reasons():
+    assert read("pp.victims", "nope, not good enough") == Reading(
+        "insufficient", (), "nope, not good enough"
+    )
+
+
+# --- hedges: ask, never guess -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not sure, I'd have to check the file",
+        "don't know",
+        "dunno tbh",
+        "maybe",
+        "maybe, hard to say",
+        "I think so but I'd have to check the dates",
+        "not sure it was ever reviewed",
+        "no idea",
+        "?",
+        "I'd need to double check the contact log",
+        "can't remember",
+    ],
+)
+def test_hedges_are_unclear(text: str):
+    reading = read("rr.plan_review", text)
+    assert reading.outcome == "unclear"
+    assert reading.reasons == ()
+
+
+def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
+    reading = read("rr.assessment", "we don't know why he offends, it just lists the offences")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("drivers_missed",))
+
+
+# --- quick replies ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("yes", "sufficient"),
+        ("Yes", "sufficient"),
+        ("yep", "sufficient"),
+        ("yeah", "sufficient"),
+        ("y", "sufficient"),
+        ("yes it was", "sufficient"),
+        ("ok", "sufficient"),
+        ("No", "insufficient"),
+        ("no.", "insufficient"),
+        ("nope", "insufficient"),
+        ("nah", "insufficient"),
+        ("no it wasn't", "insufficient"),
+        ("not really", "insufficient"),
+        ("partly", "insufficient"),
+        ("Partially", "insufficient"),
+        ("sort of", "insufficient"),
+        ("some of it", "insufficient"),
+        ("yes and no", "insufficient"),
+        ("n/a", "not_applicable"),
+        ("N/A", "not_applicable"),
+        ("not applicable", "not_applicable"),
+        ("doesn't apply", "not_applicable"),
+        ("not relevant", "not_applicable"),
+        ("  ", "unclear"),
+        ("", "unclear"),
+    ],
+)
+def test_bare_quick_replies_keep_no_note(text: str, outcome: str):
+    assert read("rr.plan_review", text) == Reading(outcome, (), "")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "too early in the order for a review, not due yet",
+        "not due for review yet",
+        "order only started 3 weeks ago so no review due",
+        "no review needed yet, case only open a month",
+    ],
+)
+def test_a_review_not_yet_due_is_not_applicable_and_the_sentence_is_the_note(text: str):
+    assert read("rr.assessment_review", text) == Reading("not_applicable", (), text)
+
+
+def test_no_plan_needed_is_not_applicable_not_a_missing_plan():
+    assert read("pp.plan", "low risk so no RMP needed").outcome == "not_applicable"
+
+
+def test_not_applicable_is_reported_as_said_even_where_the_criterion_does_not_allow_it():
+    # The conversation then explains the criterion applies to every case.
+    assert read("rr.assessment", "n/a").outcome == "not_applicable"
+
+
+def test_a_sentence_keeps_its_whole_text_as_the_note():
+    text = "  nope - never reviewed after he moved placement [see case notes 3/9]  "
+    assert read("rr.plan_review", text).note == text.strip()
+
+
+# --- match_reasons: the "which reasons?" follow-up in words ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        ("rr.plan_review", "late, and not after the change", ("not_timely", "not_revised")),
+        ("rr.plan_review", "not_done", ("not_done",)),
+        ("pp.oversight", "the countersigning and the follow up", None),
+        ("ss.diversity", "SLCN and dyslexia", ("slcn_missed", "learning_style_missed")),
+        ("pp.plan", "contingency", ("contingency_weak",)),
+        ("cy.assessment", "mental health and school", ("emotional_mental_health", "education")),
+        ("rr.plan", "none of those", ()),
+    ],
+)
+def test_match_reasons_names_what_was_mentioned(
+    criterion_id: str, text: str, reasons: tuple[str, ...] | None
+):
+    found = reasons_named(criterion_id, text)
+    if reasons is None:
+        assert set(found) >= {"countersign_late", "no_follow_up"}
+    else:
+        assert found == reasons
+
+
+def test_match_reasons_ignores_a_negated_deficit():
+    assert "not_timely" not in reasons_named("rr.plan_review", "it wasn't late")
+
+
+# --- read_yes_no: case facts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yes", True),
+        ("yep", True),
+        ("Yeah", True),
+        ("y", True),
+        ("yes it was", True),
+        ("there was one", True),
+        ("PSR was done", True),
+        ("no", False),
+        ("nah", False),
+        ("nope", False),
+        ("n", False),
+        ("no it wasn't", False),
+        ("there wasn't", False),
+        ("no psr", False),
+        ("none", False),
+        ("never", False),
+        ("not sure", None),
+        ("maybe", None),
+        ("I think so", None),
+        ("yes and no", None),
+        ("", None),
+        ("[bold]", None),
+    ],
+)
+def test_read_yes_no(text: str, answer: bool | None):
+    assert read_yes_no(text) is answer
+
+
+# --- the measured sets ------------------------------------------------------------------------
+
+
+def _score(path: Path) -> tuple[float, float, list[str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    right_outcome = right_reasons = 0
+    misses = []
+    for row in rows:
+        reading = read(row["criterion"], row["text"])
+        ok = reading.outcome == row["outcome"]
+        right_outcome += ok
+        if ok and set(reading.reasons) == set(row["reasons"]):
+            right_reasons += 1
+        else:
+            misses.append(f"{row['criterion']}: {row['text']!r} -> {reading}")
+    return right_outcome / len(rows), right_reasons / len(rows), misses
+
+
+def test_the_hold_out_set_covers_every_criterion_with_valid_labels():
+    rows = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 120
+    assert {r["criterion"] for r in rows} == {c.id for c in FW.criteria}
+    for row in rows:
+        criterion = FW.criterion(row["criterion"])
+        assert set(row) == {"criterion", "text", "outcome", "reasons"}
+        assert row["outcome"] in OUTCOMES
+        assert set(row["reasons"]) <= {r.id for r in criterion.reasons}
+        if row["outcome"] == "not_applicable":
+            assert criterion.allow_not_applicable, row
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="the shared dev set is not next to this checkout")
+def test_dev_set_meets_the_targets():
+    outcome, reasons, misses = _score(DEV)
+    assert outcome >= 0.95, misses
+    assert reasons >= 0.85, misses
+
+
+def test_hold_out_set_stays_above_its_floor():
+    # Floors sit below the measured figures (see bench/RESULTS.md): the first blind run of the
+    # second hold-out batch scored 95% outcomes and 92% reason sets.
+    outcome, reasons, misses = _score(HOLDOUT)
+    assert outcome >= 0.90, misses
+    assert reasons >= 0.85, misses
+
+
+# --- the command line, as a real subprocess ------------------------------------------------
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*case_review(), *args], capture_output=True, text=True, env=cli_env(), timeout=60
+    )
+
+
+def test_interpret_command_prints_the_reading_as_json():
+    text = "nope, never reviewed after he moved placement"
+    done = _run("interpret", "--criterion", "rr.plan_review", text)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "outcome": "insufficient",
+        "reasons": ["not_revised"],
+        "note": text,
+    }
+
+
+def test_interpret_command_shows_markup_and_escapes_as_typed():
+    text = "[bold red]never reviewed[/] \x1b[31m"
+    done = _run("interpret", "--criterion", "cy.plan_review", text)
+    assert done.returncode == 0, done.stderr
+    reading = json.loads(done.stdout)
+    assert reading["outcome"] == "insufficient"
+    assert reading["note"] == text.strip()
+
+
+def test_interpret_command_refuses_an_unknown_criterion_in_one_line():
+    done = _run("interpret", "--criterion", "rr.nothing_like_this", "yes")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "rr.nothing_like_this" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+# --- the module stays generic and pure ----------------------------------------------------------
+
+
+def test_the_interpreter_imports_only_the_standard_library_and_prompts():
+    source = Path(interpret_module.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    stdlib = {"__future__", "re", "unicodedata", "dataclasses", "typing"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            assert top in stdlib or top == "prompts", name
+
+
+def test_the_interpreter_names_no_criterion_and_no_reason_of_the_framework():
+    source = Path(interpret_module.__file__).read_text(encoding="utf-8")
+    for criterion in FW.criteria:
+        assert criterion.id not in source
+    specific = {r.id for c in FW.criteria for r in c.reasons if "_" in r.id}
+    for reason_id in specific - {"not_done", "not_timely"}:
+        assert reason_id not in source, reason_id
+
+
+def test_another_framework_needs_no_code(mini):
+    first = mini.criterion("aa.first")
+    assert interpret(first, "it was overdue").reasons == ("late",)
+    assert interpret(first, "not done at all").reasons == ("missing",)
+    assert interpret(first, "done on time, thorough").outcome == "sufficient"
+
+
+def test_a_changed_criterion_is_read_with_its_own_words():
+    criterion = FW.criterion("pp.mappa")
+    reason = criterion.reasons[0].model_copy(update={"words": ("forgot the panel",)})
+    changed = criterion.model_copy(update={"reasons": (reason, criterion.reasons[1])})
+    assert interpret(changed, "we forgot the panel").reasons == ("no_referral",)
+    assert interpret(criterion, "we forgot the panel").reasons == ()
+
+
+# --- any text at all ------------------------------------------------------------------------
+
+CRITERIA = st.sampled_from(FW.criteria)
+MARKUP = st.sampled_from(
+    ["[bold red]", "[/]", "[link=file:///etc/passwd]", "\x1b[31m", "\x1b]0;title\x07", "\x00"]
+)
+WORDS = st.sampled_from(
+    [
+        "no",
+        "not",
+        "never",
+        "yes",
+        "n/a",
+        "late",
+        "reviewed",
+        "plan",
+        "contingency",
+        "but",
+        ",",
+        "didn't",
+        "nothing",
+        "SLCN",
+        "weeks",
+        "3",
+        "took",
+        "should have",
+        "maybe",
+        "partly",
+        "not sure",
+        "after he moved",
+    ]
+)
+TEXT = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(WORDS, MARKUP, st.text(max_size=8)), max_size=60).map(" ".join),
+    st.builds(lambda a, b: a * b, st.text(min_size=1, max_size=12), st.integers(1, 9000)),
+)
+
+
+def _valid(criterion: Criterion, reading: Reading, text: str) -> None:
+    assert reading.outcome in OUTCOMES
+    assert set(reading.reasons) <= {r.id for r in criterion.reasons}
+    order = [r.id for r in criterion.reasons]
+    assert list(reading.reasons) == sorted(set(reading.reasons), key=order.index)
+    assert reading.note in ("", text.strip())
+    if reading.outcome != "insufficient":
+        assert reading.reasons == ()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(criterion=CRITERIA, text=TEXT)
+def test_any_text_is_read_without_raising(criterion: Criterion, text: str):
+    _valid(criterion, interpret(criterion, text), text)
+    named = match_reasons(criterion, text)
+    assert set(named) <= {r.id for r in criterion.reasons}
+    assert read_yes_no(text) in (True, False, None)
+
+
+def test_huge_text_with_control_characters_and_markup_is_read():
+    criterion = FW.criterion("rr.plan_review")
+    text = ("[bold red]never reviewed[/] \x00\x07\x1b[2J after he moved placement. " * 2000)[
+        :100_000
+    ]
+    reading = interpret(criterion, text)
+    _valid(criterion, reading, text)
+    assert reading.outcome == "insufficient"
+    assert len(reading.note) == len(text.strip())
+
+
+def test_text_that_is_not_a_string_is_unclear_not_a_crash():
+    criterion = FW.criterion("rr.plan_review")
+    assert interpret(criterion, None).outcome == "unclear"  # type: ignore[arg-type]
+    assert match_reasons(criterion, None) == ()  # type: ignore[arg-type]
+    assert read_yes_no(None) is None  # type: ignore[arg-type]
