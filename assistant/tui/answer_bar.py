@@ -148,7 +148,7 @@ class AnswerBar(Vertical):
             elif question.typed:
                 hint.update(Text("Type the answer and press Enter (or a quick reply's word)."))
             else:
-                hint.update(Text("Press a number, or type your answer in your own words."))
+                hint.update(Text("Press a number, or answer in your own words."))
 
     def key_pressed(self, key: str) -> None:
         """A digit typed in the empty input."""

@@ -20,7 +20,7 @@ class HomeScreen(Screen[None]):
         Binding("l", "learning", "Learning"),
         Binding("r", "report", "Report"),
         Binding("f1,question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
     HomeScreen #intro { padding: 0 1; height: auto; }
@@ -37,9 +37,9 @@ class HomeScreen(Screen[None]):
         yield Static(id="problems", classes="-empty")
         yield DataTable(id="reviews", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="actions"):
-            yield Button("New review (n)", id="new", variant="primary", compact=True)
-            yield Button("Resume (Enter)", id="resume", compact=True)
-            yield Button("Learning (l)", id="learning", compact=True)
+            yield Button("New (n)", id="new", variant="primary", compact=True)
+            yield Button("Resume (⏎)", id="resume", compact=True)
+            yield Button("Learn (l)", id="learning", compact=True)
             yield Button("Report (r)", id="report", compact=True)
             yield Button("Help (F1)", id="help", compact=True)
             yield Button("Quit (q)", id="quit", compact=True)

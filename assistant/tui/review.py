@@ -37,7 +37,7 @@ from assistant.tui.answer_bar import SLASH_COMMANDS, AnswerBar, AnswerInput
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
 from assistant.tui.side_panel import FlagList, ProgressPanel, SidePanel
 
-NARROW = 78
+NARROW = 100  # below this width the side panel hides (F3 shows it)
 
 
 def question_text(q: Question, section_title: str = "") -> Text:
@@ -81,7 +81,7 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #chat { width: 1fr; }
     ReviewScreen.-narrow SidePanel { display: none; }
     ReviewScreen.-panel-hidden SidePanel { display: none; }
-    ReviewScreen.-narrow.-panel-shown SidePanel { display: block; width: 24; }
+    ReviewScreen.-narrow.-panel-shown SidePanel { display: block; }
     """
 
     def __init__(self, session: Session) -> None:
@@ -113,7 +113,6 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         review = self.session.review
         self.title = f"Review {printable(review.case_ref, single_line=True)}"
-        self.sub_title = f"{review.mode} review · {self.session.engine.fw.title}"
         self.set_class(self.app.size.width < NARROW, "-narrow")
         self._restore_history()
         for notice in self.session.notices:
@@ -219,8 +218,15 @@ class ReviewScreen(Screen[None]):
 
     def refresh_panel(self) -> None:
         engine, review = self.session.engine, self.session.review
-        self.query_one(ProgressPanel).show(progress(engine, review))
-        self.query_one(FlagList).show(engine.flags(review))
+        p = progress(engine, review)
+        flags = [f for f in engine.flags(review) if f.open]
+        urgent = sum(f.urgent for f in flags)
+        self.sub_title = (
+            f"{review.mode} review · {p.answered}/{p.total} answered · "
+            f"{len(flags)} open flag(s)" + (f", {urgent} URGENT" if urgent else "")
+        )
+        self.query_one(ProgressPanel).show(p)
+        self.query_one(FlagList).show(flags)
 
     # --- input ---------------------------------------------------------------------------
 

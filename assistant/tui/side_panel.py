@@ -37,7 +37,7 @@ class ProgressPanel(Static):
             if s.urgent_flags:
                 text.append(f"!!{s.urgent_flags} ", style="bold")
             elif s.open_flags:
-                text.append(f"F{s.open_flags} ", style="bold")
+                text.append(f"⚑{s.open_flags} ", style="bold")
             text.append(f"{s.title}\n")
         self.update(text)
 
@@ -74,7 +74,7 @@ class FlagList(OptionList):
 class SidePanel(Vertical):
     DEFAULT_CSS = """
     SidePanel {
-        width: 28;
+        width: 34;
         border-left: solid $primary 50%;
         padding: 0;
     }

@@ -59,11 +59,19 @@ class SummaryScreen(ModalScreen[str | None]):
         heading = Text()
         heading.append(f"Summary of {printable(review.case_ref, single_line=True)}")
         heading.append(f"  {review.mode} review, {review.status.replace('_', ' ')}; ")
-        heading.append(f"{len(flags)} open flag(s), {urgent} urgent. Enter edits an answer.")
+        heading.append(f"{len(flags)} open flag(s), {urgent} urgent.\n")
+        heading.append(
+            'Enter edits an answer. ⚑ flag, !! urgent flag, ≠ disagreement, " quotable.',
+            style="dim",
+        )
         self.query_one("#heading", Static).update(heading)
         table = self.query_one(DataTable)
-        table.add_columns("Id", "Question", "Answer", "Reasons / note", "Flag")
-        checks = {}
+        table.add_column("Flag", width=6)
+        table.add_column("Id", width=20)
+        table.add_column("Answer", width=18)
+        table.add_column("Question", width=36)
+        table.add_column("Reasons / note", width=60)
+        checks: dict[str, list] = {}
         for flag in flags:
             if flag.source == "check":
                 checks.setdefault(flag.criterion, []).append(flag)
@@ -74,22 +82,21 @@ class SummaryScreen(ModalScreen[str | None]):
             detail = "; ".join(x for x in (row.reasons, printable(row.note, single_line=True)) if x)
             mark = ""
             if row.flagged:
-                mark = "!! URGENT" if row.urgent else "FLAG"
+                mark = "!!" if row.urgent else "⚑"
+            if checks.get(row.item):
+                mark += "⚑" if not mark else ""
+                found = "; ".join(printable(f.detail, single_line=True) for f in checks[row.item])
+                detail = "; ".join(x for x in (detail, found) if x)
             if row.disagreement:
-                mark += " disagree"
+                mark += " ≠"
             if row.quotable:
-                mark += " quote"
-            for flag in checks.get(row.item, []):
-                mark += " check"
-                detail = "; ".join(
-                    x for x in (detail, printable(flag.detail, single_line=True)) if x
-                )
+                mark += ' "'
             table.add_row(
-                row.item,
-                Text(printable(row.text, single_line=True)),
-                answer,
-                Text(detail[:200]),
                 Text(mark.strip(), style="bold"),
+                row.item,
+                answer,
+                Text(printable(row.text, single_line=True)),
+                Text(detail[:300]),
                 key=row.item,
             )
         table.focus()

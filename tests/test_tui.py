@@ -1,0 +1,233 @@
+"""The terminal app through Textual's Pilot: the stories a case manager lives through."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.tui.home import HomeScreen
+from assistant.tui.messages import AssistantTurn, FlagTurn, UserTurn
+from assistant.tui.review import ReviewScreen
+from assistant.tui.side_panel import FlagList
+from assistant.tui.summary import SummaryScreen
+from store import Store
+from tests.tui_helpers import FACTS, app_for, chat_texts, store_with_case, text_of
+
+
+def flag_ids(app) -> list[str]:
+    flags = app.screen.query_one(FlagList)
+    return [flags.get_option_at_index(i).id for i in range(flags.option_count)]
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+def current_question(app):
+    return app.screen.answer_bar.question
+
+
+async def test_start_a_review_answer_say_no_pick_reasons_see_the_flag_then_withdraw_it(tmp_path):
+    store = Store.open(tmp_path / "store")
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")
+        await type_text(pilot, "HAR-11")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        # The facts, by quick-reply keys and typed answers.
+        while current_question(app).step == "fact":
+            q = current_question(app)
+            fact = app.engine.fw.fact(q.item)
+            if fact.type in ("date", "multichoice", "choice"):
+                await type_text(pilot, FACTS[q.item])
+                await pilot.press("enter")
+            else:
+                await pilot.press("1" if FACTS[q.item] == "yes" else "2")
+            await pilot.pause()
+        assert current_question(app).item == "rr.assessment"
+        await pilot.press("2")  # No
+        await pilot.pause()
+        q = current_question(app)
+        assert q.step == "reasons"
+        keys = {c.value: c.key for c in q.choices}
+        await pilot.press(keys["drivers_missed"], keys["positive_factors_missed"], "enter")
+        await pilot.pause()
+        assert current_question(app).step == "note"
+        await type_text(pilot, "No analysis of why he offends")
+        await pilot.press("enter")
+        await pilot.pause()
+        (flag,) = app.screen.query(FlagTurn)
+        assert flag.flag.criterion == "rr.assessment"
+        assert set(flag.flag.reasons) == {"drivers_missed", "positive_factors_missed"}
+        assert "Action:" in text_of(flag) and "No analysis of why he offends" in text_of(flag)
+        assert flag_ids(app) == ["rr.assessment"]
+        assert app.focused is app.screen.answer_bar.input  # ready for the next answer
+
+        # Go back and change the answer: the flag is withdrawn.
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert current_question(app).item == "rr.assessment"
+        await pilot.press("1")
+        await pilot.pause()
+        assert any(w.has_class("-withdrawn") for w in app.screen.query(FlagTurn))
+        assert flag_ids(app) == ["-none"]
+    review = store.find_case("HAR-11")
+    assert review.judgements["rr.assessment"].outcome == "sufficient"
+
+
+async def test_free_text_is_understood_and_kept_as_the_note(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-12")
+    app = app_for(store, open_case="HAR-12")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_text(pilot, "didn't really get to why he offends")
+        await pilot.press("enter")
+        await pilot.pause()
+        (flag,) = app.screen.query(FlagTurn)
+        assert flag.flag.reasons == ("drivers_missed",)
+        assert current_question(app).item == "rr.assessment_review"
+
+
+async def test_an_urgent_flag_is_unmistakable_not_by_colour_alone(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-13")
+    app = app_for(store, open_case="HAR-13")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_text(pilot, "/jump cy.plan")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "no vulnerability management plan, and no contingency")
+        await pilot.press("enter")
+        await pilot.pause()
+        (flag,) = app.screen.query(FlagTurn)
+        assert flag.has_class("-urgent")
+        assert "URGENT" in text_of(flag)
+        panel = app.screen.query_one(FlagList)
+        assert "URGENT" in str(panel.get_option_at_index(0).prompt)
+
+
+async def test_quit_and_resume_restores_the_transcript(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-14")
+    app = app_for(store, open_case="HAR-14")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        await type_text(pilot, "nope, not reviewed since the move to the new placement")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert app.return_code in (0, None)
+
+    again = app_for(Store.open(tmp_path / "store"), open_case="HAR-14")
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        users = chat_texts(again, UserTurn)
+        assert any(t.startswith("Yes (sufficient)") for t in users)
+        assert any("not reviewed since the move" in t for t in users)
+        assert [f.flag.criterion for f in again.screen.query(FlagTurn)] == ["rr.assessment_review"]
+        assert any("Resuming the review of HAR-14" in t for t in chat_texts(again, AssistantTurn))
+        assert current_question(again).item == "rr.psr"
+
+
+async def test_markup_in_notes_and_case_refs_is_shown_literally(tmp_path):
+    store = store_with_case(tmp_path / "store", "[b]HAR[/b]")
+    app = app_for(store, open_case="[b]HAR[/b]")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "1", "enter")
+        await pilot.pause()
+        await type_text(pilot, "[bold red]x[/]")
+        await pilot.press("enter")
+        await pilot.pause()
+        (flag,) = app.screen.query(FlagTurn)
+        assert "Note: [bold red]x[/]" in text_of(flag)
+        assert "[bold red]x[/]" in chat_texts(app, UserTurn)
+        assert "[b]HAR[/b]" in app.screen.title
+        screenshot = app.export_screenshot()
+        assert "[bold&#160;red]x[/]" in screenshot or "[bold red]x[/]" in screenshot
+
+
+async def test_summary_lists_answers_and_lets_the_user_edit_one(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-15", answers=["yes", "no review at all"])
+    app = app_for(store, open_case="HAR-15")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        table = app.screen.query_one("DataTable")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        by_id = {r[1]: r for r in rows}
+        assert str(by_id["rr.assessment_review"][0]) == "⚑"
+        assert str(by_id["rr.assessment"][0]) == ""
+        assert "psr" in by_id
+        table.move_cursor(row=[r[1] for r in rows].index("rr.assessment"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert current_question(app).item == "rr.assessment"
+        assert current_question(app).current.startswith("Yes (sufficient)")
+
+
+async def test_selecting_a_flag_in_the_side_panel_jumps_to_its_question(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-16", answers=["no review at all"])
+    app = app_for(store, open_case="HAR-16")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")  # answer the next question too
+        await pilot.pause()
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.focused, FlagList)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current_question(app).item == "rr.assessment"
+
+
+async def test_home_lists_reviews_urgent_first_and_resumes_one(tmp_path):
+    root = tmp_path / "store"
+    store_with_case(root, "HAR-20", answers=["yes"])
+    store_with_case(root, "HAR-21", answers=["yes", "yes", "yes", "yes", "yes", "yes", "yes",
+                                              "yes", "yes", "yes", "yes", "yes", "yes", "yes",
+                                              "yes", "yes", "no", "1", "skip"])  # fmt: skip
+    app = app_for(Store.open(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("DataTable")
+        first = table.get_row_at(0)
+        assert str(first[0]) == "HAR-21" and "!!" in str(first[5])
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.review.case_ref == "HAR-20"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_bad_input_gets_a_clear_message(tmp_path):
+    store = Store.open(tmp_path / "store")
+    app = app_for(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert "A case reference is needed" in text_of(app.screen.query_one("#problem"))
+        await type_text(pilot, "HAR-30")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "purple")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("yes or no" in t for t in chat_texts(app, AssistantTurn))
+        await type_text(pilot, "/frobnicate")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("Unknown command /frobnicate" in t for t in chat_texts(app, AssistantTurn))
+        assert current_question(app).item == "psr"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_small_terminals_still_work(tmp_path, size):
+    store = store_with_case(tmp_path / "store", "HAR-40")
+    app = app_for(store, open_case="HAR-40")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert current_question(app).step == "reasons"
+        assert app.screen.answer_bar.input.region.height > 0
