@@ -1,0 +1,41 @@
+"""Sessions save every answer before the next question and never lose another session's answers."""
+
+from __future__ import annotations
+
+from assistant.engine.conversation import Engine
+from assistant.engine.events import Notice
+from assistant.session import Session
+from prompts import get_framework
+from store import Actor, Store
+
+
+def open_session(root, name: str) -> Session:
+    return Session.open(Store.open(root), Engine(get_framework()), "HAR-60", actor=Actor(name))
+
+
+def test_each_answer_is_stored_before_the_next_question(tmp_path):
+    session = open_session(tmp_path, "A")
+    session.start()
+    step = session.respond("yes")
+    assert step.question.item == "custody"
+    stored = Store.open(tmp_path).get(session.review.id)
+    assert stored.facts == {"psr": True}
+    events = Store.open(tmp_path).audit(session.review.id)
+    assert any(e.field == "facts.psr" and e.new is True and e.who == "A" for e in events)
+
+
+def test_two_sessions_on_one_review_keep_both_answers_and_say_so(tmp_path):
+    first = open_session(tmp_path, "A")
+    first.start()
+    second = open_session(tmp_path, "B")
+    second.start()
+    first.respond("yes")  # psr
+    step = second.respond("no")  # also psr, from a stale copy: a clash
+    notices = [e.text for e in step.events if isinstance(e, Notice)]
+    assert any("also changed in another session" in n and "psr" in n for n in notices)
+    step = first.respond("yes")  # first's next question: custody
+    stored = Store.open(tmp_path).get(first.review.id)
+    assert stored.facts["psr"] is False  # the later answer is kept...
+    assert stored.facts["custody"] is True  # ...and neither session lost an answer
+    history = [e for e in Store.open(tmp_path).audit(first.review.id) if e.field == "facts.psr"]
+    assert [e.new for e in history] == [True, False]  # ...and the audit trail has both
