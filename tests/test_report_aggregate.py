@@ -199,6 +199,9 @@ def test_the_reviews_behind_each_figure_are_kept_for_the_dashboard(mini, mini_re
     missing = next(r for r in first.reasons if r.id == "missing")
     assert [c.case_ref for c in missing.cases] == ["MIN-03", "MIN-04"]
     assert missing.cases[0].review_id == "id-MIN-03"
+    assert first.cases_for("missing") == missing.cases
+    assert [c.case_ref for c in first.cases_for("relevant")] == [f"MIN-0{i}" for i in range(1, 6)]
+    assert first.cases_for("no_such_thing") == ()
 
 
 def test_unknown_reason_ids_are_counted_not_lost(mini) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 
 from assistant.report import findings
 from assistant.report.figures import (
@@ -33,7 +32,7 @@ from assistant.report.phrasing import (
     proportion_words,
 )
 from prompts.conditions import evaluate, parse
-from prompts.model import Criterion, Framework, Rating
+from prompts.model import Band, Criterion, Framework, Rating
 from store.records import Review
 
 __all__ = ["build_report", "review_date"]
@@ -82,7 +81,7 @@ class _Tally:
         self.disagreements = 0
 
 
-def _band(rating: Rating, k: int, n: int) -> tuple[Any, int | None]:
+def _band(rating: Rating, k: int, n: int) -> tuple[Band | None, int | None]:
     if n == 0:
         return None, None
     band = rating.band_for(100 * k / n)

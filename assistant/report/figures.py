@@ -102,6 +102,15 @@ class CriterionFigures:
     def reason_counts(self) -> dict[str, int]:
         return {r.id: r.count for r in self.reasons}
 
+    def cases_for(self, what: str) -> tuple[CaseLink, ...]:
+        """The reviews behind one figure: an outcome ("sufficient", "insufficient",
+        "not_applicable"), "relevant" (both judged outcomes) or a reason id."""
+        if what == "relevant":
+            return self.cases.get("sufficient", ()) + self.cases.get("insufficient", ())
+        if what in self.cases:
+            return self.cases[what]
+        return next((r.cases for r in self.reasons if r.id == what), ())
+
     def top_reasons(self) -> tuple[ReasonFigure, ...]:
         """The most frequent reason(s), ties included; empty when none was given."""
         best = max((r.count for r in self.reasons), default=0)

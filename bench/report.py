@@ -1,0 +1,240 @@
+"""Time the inspection-style report over 5,000 complete reviews (target: JSON under one second).
+
+    .venv/bin/python bench/report.py [--count 5000] [--repeat 5] [--no-store] [--no-write]
+
+1. Builds ``--count`` fictional complete reviews in memory (``assistant.report.sample.
+   synthetic``: 27 judgements each, every criterion judged, varied facts so some judgements
+   are gated out, 1–2 reasons per insufficient judgement, notes, joint-review views).
+2. Times the report itself over them: aggregation, then each format (best and median).
+3. Saves the same reviews into a temporary store through ``Store.save`` and times the full
+   path once more from the store: open, listing, loading every review, report, JSON; then
+   ``case-review report --format json`` as a real process.  The loading is broken down into
+   reading files, parsing JSON and validating records, to show where the time goes.
+4. Prints the figures and writes them under ``## Report`` in bench/RESULTS.md (other
+   sections of that file are left as they are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.report import build_report, render  # noqa: E402
+from assistant.report.sample import synthetic  # noqa: E402
+from prompts import get_framework  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HEADING = "## Report"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """(best, median) seconds over ``repeat`` runs, and the last result."""
+    times = []
+    result: object = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times), result
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-store", action="store_true", help="skip the store path")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    args = parser.parse_args(argv[1:])
+
+    framework = get_framework()
+    lines: list[str] = []
+    load_at_start = load()
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    t0 = time.perf_counter()
+    reviews = list(synthetic(framework, args.count))
+    build_s = time.perf_counter() - t0
+    judgements = sum(len(r.judgements) for r in reviews)
+    say(
+        f"{args.count:,} complete reviews, {judgements:,} judgements "
+        f"({judgements / args.count:.0f} each), built in memory in {ms(build_s)}"
+    )
+
+    best, median, report = timed(lambda: build_report(framework, reviews), args.repeat)
+    counted = sum(c.relevant + c.not_applicable for c in report.criteria)  # type: ignore[attr-defined]
+    say(
+        f"- aggregation alone: best {ms(best)}, median {ms(median)} "
+        f"({counted:,} judgements counted, the rest gated out)"
+    )
+    json_best, json_median, out = timed(
+        lambda: render(build_report(framework, reviews), "json"), args.repeat
+    )
+    say(
+        f"- **JSON report, in memory (aggregation + JSON): best {ms(json_best)}, "
+        f"median {ms(json_median)}** (target: under 1 s; {len(out):,} bytes)"  # type: ignore[arg-type]
+    )
+    for fmt in ("csv", "md", "text", "html"):
+        b, m, out = timed(lambda fmt=fmt: render(report, fmt), max(1, args.repeat // 2))  # type: ignore[misc]
+        say(f"- render {fmt} alone: best {ms(b)}, median {ms(m)} ({len(out):,} bytes)")  # type: ignore[arg-type]
+
+    if not args.no_store:
+        store_figures(framework, reviews, args, say)
+
+    say()
+    say(
+        f"Machine: {os.cpu_count()} CPUs (nproc {nproc()}), Python {platform.python_version()} "
+        f"on {platform.system()} {platform.machine()}; load average at start "
+        f"{load_at_start}, at end {load()}; {datetime.now(UTC).strftime('%Y-%m-%d')}."
+    )
+    if not args.no_write:
+        write_results(lines)
+        print(f"\nwritten under '{HEADING}' in {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def store_figures(framework, reviews, args, say) -> None:  # type: ignore[no-untyped-def]
+    from assistant.report import ReportFilter
+    from assistant.report.cli import report_from_store
+    from store import Actor, Store
+    from store.records import Review, migrate
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    try:
+        path = folder / "store"
+        store = Store.open(path)
+        actor = Actor("bench", "manager")
+        t0 = time.perf_counter()
+        for review in reviews:
+            # As in use: the review is written while in progress, and its last save is the
+            # one that marks it complete (so its file holds that save's few audit events).
+            draft = review.model_copy(update={"status": "in_progress", "completed_at": None})
+            saved = store.save(draft, actor, action="answered", touch=False)
+            done = review.model_copy(update={"revision": saved.revision})
+            store.save(done, actor, action="status", touch=False)
+        save_s = time.perf_counter() - t0
+        files = list((path / "reviews").glob("*.json"))
+        size = sum(f.stat().st_size for f in files)
+        say(
+            f"- store filled through Store.save in {save_s:.1f} s (two saves a review, "
+            f"{save_s / len(reviews) / 2 * 1000:.1f} ms a save; review files average "
+            f"{size / len(files) / 1024:.1f} KiB)"
+        )
+
+        def full() -> str:
+            report, _problems = report_from_store(str(path), framework, ReportFilter())
+            return render(report, "json")
+
+        full()  # warm the OS file cache; the figures below are warm-cache figures
+        best, median, _ = timed(full, max(1, args.repeat // 2))
+        say(
+            f"- **JSON report through the store, in process (open, list, load, report): "
+            f"best {ms(best)}, median {ms(median)}**"
+        )
+
+        # Where the time goes (garbage collector paused, as report_from_store does).
+        gc.disable()
+        s = Store.open(path)
+        t0 = time.perf_counter()
+        listing = s.summaries()
+        list_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        loaded = [s.get(entry.id) for entry in listing]
+        get_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        raw = [f.read_bytes() for f in files]
+        read_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        docs = [json.loads(b) for b in raw]
+        parse_s = time.perf_counter() - t0
+        records = [next(iter(d["review"].values()))["record"] for d in docs]
+        t0 = time.perf_counter()
+        for record in records:
+            Review.model_validate(migrate(record))
+        validate_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        render(build_report(framework, loaded), "json")
+        report_s = time.perf_counter() - t0
+        gc.enable()
+        say(
+            f"  - where it goes: listing {len(listing):,} summaries {ms(list_s)}; loading "
+            f"every review with Store.get {ms(get_s)}, of which reading the files "
+            f"~{ms(read_s)}, parsing their JSON ~{ms(parse_s)}, validating the records "
+            f"~{ms(validate_s)} (the rest is TinyDB and per-file overhead); "
+            f"report + JSON {ms(report_s)}"
+        )
+
+        exe = Path(sys.executable).parent / "case-review"
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "assistant"]
+        cmd += ["report", "--format", "json", "--store", str(path)]
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            result = subprocess.run(cmd, capture_output=True, check=False)
+            times.append(time.perf_counter() - t0)
+            if result.returncode != 0:
+                say(f"  - case-review report failed: {result.stderr.decode()[-300:]}")
+                return
+        say(
+            f"- **`case-review report --format json` as a process over the store: "
+            f"best {ms(min(times))}, median {ms(statistics.median(times))}** "
+            f"(includes Python start-up and imports)"
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load() -> str:
+    """The 1-minute load average: other work on the machine skews every figure here."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
+def nproc() -> str:
+    try:
+        return subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
+def write_results(lines: list[str]) -> None:
+    """Replace (or add) the '## Report' section of RESULTS.md, leaving the rest alone."""
+    section = (
+        f"{HEADING}\n\n`bench/report.py`: the inspection-style report over synthetic complete "
+        "reviews (SPEC §8: under one second for 5,000).\n\n" + "\n".join(lines).strip() + "\n"
+    )
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
