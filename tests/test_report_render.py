@@ -196,6 +196,11 @@ def test_markdown_report(harrow) -> None:
     assert "> “Police intelligence on peer contacts" in out and "— HAR\\-03" not in out
     assert "— HAR-03" in out
     assert "## Notes" in out
+    assert "Less than half of the relevant cases were sufficient: 5 of 12 (42%). — rated" in out
+    assert "Reasons given in the one insufficient case:" in out
+    assert "Reasons given among the 7 insufficient cases:" in out
+    # the overview is short; the sections carry the full sentences
+    assert "- Plan of work to reduce reoffending: less than one-quarter (3 of 14)" in out
 
 
 def test_markdown_escapes_user_text(hostile) -> None:

@@ -6,9 +6,17 @@ its own format.
 
 from __future__ import annotations
 
-from assistant.report.figures import Report
+from assistant.report.figures import CriterionFigures, Report
 
-__all__ = ["BAND_COLOURS", "band_colour", "bar_cells", "heading_lines", "scope_line"]
+__all__ = [
+    "BAND_COLOURS",
+    "band_colour",
+    "bar_cells",
+    "finding_with_percent",
+    "heading_lines",
+    "reasons_heading",
+    "scope_line",
+]
 
 # Colours by band position, top band first; a framework with more bands reuses the last.
 BAND_COLOURS = ("#1a7f37", "#4d9a2a", "#c98a00", "#c2331f")
@@ -79,3 +87,16 @@ def heading_lines(report: Report) -> list[str]:
         lines.append("Filters: " + ", ".join(asked))
     lines.append(f"Generated: {report.generated_at.strftime('%Y-%m-%d %H:%M %Z').strip()}")
     return lines
+
+
+def finding_with_percent(c: CriterionFigures) -> str:
+    """The finding sentence with its percentage: "... sufficient: 5 of 12 (42%)."."""
+    if not c.relevant:
+        return c.finding
+    return f"{c.finding.rstrip('.')} ({c.percent_text})."
+
+
+def reasons_heading(c: CriterionFigures) -> str:
+    if c.insufficient == 1:
+        return "Reasons given in the one insufficient case"
+    return f"Reasons given among the {c.insufficient} insufficient cases"

@@ -12,7 +12,14 @@ import html
 
 from assistant.report.figures import CriterionFigures, Finding, Report, SectionFigures
 from assistant.report.findings import lower_first
-from assistant.report.layout import NO_BAND_COLOUR, band_colour, heading_lines, scope_line
+from assistant.report.layout import (
+    NO_BAND_COLOUR,
+    band_colour,
+    finding_with_percent,
+    heading_lines,
+    reasons_heading,
+    scope_line,
+)
 from assistant.report.textsafe import visible
 
 __all__ = ["render_html"]
@@ -151,11 +158,10 @@ def _has_details(c: CriterionFigures) -> bool:
 def _criterion_article(c: CriterionFigures) -> str:
     parts = [f'<article class="criterion" id="c-{_e(c.id)}">']
     parts.append(f"<h3>{_e(c.title)} <small><code>{_e(c.id)}</code></small></h3>")
-    pct = f" ({_e(c.percent_text)})" if c.relevant else ""
-    parts.append(f"<p>{_e(c.finding)}{pct}</p>")
+    parts.append(f"<p>{_e(finding_with_percent(c))}</p>")
     given = [r for r in c.reasons if r.count]
     if given or c.no_reason:
-        parts.append(f'<p>Reasons among the {c.insufficient} insufficient:</p><ul class="reasons">')
+        parts.append(f'<p>{_e(reasons_heading(c))}:</p><ul class="reasons">')
         for r in given:
             parts.append(
                 f'<li><span class="count">{r.count}</span>{_reason_bar(r.count, c.insufficient)} '

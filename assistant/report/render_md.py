@@ -7,7 +7,13 @@ shows as typed; framework text is escaped too, since a framework file is data.
 from __future__ import annotations
 
 from assistant.report.figures import CriterionFigures, Report
-from assistant.report.layout import bar_cells, heading_lines, scope_line
+from assistant.report.layout import (
+    bar_cells,
+    finding_with_percent,
+    heading_lines,
+    reasons_heading,
+    scope_line,
+)
 from assistant.report.textsafe import md_escape
 
 __all__ = ["render_md"]
@@ -17,12 +23,11 @@ def _criterion(c: CriterionFigures, lines: list[str]) -> None:
     lines.append(f"#### {md_escape(c.title)} (`{c.id}`)")
     lines.append("")
     band = f" — rated **{md_escape(c.band.label)}**" if c.band else ""
-    pct = f" ({c.percent_text})" if c.relevant else ""
-    lines.append(f"{md_escape(c.finding)}{pct}{band}")
+    lines.append(f"{md_escape(finding_with_percent(c))}{band}")
     lines.append("")
     given = [r for r in c.reasons if r.count]
     if given or c.no_reason:
-        lines.append(f"Reasons among the {c.insufficient} insufficient:")
+        lines.append(f"{reasons_heading(c)}:")
         lines.append("")
         for r in given:
             lines.append(f"- {md_escape(r.label)}: {r.count}")
@@ -47,7 +52,7 @@ def render_md(report: Report) -> str:
     lines.append("")
     if report.strengths or report.areas:
         lines += ["## Key strengths", ""]
-        lines += [f"- {md_escape(f.text)}" for f in report.strengths] or [
+        lines += [f"- {md_escape(f.short)}" for f in report.strengths] or [
             "- None on these figures."
         ]
         lines += ["", "## Areas requiring improvement", ""]

@@ -20,7 +20,14 @@ from rich.text import Text
 
 from assistant.report.figures import CriterionFigures, Finding, Report
 from assistant.report.findings import lower_first
-from assistant.report.layout import band_colour, bar_cells, heading_lines, scope_line
+from assistant.report.layout import (
+    band_colour,
+    bar_cells,
+    finding_with_percent,
+    heading_lines,
+    reasons_heading,
+    scope_line,
+)
 from assistant.report.textsafe import visible
 
 __all__ = ["MAX_QUOTES", "render_text", "write_text"]
@@ -73,13 +80,13 @@ def _details(c: CriterionFigures) -> list[Text]:
     given = [r for r in c.reasons if r.count]
     if given or c.no_reason or c.quotes or c.disagreements:
         head = _t(c.title, "bold")
-        head.append_text(_t(f"  {c.finding}", "dim"))
+        head.append_text(_t(f"  {finding_with_percent(c)}", "dim"))
         out.append(head)
     if given or c.no_reason:
         parts = [f"{lower_first(r.label)} {r.count}" for r in given]
         if c.no_reason:
             parts.append(f"no reason given {c.no_reason}")
-        out.append(_t(f"  Reasons among the {c.insufficient} insufficient: " + " · ".join(parts)))
+        out.append(_t(f"  {reasons_heading(c)}: " + " · ".join(parts)))
     if c.disagreements:
         out.append(
             _t(f"  Joint reviews: the case manager disagreed in {c.disagreements} of {c.views}.")
