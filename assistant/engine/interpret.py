@@ -116,7 +116,7 @@ _NEG_CUE_WORDS = _words(
     "useless worse worst questionable deficient deficit deficits sloppy rushed vague "
     "disproportionate inappropriate unfocused nowhere struggle struggles struggled "
     "unsure neglected lapsed behind undone just only merely simply paste pasted shortfall "
-    "refused refuses declined declines reluctant"
+    "refused refuses declined declines reluctant waiting awaiting pending"
 )
 
 # Words that praise the work, or say it was done.  "not" within two tokens before one of
@@ -273,6 +273,9 @@ _COULD_BE_BETTER_RE = re.compile(
 _SHOULD_HAVE_RE = re.compile(r"\b(should|ought to|needed to|could) (have|of)\b(?! not)")
 _BETTER_RE = re.compile(r"\bwould (have been|be) better\b|\bshould not have\b")
 # "no evidence that the manager chased" is a negation of what follows.
+# "nothing but custody" is "only custody"; "yet to be reviewed" is "not reviewed".
+_ONLY_RE = re.compile(r"\b(nothing but|nothing other than|none other than|no more than)\b")
+_YET_TO_RE = re.compile(r"\b(yet to|still to)\b")
 _NO_EVIDENCE_RE = re.compile(
     r"\b(no|not any|cannot find any|can not find any) (evidence|sign|record)s?( of| that)?\b"
 )
@@ -323,6 +326,8 @@ def _normalise(text: str) -> str:
     text = _COULD_BE_BETTER_RE.sub(r"\g<0> shortfall", text)
     text = _SHOULD_HAVE_RE.sub("not", text)
     text = _NO_EVIDENCE_RE.sub("not", text)
+    text = _ONLY_RE.sub("only", text)
+    text = _YET_TO_RE.sub("not", text)
     return _BETTER_RE.sub(r"\g<0> shortfall", text)
 
 
