@@ -420,7 +420,8 @@ class _Compiled:
     # "which reasons?", where naming the topic is enough.
     bare_by_first: dict[str, tuple[_Phrase, ...]]
     vocabulary: frozenset[str]
-    repairs: dict[str, str]  # misspelling-by-one-deletion -> vocabulary word
+    repairs: dict[str, tuple[str, ...]]  # a vocabulary word less one letter -> the words
+    repaired: dict[str, str]  # memo of tokens already looked at
 
 
 def _deletions(word: str) -> set[str]:
@@ -446,17 +447,18 @@ def _compile(criterion: Criterion) -> _Compiled:
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in _CUE_WORDS):
                 bare_by_first.setdefault(bare[0], []).append(_Phrase(index, bare, False))
     vocabulary |= _NEG_CUES | _POS_CUES
-    repairs: dict[str, str] = {}
+    repairs: dict[str, list[str]] = {}
     for word in sorted(vocabulary):
         if len(word) >= 5 and word.isalpha():
             for variant in _deletions(word):
-                repairs.setdefault(variant, word)
+                repairs.setdefault(variant, []).append(word)
     return _Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
         bare_by_first={k: tuple(v) for k, v in bare_by_first.items()},
         vocabulary=frozenset(vocabulary),
-        repairs=repairs,
+        repairs={k: tuple(v) for k, v in repairs.items()},
+        repaired={},
     )
 
 
@@ -476,21 +478,43 @@ def _compiled(criterion: Criterion) -> _Compiled:
     return compiled
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter added, dropped, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def _repair(tokens: list[str], compiled: _Compiled) -> list[str]:
     """Fix one-edit misspellings of the criterion's own vocabulary ("reveiwed", "referal")."""
     out = []
-    vocabulary, repairs = compiled.vocabulary, compiled.repairs
+    vocabulary, repairs, seen = compiled.vocabulary, compiled.repairs, compiled.repaired
     for token in tokens:
         if len(token) >= 4 and token.isalpha() and token not in vocabulary:
-            fixed = repairs.get(token)
-            if fixed is None and len(token) >= 5:
-                for variant in _deletions(token):
-                    fixed = repairs.get(variant) or (variant if variant in vocabulary else None)
-                    if fixed is not None and len(fixed) >= 5:
-                        break
-                    fixed = None
-            if fixed is not None:
-                token = fixed
+            if token in seen:
+                token = seen[token]
+            else:
+                candidates = set(repairs.get(token, ()))  # a letter dropped: "mapa"
+                if len(token) >= 5:
+                    for variant in _deletions(token):
+                        if variant in vocabulary:  # a letter added
+                            candidates.add(variant)
+                        candidates.update(repairs.get(variant, ()))  # changed or swapped
+                fixed = sorted(c for c in candidates if len(c) >= 5 and _one_edit(token, c))
+                if len(seen) < 4096:
+                    seen[token] = fixed[0] if fixed else token
+                token = fixed[0] if fixed else token
         out.append(token)
     return out
 
