@@ -303,3 +303,15 @@ def test_every_format_renders_an_empty_report(fmt, sqs) -> None:
 def test_unknown_format_is_refused(harrow) -> None:
     with pytest.raises(ValueError, match="unknown report format"):
         render(harrow, "pdf")
+
+
+@pytest.mark.parametrize("width", [10, 40, 79])
+def test_a_narrow_terminal_stacks_each_criterion(harrow, width: int) -> None:
+    buffer = io.StringIO()
+    write_text(harrow, plain_console(buffer, width))
+    out = buffer.getvalue()
+    assert out.count("█") + out.count("░") > 0
+    if width >= 40:
+        for c in harrow.criteria:
+            assert c.title.split()[0] in out
+        assert "5/12 less than half" in out.replace("\n", " ")

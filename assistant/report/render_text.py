@@ -33,6 +33,7 @@ from assistant.report.textsafe import visible
 __all__ = ["MAX_QUOTES", "render_text", "write_text"]
 
 BAR_WIDTH = 20
+NARROW = 80  # below this many columns, each criterion is two lines instead of a table row
 MAX_QUOTES = 5
 PLAIN_WIDTH = 100
 
@@ -73,6 +74,25 @@ def _criteria_table(criteria: tuple[CriterionFigures, ...], bands: int) -> Table
             _t(c.band.label if c.band else "no rating", colour),
         )
     return table
+
+
+def _criteria_lines(criteria: tuple[CriterionFigures, ...], bands: int, width: int) -> list[Text]:
+    """For narrow terminals: the title, then an indented bar with the figures."""
+    bar_width = max(6, min(BAR_WIDTH, width - 34))
+    out: list[Text] = []
+    for c in criteria:
+        colour = band_colour(c.band_rank, bands)
+        title = _t(c.title, "bold")
+        if c.severity == "urgent":
+            title.append(" !", style="bold red")
+        out.append(title)
+        line = Text("  ")
+        line.append_text(_t(bar_cells(c.percent, bar_width), colour))
+        cases = f"{c.sufficient}/{c.relevant}" if c.relevant else "–"
+        line.append_text(_t(f" {c.percent_text} {cases} {c.proportion}; "))
+        line.append_text(_t(c.band.label if c.band else "no rating", colour))
+        out.append(line)
+    return out
 
 
 def _details(c: CriterionFigures) -> list[Text]:
@@ -132,7 +152,12 @@ def write_text(report: Report, console: Console) -> None:
     for s in report.sections:
         console.print(Rule(_t(s.title, "bold"), align="left"))
         console.print(_t(s.summary))
-        console.print(_criteria_table(s.criteria, bands))
+        if console.width >= NARROW:
+            console.print(_criteria_table(s.criteria, bands))
+        else:
+            for line in _criteria_lines(s.criteria, bands, console.width):
+                console.print(line)
+            console.print()
         details = [line for c in s.criteria for line in _details(c)]
         if details:
             console.print(Padding(Group(*details), (0, 0, 1, 0)))
