@@ -3,6 +3,7 @@
 Layout of a store folder (folders 0700, files 0600)::
 
     store.json              marks the folder as a store: {"format": "case-review-store", ...}
+    listing.json            every summary in one file, compacted when listing (a cache)
     .lock                   the write lock (flock), see store.locks
     reviews/<key>.json      one TinyDB database per review, written by AtomicJSONStorage
     reviews/<key>.dirty     present only while a save is between its review write and the end
@@ -16,11 +17,14 @@ safe file name and two ids never share a file, even on a case-insensitive drive.
 Why one file per review (sharding) rather than one database or a journal: saving an answer
 rewrites only that review's file (a few kilobytes, atomically), its small summary file and
 appends to its own audit log, so the cost of a save does not depend on how many reviews the
-store holds; there is nothing to compact, and damage to one file costs one review, never the
-store.  Listing reads the small summary files (one per review) and checks each against its
-review file's identity (inode, size, modification time) recorded when the summary was written;
-a summary that does not match (an interrupted save, a file restored by hand) is rebuilt from the
-review file in memory, so the listing is never wrong and the listing never writes.
+store holds, and damage to one file costs one review, never the store.  Listing must not read
+5,000 files either, so it reads ``listing.json``, a snapshot of every summary, and checks each
+entry against its review file's identity (inode, size, modification time: one ``stat``); entries
+that do not match (reviews saved since the snapshot) are taken from the per-review summary file,
+or, if that does not match either (an interrupted save, a file restored by hand), rebuilt from
+the review file itself.  So the listing is never wrong, and when enough entries were out of date
+the listing rewrites the snapshot (compaction).  Saves never touch the snapshot, so their cost
+stays flat however large the store grows.
 
 A save, under the store lock: read this review's file (a damaged file is refused and never
 written); compare revisions (optimistic concurrency: ConflictError if another process saved
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -69,11 +74,13 @@ APP_NAME = "case-review"
 STORE_FORMAT = "case-review-store"
 LAYOUT = 1
 MARKER = "store.json"
+SNAPSHOT = "listing.json"
+SNAPSHOT_SLACK = 16
 LOCK = ".lock"
 TABLE = "review"
 DOC_ID = 1
 _FOLDERS = ("reviews", "index", "audit", "claims")
-_KNOWN_NAMES = {MARKER, LOCK, *_FOLDERS}
+_KNOWN_NAMES = {MARKER, SNAPSHOT, LOCK, *_FOLDERS}
 
 
 @dataclass(frozen=True)
@@ -151,19 +158,42 @@ def record_from_doc(doc: Any, path: Path, review_id: str | None = None) -> Revie
     return review
 
 
-def _summary_of(review: Review, summary: Any) -> ReviewSummary:
-    return ReviewSummary(
-        id=review.id,
-        case_ref=review.case_ref,
-        framework=review.framework,
-        mode=review.mode,
-        status=review.status,
-        team=review.team,
-        reviewer=review.reviewer,
-        updated_at=review.updated_at,
-        revision=review.revision,
-        summary=dict(summary) if isinstance(summary, dict) else {},
-    )
+def _entry(review: Review, summary: Any, stamp: list[int]) -> dict[str, Any]:
+    """What the listing keeps for one review (summary file and snapshot entry)."""
+    return {
+        "id": review.id,
+        "case_ref": review.case_ref,
+        "framework": review.framework,
+        "mode": review.mode,
+        "status": review.status,
+        "team": review.team,
+        "reviewer": review.reviewer,
+        "updated_at": review.updated_at.isoformat(),
+        "revision": review.revision,
+        "summary": dict(summary) if isinstance(summary, dict) else {},
+        "stamp": stamp,
+    }
+
+
+def _summary_from_entry(entry: Any, stamp: list[int] | None = None) -> ReviewSummary | None:
+    """The summary an entry describes, if it is well formed and (given ``stamp``) current."""
+    try:
+        if stamp is not None and entry["stamp"] != stamp:
+            return None
+        return ReviewSummary(
+            id=str(entry["id"]),
+            case_ref=str(entry["case_ref"]),
+            framework=str(entry["framework"]),
+            mode=str(entry["mode"]),
+            status=str(entry["status"]),
+            team=str(entry["team"]),
+            reviewer=str(entry["reviewer"]),
+            updated_at=datetime.fromisoformat(entry["updated_at"]),
+            revision=int(entry["revision"]),
+            summary=dict(entry["summary"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _stamp(st: os.stat_result) -> list[int]:
@@ -295,57 +325,81 @@ class Store:
                 dirty.append(name[:-6])
         return keys, dirty
 
-    def _read_index(self, path: Path) -> tuple[ReviewSummary, list[int]] | None:
+    @staticmethod
+    def _read_entry(path: str) -> dict[str, Any] | None:
+        """A summary file's entry, or None if it is missing or damaged (it is only a cache)."""
         try:
-            data = read_json_file(path, "summary file")
-            return (
-                ReviewSummary(
-                    id=str(data["id"]),
-                    case_ref=str(data["case_ref"]),
-                    framework=str(data["framework"]),
-                    mode=str(data["mode"]),
-                    status=str(data["status"]),
-                    team=str(data["team"]),
-                    reviewer=str(data["reviewer"]),
-                    updated_at=datetime.fromisoformat(data["updated_at"]),
-                    revision=int(data["revision"]),
-                    summary=dict(data["summary"]),
-                ),
-                [int(x) for x in data["stamp"]],
-            )
-        except (StoreError, KeyError, TypeError, ValueError):
-            return None  # missing or damaged: a cache, rebuilt from the review file
+            with open(path, "rb") as handle:
+                data = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _read_index(self, path: Path) -> ReviewSummary | None:
+        entry = self._read_entry(str(path))
+        return _summary_from_entry(entry) if entry is not None else None
+
+    def _read_snapshot(self) -> dict[str, Any]:
+        data = self._read_entry(str(self.path / SNAPSHOT))
+        entries = data.get("entries") if data is not None else None
+        return entries if isinstance(entries, dict) else {}
 
     def summaries(self) -> list[ReviewSummary]:
         """Every review's summary, most recently updated first (fast: no review is loaded).
 
+        Reads the listing snapshot, checks every entry against its review file's identity
+        (inode, size, modification time), and reads the per-review summary file, or failing
+        that the review file itself, only for reviews saved since the snapshot was written.
+        When more than ``SNAPSHOT_SLACK`` entries were out of date the snapshot is rewritten
+        (compaction; it is a cache, saves never touch it, so their cost stays flat).
         Unreadable review files are left out and reported by ``problems()``.
         """
         problems: list[str] = []
         keys, dirty = self._scan()
         if dirty:
             self._recover(dirty, problems)
+        snapshot = self._read_snapshot()
+        reviews_dir, index_dir = str(self.reviews_dir), str(self.index_dir)
         out: list[ReviewSummary] = []
+        entries: dict[str, Any] = {}
+        misses = 0
         for key in keys:
-            review_path, _, index_path, _ = self._paths(key)
+            review_path = f"{reviews_dir}/{key}.json"
             try:
                 st = os.stat(review_path)
             except FileNotFoundError:
                 continue
-            cached = self._read_index(index_path)
-            if cached is not None and cached[1] == _stamp(st):
-                out.append(cached[0])
-                continue
-            try:
-                doc = self._read_doc(review_path)
-                if doc is None:
+            stamp = [st.st_ino, st.st_size, st.st_mtime_ns]
+            entry = snapshot.get(key)
+            summary = _summary_from_entry(entry, stamp)
+            if summary is None:
+                misses += 1
+                entry = self._read_entry(f"{index_dir}/{key}.json")
+                summary = _summary_from_entry(entry, stamp)
+            if summary is None:
+                try:
+                    doc = self._read_doc(Path(review_path))
+                    if doc is None:
+                        continue
+                    review = record_from_doc(doc, Path(review_path))
+                except StoreError as exc:
+                    problems.append(str(exc))
                     continue
-                out.append(_summary_of(record_from_doc(doc, review_path), doc.get("summary")))
-            except StoreError as exc:
-                problems.append(str(exc))
+                entry = _entry(review, doc.get("summary"), stamp)
+                summary = _summary_from_entry(entry, stamp)
+                assert summary is not None
+            entries[key] = entry
+            out.append(summary)
+        if misses > SNAPSHOT_SLACK or len(snapshot) - (len(entries) - misses) > SNAPSHOT_SLACK:
+            self._write_snapshot(entries)
         out.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         self._problems = _unique(problems)
         return out
+
+    def _write_snapshot(self, entries: dict[str, Any]) -> None:
+        """Compact the listing into one file; best effort (a read-only store just lists slower)."""
+        with contextlib.suppress(OSError, StoreError), self._lock:
+            atomic_write(self.path / SNAPSHOT, dumps({"layout": LAYOUT, "entries": entries}))
 
     def reviews(
         self,
@@ -484,20 +538,7 @@ class Store:
     def _finish(self, key: str, doc: dict[str, Any], review: Review, *, recovering: bool) -> None:
         """After the review file is written: summary file, audit events, then drop the marker."""
         review_path, marker, index_path, log_path = self._paths(key)
-        entry = _summary_of(review, doc.get("summary"))
-        index = {
-            "id": entry.id,
-            "case_ref": entry.case_ref,
-            "framework": entry.framework,
-            "mode": entry.mode,
-            "status": entry.status,
-            "team": entry.team,
-            "reviewer": entry.reviewer,
-            "updated_at": entry.updated_at.isoformat(),
-            "revision": entry.revision,
-            "summary": entry.summary,
-            "stamp": _stamp(os.stat(review_path)),
-        }
+        index = _entry(review, doc.get("summary"), _stamp(os.stat(review_path)))
         atomic_write(index_path, dumps(index))
         events = doc.get("audit")
         if isinstance(events, list) and events:
@@ -561,7 +602,7 @@ class Store:
 
     def _label(self, review_id: str) -> str:
         cached = self._read_index(self._paths(review_key(review_id))[2])
-        return f"Case {cached[0].case_ref}" if cached else f"Review {review_id}"
+        return f"Case {cached.case_ref}" if cached else f"Review {review_id}"
 
     def _read_claim(self, review_id: str) -> Claim | None:
         try:
