@@ -8,21 +8,30 @@ this module holds only generic English: how people say yes, no, partly, not appl
 How a sentence is read:
 
 1. Normalise: Unicode, case, terminal escapes and Rich markup, contractions ("wasn't" ->
-   "was not"), common abbreviations, numbers ("six weeks" -> "num week"), negators ("never",
-   "no", "nothing", "nobody" -> "not"), filler words dropped, light stemming, and a one-edit
-   spelling repair towards the criterion's own vocabulary.  Punctuation and contrast words
-   ("but", "although") split the text into clauses.
-2. Quick replies ("yep", "nah", "n/a", "partly") are recognised as a whole.
+   "was not"), common abbreviations ("wks", "mgr"), numbers ("six weeks" -> "num week"), and
+   a few generic turns of phrase: delays ("three weeks later", "took over a month" -> late),
+   counterfactuals ("should have included X" -> not included X), "no evidence that",
+   "nothing but", "yet to".  Then negators ("never", "no", "nothing", "nobody") become one
+   token, filler words go, words are lightly stemmed and one-edit misspellings of the
+   criterion's own vocabulary are repaired.  Full stops and contrast words ("but") split
+   clauses; commas split list items.
+2. Quick replies ("yep", "nah", "n/a", "partly") are recognised as a whole; the note is "".
 3. Hedges ("not sure", "I'd have to check", "maybe") make the reading ``unclear``: the chat
    then asks instead of guessing.
 4. Each reason's words are matched as token sequences (small gaps allowed, never across a
-   clause).  A phrase that carries its own negative ("never reviewed", "weeks late", "no RMP")
-   names the deficit unless it is itself negated ("not late").  A plain topic phrase ("SLCN",
-   "contingency") names the deficit only when a negative sits near it in the same clause
-   ("nothing on his SLCN", "contingency is weak").  A longer match swallows a shorter one it
-   contains ("never reviewed after he moved" is about the change, not about no review).
+   clause, never skipping a negator).  Where matches of different reasons overlap, the more
+   specific one wins ("never reviewed after he moved" is about the change, not about no
+   review).  A phrase that carries its own negative ("never reviewed", "weeks late", "no
+   RMP") names the deficit unless it is itself negated ("not late", "no contingency
+   issues").  A plain topic phrase ("SLCN", "contingency") names the deficit only when a
+   negative bears on it: near it in the clause ("contingency is weak"), or before it across
+   a list ("nothing on his mental health, school or care"), unless praise comes between or
+   the negative belongs to another reason's own phrase.  An answer without any praise or
+   negative lets a two-word topic phrase speak for itself ("all the actions are 'attend
+   appointments'").
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
-   the balance of positive and negative cues decide.
+   the balance of positive and negative cues (the part after "but" counting double) decide,
+   and a tie is ``unclear``.
 
 ``not_applicable`` is reported as said even for a criterion that does not allow it: the caller
 decides what to do (the conversation explains that such a criterion applies to every case).
@@ -203,7 +212,6 @@ _ABBREVIATIONS = {
     "v": "versus",
     "noone": "nobody",
     "nowt": "nothing",
-    "yrs.": "years",
 }
 
 _CONTRACTIONS = {
