@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,24 @@ from prompts import get_framework  # noqa: E402
 
 DEV = Path(os.environ.get("CASE_REVIEW_DEV_SET", ROOT.parent / "shared/data/answers-dev.jsonl"))
 HOLDOUT = ROOT / "tests/data/answers-holdout.jsonl"
+
+# In a fresh process: the first answer ever (builds shared tables) and the first answer to each
+# other criterion (compiles that criterion's words), before anything is cached.
+COLD = """
+import time
+from prompts import get_framework
+fw = get_framework()
+from assistant.engine.interpret import interpret
+t0 = time.perf_counter()
+interpret(fw.criteria[0], "never reviewed")
+t1 = time.perf_counter()
+for c in fw.criteria[1:]:
+    interpret(c, "never reviewed after he moved")
+t2 = time.perf_counter()
+n = len(fw.criteria) - 1
+print(f"cold, fresh process: first answer ever {(t1 - t0) * 1e3:.1f} ms; first answer to each "
+      f"other criterion {(t2 - t1) * 1e3 / n:.2f} ms (mean of {n})")
+"""
 
 
 def load(path: Path) -> list[dict]:
@@ -71,8 +90,20 @@ def timing(rows: list[dict], rounds: int = 20) -> None:
             samples.append(clock() - t0)
     samples.sort()
     mean = statistics.fmean(samples) * 1e6
+    median = statistics.median(samples) * 1e6
     p95 = samples[int(len(samples) * 0.95)] * 1e6
-    print(f"time per interpret call: mean {mean:.0f} us, p95 {p95:.0f} us ({len(samples)} calls)")
+    print(
+        f"time per interpret call: mean {mean:.0f} us, median {median:.0f} us, "
+        f"p95 {p95:.0f} us, max {samples[-1] * 1e3:.1f} ms ({len(samples)} calls)"
+    )
+    cold = subprocess.run(
+        [sys.executable, "-c", COLD],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    print(cold.stdout.strip())
     big = "the plan was never reviewed after he moved placement. " * 2000
     t0 = clock()
     interpret(fw.criterion("rr.plan_review"), big)
@@ -80,7 +111,11 @@ def timing(rows: list[dict], rounds: int = 20) -> None:
 
 
 def main() -> None:
-    print(f"machine: {os.cpu_count()} cpus, Python {platform.python_version()}")
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"machine: {os.cpu_count()} cpus, Python {platform.python_version()}, "
+        f"load average {busy:.1f}"
+    )
     dev = load(DEV) if DEV.exists() else []
     holdout = load(HOLDOUT)
     if dev:

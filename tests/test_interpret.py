@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -477,7 +478,7 @@ def test_interpret_command_refuses_an_unknown_criterion_in_one_line():
 def test_the_interpreter_imports_only_the_standard_library_and_prompts():
     source = Path(interpret_module.__file__).read_text(encoding="utf-8")
     tree = ast.parse(source)
-    stdlib = {"__future__", "re", "unicodedata", "dataclasses", "typing"}
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from prompts.model import Criterion
@@ -404,7 +405,9 @@ _YES_STEMS = frozenset(stem(w) for w in _YES_WORDS)
 _CUE_WORDS = _NEG_CUES | _POS_CUES | _YES_STEMS
 
 
+@lru_cache(maxsize=16384)
 def _phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """A framework phrase, normalised exactly like an answer (cached: phrases recur)."""
     return tuple(t for t in _tokens(_normalise(phrase)) if t not in BREAKS)
 
 
@@ -427,8 +430,8 @@ class _Compiled:
     # The same phrases without their negators ("no follow up" -> "follow up"), for answers to
     # "which reasons?", where naming the topic is enough.
     bare_by_first: dict[str, tuple[_Phrase, ...]]
-    vocabulary: frozenset[str]
-    repairs: dict[str, tuple[str, ...]]  # a vocabulary word less one letter -> the words
+    vocabulary: frozenset[str]  # the criterion's own words and the generic cue words
+    repairs: dict[str, tuple[str, ...]]  # one of its own words less one letter -> the words
     repaired: dict[str, str]  # memo of tokens already looked at
 
 
@@ -454,20 +457,38 @@ def _compile(criterion: Criterion) -> _Compiled:
             bare = tuple(t for t in tokens if t != NOT)
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in _CUE_WORDS):
                 bare_by_first.setdefault(bare[0], []).append(_Phrase(index, bare, False))
-    vocabulary |= _NEG_CUES | _POS_CUES
-    repairs: dict[str, list[str]] = {}
-    for word in sorted(vocabulary):
-        if len(word) >= 5 and word.isalpha():
-            for variant in _deletions(word):
-                repairs.setdefault(variant, []).append(word)
     return _Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
         bare_by_first={k: tuple(v) for k, v in bare_by_first.items()},
-        vocabulary=frozenset(vocabulary),
-        repairs={k: tuple(v) for k, v in repairs.items()},
+        vocabulary=frozenset(vocabulary) | _CUE_VOCABULARY,
+        repairs=_repairs_for(frozenset(vocabulary - _CUE_VOCABULARY)),
         repaired={},
     )
+
+
+_CUE_VOCABULARY = _NEG_CUES | _POS_CUES
+
+
+def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> None:
+    for word in sorted(words):
+        if len(word) >= 5 and word.isalpha():
+            for variant in _deletions(word):
+                repairs[variant] = (*repairs.get(variant, ()), word)
+
+
+@lru_cache(maxsize=1)
+def _cue_repairs() -> dict[str, tuple[str, ...]]:
+    """Repairs towards the generic cue words: built once, shared by every criterion."""
+    repairs: dict[str, tuple[str, ...]] = {}
+    _add_repairs(repairs, _CUE_VOCABULARY)
+    return repairs
+
+
+def _repairs_for(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    repairs = dict(_cue_repairs())
+    _add_repairs(repairs, words)
+    return repairs
 
 
 _CACHE: dict[int, tuple[Criterion, _Compiled]] = {}
