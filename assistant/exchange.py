@@ -222,11 +222,13 @@ class _Problems:
         self.lines.append(f"{where}: {' '.join(message.split())}")
 
 
-def _check_text(p: _Problems, where: str, value: Any, limit: int, *, empty: bool = True) -> bool:
+def _check_text(
+    p: _Problems, where: str, value: Any, limit: int, *, empty: bool = True, strip: bool = True
+) -> bool:
     if not isinstance(value, str):
         p.add(where, f"must be text, found {_type_name(value)}")
         return False
-    if not empty and not value.strip():
+    if not empty and not (value.strip() if strip else value):
         p.add(where, "must not be empty")
         return False
     if len(value) > limit:
@@ -356,7 +358,7 @@ def _check_review(
         if key not in raw:
             p.add(f"{where}.{key}", "missing (required)")
     if "id" in raw:
-        _check_text(p, f"{where}.id", raw["id"], 200, empty=False)
+        _check_text(p, f"{where}.id", raw["id"], 200, empty=False, strip=False)
     case_ref = raw.get("case_ref")
     if (
         "case_ref" in raw
