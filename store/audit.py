@@ -39,6 +39,8 @@ _SCALARS = (
     "team",
 )
 _MAPPINGS = ("facts", "judgements", "flag_states")
+# What a "created" event records as its new value.
+_CREATED = ("case_ref", "framework", "mode", "team", "reviewer")
 
 
 def _plain(review: Review) -> dict[str, Any]:
@@ -77,7 +79,7 @@ def diff(
                 **base,
                 action="created" if default else action,
                 field="",
-                new={k: after[k] for k in ("case_ref", "framework", "mode", "team", "reviewer")},
+                new={k: after[k] for k in _CREATED},
             )
         )
         before: dict[str, Any] = {
@@ -115,6 +117,30 @@ def diff(
     if before.get("status") != after.get("status"):
         add("status", "status", before.get("status"), after.get("status"))
     return events
+
+
+def value_at(record: dict[str, Any], field: str) -> Any:
+    """The value an event's ``field`` names in a JSON-ready record ("" = the created header)."""
+    if not field:
+        return {k: record.get(k) for k in _CREATED}
+    head, _, key = field.partition(".")
+    if head in _MAPPINGS and key:
+        return (record.get(head) or {}).get(key)
+    return record.get(field)
+
+
+def compact(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """Events as kept in the review file until appended: without ``new``, which is always the
+    value now in the record saved with them (``expand`` puts it back)."""
+    return [e.model_dump(mode="json", exclude={"new"}) for e in events]
+
+
+def expand(events: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {**e, "new": value_at(record, str(e.get("field", "")))}
+        for e in events
+        if isinstance(e, dict)
+    ]
 
 
 def append(path: Path, events: list[dict[str, Any]]) -> None:

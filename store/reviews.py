@@ -29,12 +29,13 @@ stays flat however large the store grows.
 A save, under the store lock: read this review's file (a damaged file is refused and never
 written); compare revisions (optimistic concurrency: ConflictError if another process saved
 since the caller loaded); create the ``.dirty`` marker; write the review file atomically with
-the new record, the caller's summary and this save's audit events; then write the summary file,
-append the audit events, and remove the marker.  The review file is the truth and is durable
-before ``save`` returns.  If a crash interrupts the steps after it, the marker (made durable by
-the same folder fsync as the review file) tells the next ``Store.open``, listing or save of that
-review to redo them from the review file: the summary is rewritten and the audit events are
-appended unless the audit log already ends with them (events carry the revision they produced).
+the new record, the caller's summary and this save's audit events (their old values; the new
+ones are in the record); then write the summary file, append the audit events, and remove the
+marker.  The review file is the truth and is durable before ``save`` returns.  If a crash
+interrupts the steps after it, the marker (made durable by the same folder fsync as the review
+file) tells the next ``Store.open``, listing or save of that review to redo them from the review
+file: the summary is rewritten and the audit events are appended unless the audit log already
+ends with them (events carry the revision they produced).
 """
 
 from __future__ import annotations
@@ -525,7 +526,7 @@ class Store:
             new_doc = {
                 "record": record,
                 "summary": summary_data,
-                "audit": [e.model_dump(mode="json") for e in events],
+                "audit": audit_log.compact(events),
             }
             create_private_file(marker)
             if doc is None:
@@ -542,6 +543,7 @@ class Store:
         atomic_write(index_path, dumps(index))
         events = doc.get("audit")
         if isinstance(events, list) and events:
+            events = audit_log.expand(events, doc["record"])
             if recovering:
                 audit_log.cut_torn_tail(log_path)
                 if audit_log.last_revision(log_path) < review.revision:
