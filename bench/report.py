@@ -148,7 +148,7 @@ def store_figures(framework, reviews, args, say, report_best: float) -> None:  #
             return render(report, "json")
 
         full()  # warm the OS file cache; the figures below are warm-cache figures
-        best, median, _ = timed(full, max(1, args.repeat // 2))
+        best, median, _ = timed(full, args.repeat)
         say(
             f"- **JSON report through the store, in process (open, list, load, report): "
             f"best {ms(best)}, median {ms(median)}**"
