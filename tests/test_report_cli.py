@@ -257,3 +257,49 @@ def test_a_store_path_that_is_a_file_is_one_line(tmp_path: Path) -> None:
     result = run(store=not_a_store)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_reviews_imported_in_the_exchange_format_are_reported(tmp_path: Path, sqs) -> None:
+    records = []
+    for review in harrow_like(sqs):
+        records.append(
+            {
+                "id": review.id,
+                "case_ref": review.case_ref,
+                "framework": review.framework,
+                "mode": review.mode,
+                "reviewer": review.reviewer,
+                "team": review.team,
+                "status": review.status,
+                "facts": review.facts,
+                "judgements": {
+                    cid: {
+                        "outcome": j.outcome,
+                        "reasons": list(j.reasons),
+                        "note": j.note,
+                        "quotable": j.quotable,
+                    }
+                    for cid, j in review.judgements.items()
+                },
+                "completed_at": review.completed_at.isoformat(),
+            }
+        )
+    exchange = tmp_path / "harrow.json"
+    exchange.write_text(json.dumps({"format": "case-review/1", "reviews": records}), "utf-8")
+    store = tmp_path / "imported"
+    imported = subprocess.run(
+        [*case_review(), "import", str(exchange), "--store", str(store)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+    )
+    assert imported.returncode == 0, imported.stderr
+    result = run("--format", "json", "--since", "2014-10-20", "--until", "2014-10-22", store=store)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reviews"] == 14
+    victims = next(c for c in data["criteria"] if c["id"] == "pp.victims")
+    assert (victims["sufficient"], victims["relevant"]) == (5, 12)
+    assessment = next(c for c in data["criteria"] if c["id"] == "rr.assessment")
+    assert assessment["quotable"][0]["case_ref"] == "HAR-03"
