@@ -401,3 +401,23 @@ def test_harrow_strengths_and_areas(harrow) -> None:
         assert harrow.criterion(f.criterion).band.id == "inadequate"
     for f in harrow.strengths:
         assert harrow.criterion(f.criterion).band.id == "outstanding"
+
+
+def test_section_summaries_at_the_extremes(mini) -> None:
+    def summary(*outcomes: str) -> str:
+        reviews = [R(f"S-{i}", {"aa.first": J(o)}) for i, o in enumerate(outcomes)]
+        return build_report(mini, reviews).sections[0].summary
+
+    assert summary("s", "s", "s").startswith(
+        "Across its 2 criteria, all 3 relevant judgements were sufficient (100%, top)."
+    )
+    assert summary("i", "i").startswith(
+        "Across its 2 criteria, none of the 2 relevant judgements was sufficient (0%, bottom)."
+    )
+    assert (
+        summary("s")
+        == "Across its 2 criteria, the one relevant judgement was sufficient (100%, top)."
+    )
+    assert summary("i") == (
+        "Across its 2 criteria, the one relevant judgement was not sufficient (0%, bottom)."
+    )

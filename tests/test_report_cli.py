@@ -303,3 +303,24 @@ def test_reviews_imported_in_the_exchange_format_are_reported(tmp_path: Path, sq
     assert (victims["sufficient"], victims["relevant"]) == (5, 12)
     assessment = next(c for c in data["criteria"] if c["id"] == "rr.assessment")
     assert assessment["quotable"][0]["case_ref"] == "HAR-03"
+
+
+def test_a_review_completed_in_the_plain_chat_is_reported(tmp_path: Path) -> None:
+    store = tmp_path / "chat"
+    chat = subprocess.run(
+        [*case_review(), "chat", "--plain", "--case", "HAR-77", "--store", str(store)],
+        input="1\n" * 200,
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+    )
+    assert chat.returncode == 0, chat.stderr
+    result = run("--format", "json", store=store)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reviews"] == 1
+    assert all(c["relevant"] <= 1 for c in data["criteria"])
+    assert sum(c["relevant"] for c in data["criteria"]) >= 16  # every ungated criterion
+    text = run(store=store)
+    assert "1 complete review of 1 case" in text.stdout

@@ -93,11 +93,28 @@ def section_summary(
     if relevant == 0:
         return "No criterion in this section had a relevant case."
     band_words = f", {lower_first(band.label)}" if band else ""
-    words = proportion_words(sufficient, relevant)
-    first = (
-        f"Across its {len(criteria)} criteria, {words} of the {relevant} relevant judgements "
-        f"were sufficient ({sufficient}, {percent_text}{band_words})."
+    across = (
+        "In its one criterion" if len(criteria) == 1 else f"Across its {len(criteria)} criteria"
     )
+    if relevant == 1:
+        verdict = "was sufficient" if sufficient else "was not sufficient"
+        first = f"{across}, the one relevant judgement {verdict} ({percent_text}{band_words})."
+    elif sufficient == relevant:
+        first = (
+            f"{across}, all {relevant} relevant judgements were sufficient "
+            f"({percent_text}{band_words})."
+        )
+    elif sufficient == 0:
+        first = (
+            f"{across}, none of the {relevant} relevant judgements was sufficient "
+            f"({percent_text}{band_words})."
+        )
+    else:
+        words = proportion_words(sufficient, relevant)
+        first = (
+            f"{across}, {words} of the {relevant} relevant judgements were sufficient "
+            f"({sufficient}, {percent_text}{band_words})."
+        )
     judged = [c for c in criteria if c.relevant >= min_cases] or [c for c in criteria if c.relevant]
     if len(judged) < 2:
         return first
