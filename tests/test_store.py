@@ -472,3 +472,21 @@ def test_a_lock_held_too_long_by_another_process_gives_a_clear_error(store: Stor
     # Once the holder is gone the store works again (the abandoned waiter let go).
     store.save(new_review(), SAM)
     assert store.get("HAR-01-self").revision == 1
+
+
+def test_the_one_pass_read_and_the_tinydb_read_give_the_same_review(store: Store) -> None:
+    from store.reviews import _fast_load, record_from_doc
+
+    review = answer(
+        answer(new_review(facts={"psr": True, "plan_factors": ["family"]}), "rr.psr"),
+        "rr.plan",
+        "insufficient",
+        reasons=("not_done", "generic_actions"),
+        note="plan: 'engage' \u2014 [bold]not measurable[/]",
+        view=View(agrees=False, outcome="sufficient"),
+    )
+    saved = store.save(review, SAM)
+    path = store.review_path(saved.id)
+    slow = record_from_doc(store._read_doc(path), path, saved.id)
+    assert _fast_load(path, saved.id) == slow == saved == store.get(saved.id)
+    assert _fast_load(path, "another id") is None  # left to the careful path to report
