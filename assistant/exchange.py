@@ -556,9 +556,23 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+def listing_summary(review: Review, engines: dict[str, Any]) -> dict[str, Any]:
+    """The progress and flag counts the home screen lists, as the conversation saves them."""
+    try:
+        from assistant.engine.conversation import Engine
+        from assistant.engine.progress import index_summary
+
+        if review.framework not in engines:
+            engines[review.framework] = Engine(get_framework(review.framework))
+        return dict(index_summary(engines[review.framework], review))
+    except Exception:  # a summary is a convenience for the listing, never a reason to fail
+        return {}
+
+
 def import_reviews(store: Store, reviews: list[Review], actor: Actor) -> dict[str, int]:
     """Save the reviews not already stored; counts of imported / present / learning."""
     counts = {"imported": 0, "present": 0, "learning": 0}
+    engines: dict[str, Any] = {}
     for review in reviews:
         if review.mode == "learning":
             counts["learning"] += 1
@@ -567,7 +581,13 @@ def import_reviews(store: Store, reviews: list[Review], actor: Actor) -> dict[st
             counts["present"] += 1
             continue
         try:
-            store.save(review, actor, action="imported", touch=False)
+            store.save(
+                review,
+                actor,
+                summary=listing_summary(review, engines),
+                action="imported",
+                touch=False,
+            )
         except ConflictError:
             counts["present"] += 1  # another process stored it meanwhile
             continue

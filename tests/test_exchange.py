@@ -606,3 +606,12 @@ def test_random_valid_reviews_round_trip_through_export_and_import(
     assert exchange.dump(again) == text
     # Importing the same file again adds nothing.
     assert import_reviews(target, imported, SAM)["present"] == len(batch)
+
+
+def test_imported_reviews_are_listed_with_their_progress_and_open_flags(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+    reviews, _ = validate_document(document(record()))
+    import_reviews(store, reviews, SAM)
+    (listed,) = store.summaries()
+    assert listed.summary["answered"] >= 3
+    assert listed.summary["open_flags"] >= 1  # rr.assessment was judged insufficient
