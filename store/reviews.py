@@ -453,8 +453,13 @@ class Store:
         return out
 
     def _write_snapshot(self, entries: dict[str, Any]) -> None:
-        """Compact the listing into one file; best effort (a read-only store just lists slower)."""
-        with contextlib.suppress(OSError, StoreError), self._lock:
+        """Compact the listing into one file; best effort (a read-only store just lists slower).
+
+        A listing never waits for the lock: if a save holds it, the snapshot waits for the
+        next listing.
+        """
+        quick = StoreLock(self.path / LOCK, timeout=0.05)
+        with contextlib.suppress(OSError, StoreError), quick:
             atomic_write(self.path / SNAPSHOT, dumps({"layout": LAYOUT, "entries": entries}))
 
     def reviews(

@@ -150,7 +150,12 @@ def parse_json_bytes(raw: bytes, path: Path, what: str = "file") -> Any:
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    """Compact UTF-8 JSON; text that is not valid Unicode (a lone surrogate) is escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":"), allow_nan=False).encode("ascii")
 
 
 class AtomicJSONStorage(Storage):

@@ -178,6 +178,12 @@ REFUSALS: dict[str, tuple[Any, str]] = {
         document(with_judgement("rr.plan", {"outcome": "insufficient", "reasons": "not_done"})),
         "reviews[0].judgements.rr.plan.reasons: must be a list of reason ids, found text",
     ),
+    "note not valid Unicode": (
+        document(
+            with_judgement("rr.plan", {"outcome": "sufficient", "note": "half \ud800 a pair"})
+        ),
+        "reviews[0].judgements.rr.plan.note:",
+    ),
     "quotable not a bool": (
         document(with_judgement("rr.plan", {"outcome": "sufficient", "quotable": "yes"})),
         "reviews[0].judgements.rr.plan.quotable: must be true or false",

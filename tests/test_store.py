@@ -490,3 +490,12 @@ def test_the_one_pass_read_and_the_tinydb_read_give_the_same_review(store: Store
     slow = record_from_doc(store._read_doc(path), path, saved.id)
     assert _fast_load(path, saved.id) == slow == saved == store.get(saved.id)
     assert _fast_load(path, "another id") is None  # left to the careful path to report
+
+
+def test_text_that_is_not_valid_unicode_is_stored_escaped_never_as_bad_bytes() -> None:
+    from store.storage import dumps
+
+    raw = dumps({"note": "bad \udcff byte", "ok": "caf\u00e9"})
+    assert raw.isascii()
+    assert json.loads(raw.decode("utf-8")) == {"note": "bad \udcff byte", "ok": "caf\u00e9"}
+    assert dumps({"ok": "caf\u00e9"}) == '{"ok":"caf\u00e9"}'.encode()
