@@ -181,9 +181,15 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"case-review export: {output}: cannot write: {exc.strerror}", file=sys.stderr)
             return 1
         print(f"exported {len(document['reviews'])} reviews to {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    else:  # case-review/1 is UTF-8 whatever the terminal's locale
+        out = getattr(sys.stdout, "buffer", None)
+        if out is not None:
+            sys.stdout.flush()
+            out.write(text.encode("utf-8"))
+            out.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
     for problem in problems:
         print(f"case-review export: not exported: {problem}", file=sys.stderr)
     return 1 if problems else 0
