@@ -499,3 +499,14 @@ def test_text_that_is_not_valid_unicode_is_stored_escaped_never_as_bad_bytes() -
     assert raw.isascii()
     assert json.loads(raw.decode("utf-8")) == {"note": "bad \udcff byte", "ok": "caf\u00e9"}
     assert dumps({"ok": "caf\u00e9"}) == '{"ok":"caf\u00e9"}'.encode()
+
+
+def test_a_damaged_audit_line_is_reported_and_the_rest_still_read(store: Store) -> None:
+    review = store.save(new_review(), SAM)
+    store.save(answer(review, "rr.plan"), SAM)
+    log = store.audit_dir / f"{store.review_path(review.id).stem}.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(lines[0] + b"{not an event}\n" + b"".join(lines[1:]))
+    assert [e.action for e in store.audit(review.id)] == ["created", "answered"]
+    (problem,) = store.problems()
+    assert str(log) in problem and "line 2" in problem
