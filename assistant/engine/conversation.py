@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from assistant.engine.events import (
@@ -37,13 +38,7 @@ from assistant.engine.events import (
 from assistant.engine.facts import read_fact, show_fact
 from assistant.engine.flags import Flag, derive_flags
 from assistant.engine.interpret import Reading, interpret, match_reasons, read_yes_no
-from assistant.engine.items import (
-    all_items,
-    criterion_applies,
-    fact_relevant,
-    is_live,
-    live_items,
-)
+from assistant.engine.items import all_items, criterion_applies, fact_relevant
 from prompts.model import Criterion, Fact, Framework
 from store.records import FlagState, FollowUp, Judgement, Review, View, now
 
@@ -83,7 +78,31 @@ class Engine:
 
     def __init__(self, framework: Framework) -> None:
         self.fw = framework
-        self._order = {it.id: i for i, it in enumerate(all_items(framework))}
+        self._items: dict[str, Fact | Criterion] = {it.id: it for it in all_items(framework)}
+        self._section_ids = {
+            s.id: [c.id for c in framework.criteria if c.section == s.id]
+            for s in framework.sections
+        }
+        self._gates_for = lru_cache(maxsize=256)(self._compute_gates)
+
+    # --- gates, computed once per set of facts ---------------------------------------------
+
+    def _compute_gates(self, key: tuple) -> dict[str, bool | None]:
+        facts = {k: list(v) if isinstance(v, tuple) else v for k, v in key}
+        return {
+            item_id: (
+                fact_relevant(it, facts) if isinstance(it, Fact) else criterion_applies(it, facts)
+            )
+            for item_id, it in self._items.items()
+        }
+
+    def gates(self, facts: dict) -> dict[str, bool | None]:
+        """For every fact and criterion: True live, False gated out, None waiting for a fact."""
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in facts.items()))
+        return self._gates_for(key)
+
+    def live_ids(self, facts: dict) -> list[str]:
+        return [item_id for item_id, state in self.gates(facts).items() if state is True]
 
     # --- reading the state ---------------------------------------------------------------
 
@@ -113,16 +132,12 @@ class Engine:
         )
 
     def is_answered(self, review: Review, item_id: str) -> bool:
-        if self.fw.fact(item_id) is not None:
-            return item_id in review.facts
-        return item_id in review.judgements
+        return item_id in review.facts or item_id in review.judgements
 
     def pending(self, review: Review) -> str | None:
         for cid, judgement in review.judgements.items():
-            if judgement.pending is not None:
-                criterion = self.fw.criterion(cid)
-                if criterion is not None and criterion_applies(criterion, review.facts) is True:
-                    return cid
+            if judgement.pending is not None and self.gates(review.facts).get(cid) is True:
+                return cid
         return None
 
     def current_item(self, review: Review) -> str | None:
@@ -130,19 +145,17 @@ class Engine:
         pending = self.pending(review)
         if pending:
             return pending
-        live = live_items(self.fw, review.facts)
-        if review.focus and any(it.id == review.focus for it in live):
+        live = self.live_ids(review.facts)
+        if review.focus and review.focus in live:
             return review.focus
-        for it in live:
-            if not self.is_answered(review, it.id) and it.id not in review.skipped:
-                return it.id
+        for item_id in live:
+            if not self.is_answered(review, item_id) and item_id not in review.skipped:
+                return item_id
         return None
 
     def unanswered(self, review: Review) -> list[str]:
         """Live items without an answer (skipped ones included)."""
-        return [
-            it.id for it in live_items(self.fw, review.facts) if not self.is_answered(review, it.id)
-        ]
+        return [i for i in self.live_ids(review.facts) if not self.is_answered(review, i)]
 
     def is_complete(self, review: Review) -> bool:
         if self.pending(review):
@@ -150,9 +163,7 @@ class Engine:
         if self.unanswered(review):
             return False
         # Everything live is answered; nothing may still wait for an unknown gate.
-        return all(fact_relevant(f, review.facts) is not None for f in self.fw.facts) and all(
-            criterion_applies(c, review.facts) is not None for c in self.fw.criteria
-        )
+        return all(state is not None for state in self.gates(review.facts).values())
 
     def flags(self, review: Review) -> list[Flag]:
         return derive_flags(self.fw, review)
@@ -161,7 +172,7 @@ class Engine:
         item_id = self.current_item(review)
         if item_id is None:
             return None
-        live = [it.id for it in live_items(self.fw, review.facts)]
+        live = self.live_ids(review.facts)
         number = live.index(item_id) + 1 if item_id in live else 0
         fact = self.fw.fact(item_id)
         if fact is not None:
@@ -287,7 +298,7 @@ class Engine:
         return Step(review, (), self.question(review), changed)
 
     def back(self, review: Review) -> Step:
-        live = [it.id for it in live_items(self.fw, review.facts)]
+        live = self.live_ids(review.facts)
         current = self.current_item(review)
         if current is None:
             target = live[-1] if live else None
@@ -310,7 +321,7 @@ class Engine:
                 (Notice(f"There is no question with id {item_id!r}.{hint}", "problem"),),
                 self.question(review),
             )
-        if not is_live(self.fw, it, review.facts):
+        if self.gates(review.facts)[it.id] is not True:
             return Step(
                 review, (Notice(self._why_not_live(review, it), "problem"),), self.question(review)
             )
@@ -318,11 +329,7 @@ class Engine:
 
     def _why_not_live(self, review: Review, it: Fact | Criterion) -> str:
         condition = it.asked_when if isinstance(it, Fact) else it.applies_when
-        state = (
-            fact_relevant(it, review.facts)
-            if isinstance(it, Fact)
-            else criterion_applies(it, review.facts)
-        )
+        state = self.gates(review.facts)[it.id]
         if state is None:
             return f"{it.id} waits for an earlier answer: it is asked when {condition}."
         return f"{it.id} does not apply to this case: it is asked only when {condition}."
@@ -853,8 +860,9 @@ class Engine:
         pending = {cid for cid, j in after.judgements.items() if j.pending is not None}
         out: list[Event] = list(events)
 
-        old_live = {c.id for c in self.fw.criteria if criterion_applies(c, before.facts) is True}
-        new_live = {c.id for c in self.fw.criteria if criterion_applies(c, after.facts) is True}
+        old_gates, new_gates = self.gates(before.facts), self.gates(after.facts)
+        old_live = {c.id for c in self.fw.criteria if old_gates[c.id] is True}
+        new_live = {c.id for c in self.fw.criteria if new_gates[c.id] is True}
         dropped = [c.id for c in self.fw.criteria if c.id in old_live - new_live]
         restored = [
             c.id
@@ -878,8 +886,8 @@ class Engine:
                 out.append(FlagRaised(flag))
 
         for section in self.fw.sections:
-            ids = [c.id for c in self.fw.criteria if c.section == section.id]
-            if self._section_done(before, ids) is False and self._section_done(after, ids):
+            ids = self._section_ids[section.id]
+            if not self._section_done(before, ids) and self._section_done(after, ids):
                 out.append(SectionComplete(section.id, section.title))
 
         was_complete = after.status == "complete"
@@ -901,18 +909,14 @@ class Engine:
         return review.model_copy(update=update)
 
     def _section_done(self, review: Review, ids: list[str]) -> bool:
-        live = [
-            cid
-            for cid in ids
-            if (c := self.fw.criterion(cid)) is not None
-            and criterion_applies(c, review.facts) is not False
-        ]
+        gates = self.gates(review.facts)
+        live = [cid for cid in ids if gates[cid] is not False]
         if not live:
             return False
         return all(
-            cid in review.judgements
+            gates[cid] is True
+            and cid in review.judgements
             and review.judgements[cid].pending is None
-            and criterion_applies(self.fw.criterion(cid), review.facts) is True  # type: ignore[arg-type]
             for cid in live
         )
 

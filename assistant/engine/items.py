@@ -1,4 +1,4 @@
-"""What is asked, in which order, and what applies: facts first, then criteria, gated by facts."""
+"""What is asked and what applies: facts first, then criteria, gated by facts."""
 
 from __future__ import annotations
 
@@ -26,31 +26,6 @@ def criterion_applies(criterion: Criterion, facts: Mapping[str, Any]) -> bool | 
 
 
 def all_items(fw: Framework) -> Iterator[Fact | Criterion]:
+    """Every question in the order asked: facts, then criteria."""
     yield from fw.facts
     yield from fw.criteria
-
-
-def item(fw: Framework, item_id: str) -> Fact | Criterion | None:
-    return fw.fact(item_id) or fw.criterion(item_id)
-
-
-def is_live(fw: Framework, it: Fact | Criterion, facts: Mapping[str, Any]) -> bool:
-    """Whether the item is to be asked now (its gate or asked_when is known to hold)."""
-    if isinstance(it, Fact):
-        return fact_relevant(it, facts) is True
-    return criterion_applies(it, facts) is True
-
-
-def live_items(fw: Framework, facts: Mapping[str, Any]) -> list[Fact | Criterion]:
-    return [it for it in all_items(fw) if is_live(fw, it, facts)]
-
-
-def applicable_criteria(fw: Framework, facts: Mapping[str, Any]) -> set[str]:
-    return {c.id for c in fw.criteria if criterion_applies(c, facts) is True}
-
-
-def gate_text(fw: Framework, criterion: Criterion) -> str:
-    """Plain words for why a gated criterion does or does not apply."""
-    if not criterion.applies_when:
-        return "it applies to every case"
-    return f"it applies only when {criterion.applies_when}"
