@@ -146,6 +146,10 @@ class PlainChat:
             mark = "FLAG " if row.flagged else ""
             extra = f": {row.reasons}" if row.reasons else ""
             state = "" if row.state == "answered" else f" ({row.state.replace('_', ' ')})"
+            if row.disagreement:
+                state += " (case manager disagrees)"
+            if row.quotable:
+                state += " (quotable)"
             self.say(f"  [{row.item}] {row.text}: {mark}{row.answer}{extra}{state}")
             if row.note:
                 self.say(f"      note: {printable(row.note, single_line=True)}")

@@ -729,6 +729,11 @@ class Engine:
                 )
             values = [reading.outcome]
         agreed = judgement.outcome if values[0] == "stands" else values[0]
+        shown = (
+            f"The inspector's judgement stands: {outcome_label(agreed)}"
+            if values[0] == "stands"
+            else f"Agreed: {outcome_label(agreed)}"
+        )
         update: dict[str, object] = {"outcome": agreed}
         if agreed != "insufficient":
             update["reasons"] = ()
@@ -740,7 +745,7 @@ class Engine:
         return self._commit(
             review,
             updated,
-            [Recorded(criterion.id, "agreed", f"Recorded: {outcome_label(agreed)}")],
+            [Recorded(criterion.id, "agreed", shown)],
             finished=criterion.id if judgement.pending is None else None,
             at=at,
         )
