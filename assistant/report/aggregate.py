@@ -1,5 +1,8 @@
 """Framework + reviews -> report figures.  Pure: no I/O, no rendering, no clock unless asked.
 
+Reviews are counted as rows (``assistant.report.rows``): the few values the report reads,
+in plain JSON data, so the store can keep them for the next report (``Store.derived``).
+
 What counts (SPEC §7):
 - only complete reviews of this framework, never learning-mode ones, within the filters;
 - a judgement counts only where its criterion applies: a criterion whose gate
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from assistant.report import findings
 from assistant.report.figures import (
@@ -31,11 +35,12 @@ from assistant.report.phrasing import (
     percent_text,
     proportion_words,
 )
+from assistant.report.rows import OUTCOMES, row, row_date
 from prompts.conditions import evaluate, parse
 from prompts.model import Band, Criterion, Framework, Rating
 from store.records import Review
 
-__all__ = ["build_report", "review_date"]
+__all__ = ["build_report", "build_report_from_rows", "review_date"]
 
 _WHY_LEFT_OUT = {
     "in_progress": "in progress",
@@ -146,6 +151,31 @@ def build_report(
     ``Report.left_out`` and otherwise ignored.  ``problems`` are store files that could not
     be read; the report names them in its notes.
     """
+    return build_report_from_rows(
+        framework,
+        (row(review) for review in reviews),
+        filters,
+        min_cases=min_cases,
+        generated_at=generated_at,
+        problems=problems,
+    )
+
+
+def build_report_from_rows(
+    framework: Framework,
+    rows: Iterable[Sequence[Any]],
+    filters: ReportFilter | None = None,
+    *,
+    min_cases: int = findings.MIN_CASES,
+    generated_at: datetime | None = None,
+    problems: Sequence[str] = (),
+) -> Report:
+    """``build_report`` over reviews already reduced to rows (``assistant.report.rows``).
+
+    A malformed row (only a damaged or tampered cache could hold one) raises ``ValueError``,
+    ``TypeError``, ``KeyError`` or ``AttributeError``; ``report_from_store`` then reports from
+    the review files instead.
+    """
     filters = filters or ReportFilter()
     # Teams match as the store matches them: ignoring case (and surrounding spaces).
     team_key = filters.team.strip().casefold() if filters.team is not None else None
@@ -161,33 +191,35 @@ def build_report(
     last: date | None = None
     unknown_criteria: set[str] = set()
     gated_out = 0
+    days: dict[str, date] = {}
 
-    for review in reviews:
-        if review.status != "complete":
+    for review_id, case_ref, framework_id, mode, team, status, when, facts, judgements in rows:
+        if status != "complete":
             left_out["in_progress"] += 1
             continue
-        if review.mode == "learning":
+        if mode == "learning":
             left_out["learning"] += 1
             continue
-        if review.framework != framework.id:
+        if framework_id != framework.id:
             left_out["other_framework"] += 1
             continue
-        if team_key is not None and review.team.strip().casefold() != team_key:
+        if team_key is not None and team.strip().casefold() != team_key:
             left_out["other_team"] += 1
             continue
-        day = review_date(review)
+        day = days.get(when)
+        if day is None:
+            day = days[when] = row_date(when)
         if (filters.since and day < filters.since) or (filters.until and day > filters.until):
             left_out["outside_dates"] += 1
             continue
         counted += 1
-        case_refs[review.case_ref] = case_refs.get(review.case_ref, 0) + 1
-        teams.add(review.team)
+        case_refs[case_ref] = case_refs.get(case_ref, 0) + 1
+        teams.add(team)
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last
-        link = CaseLink(review.id, review.case_ref, review.team, review.mode)
-        facts = review.facts
+        link = CaseLink(review_id, case_ref, team, mode)
         gate_cache: dict[str, bool | None] = {}
-        for cid, judgement in review.judgements.items():
+        for cid, judgement in judgements.items():
             tally = tallies.get(cid)
             if tally is None:
                 unknown_criteria.add(cid)
@@ -200,23 +232,28 @@ def build_report(
                 if gate_cache[key] is False:
                     gated_out += 1
                     continue
-            outcome = judgement.outcome
-            if outcome == "sufficient":
+            if type(judgement) is str:
+                letter, reasons, quote, agrees = judgement, (), "", None
+            else:
+                letter, reasons, quote, agrees = judgement
+            if letter == "s":
                 tally.sufficient.append(link)
-            elif outcome == "insufficient":
+            elif letter == "i":
                 tally.insufficient.append(link)
-                if judgement.reasons:
-                    for rid in dict.fromkeys(judgement.reasons):
+                if reasons:
+                    for rid in dict.fromkeys(reasons):
                         tally.reasons.setdefault(rid, []).append(link)
                 else:
                     tally.no_reason += 1
-            else:
+            elif letter == "n":
                 tally.na.append(link)
-            if judgement.quotable and judgement.note.strip():
-                tally.quotes.append(Quote(review.case_ref, review.id, outcome, judgement.note))
-            if judgement.view is not None and outcome != "not_applicable":
+            else:
+                raise ValueError(f"not an outcome: {letter!r}")
+            if quote:
+                tally.quotes.append(Quote(case_ref, review_id, OUTCOMES[letter], quote))
+            if agrees is not None and letter != "n":
                 tally.views += 1
-                if not judgement.view.agrees:
+                if not agrees:
                     tally.disagreements += 1
 
     criteria = tuple(_figures(tallies[c.id], rating, thresholds) for c in framework.criteria)
