@@ -10,6 +10,7 @@ Layout of a store folder (folders 0700, files 0600)::
     index/<key>.json        the review's summary for listing (a cache of the review file)
     audit/<key>.jsonl       the review's append-only audit trail
     claims/<key>.json       who has the review open (advisory)
+    cache/<name>.json       values derived from reviews, e.g. the report's rows (a cache)
 
 ``<key>`` is a readable slug of the review id plus 16 hex digits of its SHA-256, so any id is a
 safe file name and two ids never share a file, even on a case-insensitive drive.
@@ -30,6 +31,15 @@ Reading a review does not need the lock (every file is replaced whole).  ``get``
 a sound, current review file in one pass with pydantic (``_fast_load``, for reports that load
 thousands) and otherwise reads it through TinyDB and the same storage class as writes do,
 migrating older records and naming the file and the fault when it cannot be read.
+``reviews`` loads files by the keys the listing found (no second listing, no hashing ids
+again) and reuses any review the listing had to read itself.
+
+Validating a review file costs about 0.06 ms, most of a report over thousands of reviews, so
+``derived`` keeps what a caller derives from each review (the report's rows) in
+``cache/<name>.json``, keyed like the listing snapshot by the review file's identity, and
+loads only the files that changed since.  A cached value is only ever made from a review
+loaded as ``get`` loads it, so files that cannot be read are still reported and never counted;
+like the snapshot, the cache is written by readers only (best effort), never by saves.
 
 A save, under the store lock: read this review's file (a damaged file is refused and never
 written); compare revisions (optimistic concurrency: ConflictError if another process saved
