@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from assistant.report import ReportFilter, build_report
-from assistant.report.cli import report_over_store
 from assistant.report.rows import ROW_VERSION, row
 from assistant.report.sample import harrow_like, synthetic
+from assistant.report.source import report_over_store
 from store import Actor, Store
 from store.records import Judgement
 

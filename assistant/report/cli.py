@@ -8,21 +8,16 @@ stderr as warnings and in the report's notes; the rest of the report is still pr
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from assistant.report import FORMATS, Report, ReportFilter, render
 from prompts.model import Framework
 
-if TYPE_CHECKING:
-    from store import Store
-
-__all__ = ["parse_day", "report_from_store", "report_over_store", "run"]
+__all__ = ["parse_day", "report_from_store", "run"]
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -73,8 +68,9 @@ def report_from_store(
 ) -> tuple[Report, list[str]]:
     """Load the complete reviews this report needs from the store and build it.
 
-    Returns the report and the store files that could not be read.  See ``rows_from_store``
-    for how the reviews are read fast without trusting anything unvalidated.
+    Returns the report and the store files that could not be read.  See
+    ``assistant.report.source`` for how the reviews are read fast without trusting anything
+    that was not validated.
     """
     try:
         from store import Store
@@ -83,55 +79,14 @@ def report_from_store(
     from store.errors import StoreError
 
     try:
+        from assistant.report.source import report_over_store
+
         store = Store.open(store_path)
         return report_over_store(store, framework, filters)
     except StoreError as exc:
         raise _Refused(str(exc)) from None
     except OSError as exc:
         raise _Refused(f"cannot read the store: {exc.strerror or exc}") from None
-
-
-def report_over_store(
-    store: Store, framework: Framework, filters: ReportFilter
-) -> tuple[Report, list[str]]:
-    """The report over an open store's complete reviews, and the files that could not be read.
-
-    Speed (SPEC §8: under one second for 5,000 reviews).  Validating every review file with
-    pydantic is most of the cost of a report (about 0.3 s of 0.5 s for 5,000 reviews, more
-    than reading the files or aggregating), so the report reads rows (``rows.row``: the few
-    values it counts) through ``Store.derived``, which keeps each review's row in a cache
-    beside the listing snapshot, keyed by the review file's identity, and loads (validates)
-    only files saved since.  A row is only ever made from a review loaded exactly as
-    ``Store.get`` loads it, so unreadable files are reported, never counted and never
-    written, as before.  Measured alternatives (bench/report.py, RESULTS.md): reading and
-    validating every file in one pass per file (TypeAdapter or model, strict or not) stays
-    around 0.25-0.3 s; keeping the rows in the listing's own summaries would slow every
-    home-screen listing; trimming imports saves little (the process start is about 0.2 s).
-
-    The cyclic garbage collector is paused while thousands of small records are made: they
-    make no garbage cycles, and its repeated passes over them cost about a third of the time.
-    If a cached row turns out malformed (a damaged or edited cache), the rows are made again
-    from the review files themselves and the cache is rewritten.
-    """
-    from assistant.report.aggregate import build_report_from_rows
-    from assistant.report.rows import ROW_VERSION, row
-
-    wanted = {"status": "complete", "team": filters.team, "framework": framework.id}
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        rows = store.derived("report-rows", ROW_VERSION, row, **wanted)
-        problems = [str(p) for p in store.problems()]
-        try:
-            report = build_report_from_rows(framework, rows, filters, problems=problems)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            rows = store.derived("report-rows", ROW_VERSION, row, rebuild=True, **wanted)
-            problems = [str(p) for p in store.problems()]
-            report = build_report_from_rows(framework, rows, filters, problems=problems)
-    finally:
-        if collecting:
-            gc.enable()
-    return report, problems
 
 
 def _write_file(path: Path, text: str) -> None:
