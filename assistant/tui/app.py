@@ -60,11 +60,9 @@ class CaseReviewApp(App[None]):
         self.push_screen(ReviewScreen(session))
 
     def open_report(self) -> None:
-        self.notify(
-            "The team report dashboard is coming in a later version; meanwhile run "
-            "`case-review report`.",
-            title="Report",
-        )
+        from assistant.tui.dashboard import ReportScreen
+
+        self.push_screen(ReportScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
