@@ -11,7 +11,8 @@
    ``case-review report --format json`` process, each two ways: the first report on the
    store (every review file read and validated, the rows cached: see
    ``assistant.report.cli.report_over_store``) and every later report (rows of unchanged
-   reviews from the cache); then a report after 100 reviews were saved since the last one.
+   reviews from the cache); then a report after 100 reviews were saved since the last one,
+   and the process again with ``--busy`` CPU-bound processes beside it (a loaded machine).
    Where the time goes is broken down (listing, cached rows, report; for a first report,
    loading, with reading, parsing and validating timed apart).
 4. Prints the figures and writes them under ``## Report`` in bench/RESULTS.md (other
@@ -68,6 +69,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-store", action="store_true", help="skip the store path")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=2,
+        help="CPU-bound processes to run beside the report process for the loaded figures",
+    )
     args = parser.parse_args(argv[1:])
 
     framework = get_framework()
@@ -239,7 +246,8 @@ def store_figures(framework, reviews, args, say, report_best: float) -> None:  #
         exe = Path(sys.executable).parent / "case-review"
         cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "assistant"]
         cmd += ["report", "--format", "json", "--store", str(path)]
-        for label, clear in (("first report", True), ("later reports", False)):
+
+        def as_process(clear: bool) -> list[float] | None:
             times = []
             for _ in range(3):
                 if clear:
@@ -249,12 +257,40 @@ def store_figures(framework, reviews, args, say, report_best: float) -> None:  #
                 times.append(time.perf_counter() - t0)
                 if result.returncode != 0:
                     say(f"  - case-review report failed: {result.stderr.decode()[-300:]}")
-                    return
+                    return None
+            return times
+
+        for label, clear in (("first report", True), ("later reports", False)):
+            times = as_process(clear)
+            if times is None:
+                return
             say(
                 f"- **`case-review report --format json` as a process over the store, {label}: "
                 f"best {ms(min(times))}, median {ms(statistics.median(times))}** (includes "
                 f"Python start-up and imports)"
             )
+        if args.busy > 0:
+            # A loaded machine: CPU-bound processes compete with the report for the cores.
+            busy = [
+                subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(args.busy)
+            ]
+            try:
+                time.sleep(1)
+                first = as_process(True)
+                later = as_process(False)
+            finally:
+                for process in busy:
+                    process.terminate()
+                for process in busy:
+                    process.wait()
+            if first and later:
+                say(
+                    f"- the same process with {args.busy} CPU-bound processes running beside "
+                    f"it ({os.cpu_count()} CPUs): first report median "
+                    f"{ms(statistics.median(first))}, later reports median "
+                    f"{ms(statistics.median(later))}"
+                )
         empty = folder / "empty"
         Store.open(empty)
         times = []
