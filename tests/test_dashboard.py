@@ -288,6 +288,44 @@ async def test_an_unreadable_review_file_is_named_left_out_and_not_written(store
     assert damaged.read_bytes() == b"{not json"
 
 
+async def test_user_text_is_shown_literally_never_as_markup(tmp_path, frozen_time):
+    fw = get_framework()
+    store = Store.open(tmp_path / "store")
+    store.save(
+        Review(
+            id="odd",
+            case_ref="[bold red]HAR-66[/]",
+            framework=fw.id,
+            team="[i]West[/i] \x1b[31m",
+            status="complete",
+            facts=FACTS,
+            judgements={
+                "rr.plan": J("i", "made_up_reason", note="[blink]x[/blink] \x1b]0;title\x07 y")
+            },
+            completed_at=EARLY,
+            updated_at=EARLY,
+        ),
+        Actor("Test manager", "manager"),
+        action="imported",
+        touch=False,
+    )
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dashboard(pilot)
+        scope = text_of(app.screen.query_one("#scope"))
+        assert "[i]West[/i] ^[[31m" in scope and "\x1b" not in scope
+        team = app.screen.query_one("#team")
+        assert [str(label) for label, _value in team._options[1:]] == ["[i]West[/i] ^[[31m"]
+        await highlight(pilot, app.screen.chart, "rr.plan")
+        await pilot.press("enter")
+        await pilot.pause()
+        case = app.screen.query_one("#cases").get_option_at_index(1).prompt.plain
+        assert case.startswith("[bold red]HAR-66[/]  self review, team [i]West[/i] ^[[31m")
+        assert "Reasons: made_up_reason" in case
+        assert "Note: [blink]x[/blink] ^[]0;title^G y" in case
+        assert "\x1b" not in case and "\x07" not in case
+
+
 # -- snapshots --------------------------------------------------------------------------------
 
 

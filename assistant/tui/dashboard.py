@@ -218,7 +218,10 @@ class ReportScreen(Screen[None]):
         for s in self.app.store.summaries():  # type: ignore[attr-defined]
             if s.status == "complete" and s.mode != "learning" and s.framework == fw_id:
                 teams.setdefault(s.team.strip().casefold(), s.team.strip())
-        options = [(_plain(t) if t else "(no team)", t) for _k, t in sorted(teams.items())]
+        options = [
+            (Text(_plain(t)) if t else Text("(no team)", style="dim"), t)
+            for _key, t in sorted(teams.items())
+        ]
         select = self.query_one("#team", Select)
         select.set_options(options)
         select.disabled = not options
@@ -254,7 +257,7 @@ class ReportScreen(Screen[None]):
         width = self.app.size.width
         self._wide = width >= WIDE
         summaries = self._wide if self.summaries is None else self.summaries
-        scope = Text(scope_line(report))
+        scope = Text(printable(scope_line(report)))
         if report.reviews:
             scope.append("\n")
             scope.append_text(legend(report))
@@ -505,7 +508,7 @@ class CasesScreen(Screen[None]):
         text.append("  " + ", ".join(where), style="dim")
         if outcome == "insufficient":
             text.append("\n  Reasons: ")
-            text.append("; ".join(lower_first(r) for r in reasons) or "no reason given")
+            text.append(_plain("; ".join(lower_first(r) for r in reasons)) or "no reason given")
         note = self._note(link) if outcome != "sufficient" else ""
         if note:
             text.append("\n  Note: ", style="italic")
