@@ -192,3 +192,9 @@ def test_any_derived_text_survives_the_cache_even_if_not_valid_unicode(store):
     again = store.derived("odd-text", "1", lambda review: pytest.fail("derived again"))
     assert again == first and len(first) == 26
     assert ["HAR-01", "half a pair: \ud800", "caf\u00e9 [b]"] in again
+
+
+def test_the_cache_is_readable_by_its_owner_only(store, sqs):
+    report_over_store(store, sqs, ReportFilter())
+    assert (store.path / "cache").stat().st_mode & 0o777 == 0o700
+    assert (store.path / CACHE).stat().st_mode & 0o777 == 0o600
