@@ -106,7 +106,17 @@ class AnswerBar(Vertical):
 
     def show(self, question: Question | None) -> None:
         """Offer the replies of ``question`` (None: no question waits)."""
+        same_replies = (
+            question is not None
+            and self.question is not None
+            and not question.multi
+            and question.choices == self.question.choices
+            and question.typed == self.question.typed
+            and question.step == self.question.step
+        )
         self.question = question
+        if same_replies:
+            return  # the same quick replies as before: nothing to rebuild
         quick = self.query_one("#quick", Horizontal)
         picker = self.query_one("#picker", SelectionList)
         hint = self.query_one("#hint", Static)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from assistant.engine.conversation import Engine
 from assistant.session import Session
@@ -38,11 +40,36 @@ class CaseReviewApp(App[None]):
         self._mode = mode
 
     def on_mount(self) -> None:
+        if self._open_case:
+            # Straight to the review; the home screen is built only when the user goes there.
+            self.open_review(self._open_case, self._mode)
+        if len(self.screen_stack) < 2:
+            self.go_home()
+        # Everything built so far lives as long as the app: keep it out of the garbage
+        # collector's full passes, and make those passes rare; the screens run them while the
+        # user reads (see ``collect_when_idle``).  A full pass costs 100 ms or more, which
+        # would otherwise land in the middle of an answer now and then.
+        self.call_after_refresh(gc.freeze)
+        gen0, gen1, _ = gc.get_threshold()
+        gc.set_threshold(gen0, gen1, 1000)
+        self._idle_collect: Timer | None = None
+
+    def collect_when_idle(self, delay: float = 1.5) -> None:
+        """Run a full garbage collection once nothing has happened for ``delay`` seconds."""
+        if self._idle_collect is not None:
+            self._idle_collect.stop()
+        self._idle_collect = self.set_timer(delay, lambda: gc.collect(2))
+
+    def go_home(self) -> None:
+        """Leave the current screen for the one that opened it, or for the home screen."""
         from assistant.tui.home import HomeScreen
 
-        self.push_screen(HomeScreen())
-        if self._open_case:
-            self.open_review(self._open_case, self._mode)
+        if len(self.screen_stack) > 2:
+            self.pop_screen()  # back to whatever opened it (home, the dashboard)
+        elif len(self.screen_stack) == 2:
+            self.switch_screen(HomeScreen())  # the review was opened straight from the shell
+        else:
+            self.push_screen(HomeScreen())
 
     def open_review(self, case_ref: str, mode: str | None = None) -> None:
         from assistant.tui.review import ReviewScreen

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from assistant.engine.flags import Flag
 from assistant.text import printable
 
-MAX_WIDGETS = 120
+MAX_WIDGETS = 50
 
 
 def literal(text: str) -> Text:
@@ -76,9 +76,8 @@ class FlagTurn(Static):
 
     def __init__(self, flag: Flag, *, withdrawn: bool = False) -> None:
         self.flag = flag
-        super().__init__(flag_text(flag, withdrawn=withdrawn))
-        self.set_class(flag.urgent and not withdrawn, "-urgent")
-        self.set_class(withdrawn, "-withdrawn")
+        classes = "-withdrawn" if withdrawn else ("-urgent" if flag.urgent else "")
+        super().__init__(flag_text(flag, withdrawn=withdrawn), classes=classes)
 
 
 def flag_text(flag: Flag, *, withdrawn: bool = False) -> Text:
@@ -148,10 +147,3 @@ class Transcript(VerticalScroll):
             else:
                 self.mount(Static(text, classes="-pruned"), before=0)
         self.anchor()
-
-    def say(self, text: str | Text, kind: str = "") -> AssistantTurn:
-        widget = AssistantTurn(literal(text) if isinstance(text, str) else text)
-        if kind:
-            widget.add_class(f"-{kind}")
-        self.add(widget)
-        return widget

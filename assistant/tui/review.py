@@ -7,13 +7,16 @@ through the ``Session``, which saves the review before the next question is show
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from assistant.engine.events import (
     CriteriaRestored,
@@ -36,6 +39,7 @@ from assistant.text import printable
 from assistant.tui.answer_bar import SLASH_COMMANDS, AnswerBar, AnswerInput
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
 from assistant.tui.side_panel import FlagList, ProgressPanel, SidePanel
+from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
 
@@ -88,6 +92,8 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._shown: tuple[str, str] | None = None
+        self._saving = False
+        self._queue: list[tuple[Callable[[Review], Step], list[Static]]] = []
         ids = [it.id for it in session.engine.fw.facts] + [c.id for c in session.engine.fw.criteria]
         self._commands = SLASH_COMMANDS + [f"/jump {i}" for i in ids]
 
@@ -114,29 +120,30 @@ class ReviewScreen(Screen[None]):
         review = self.session.review
         self.title = f"Review {printable(review.case_ref, single_line=True)}"
         self.set_class(self.app.size.width < NARROW, "-narrow")
-        self._restore_history()
-        for notice in self.session.notices:
-            self.transcript.say(notice, "notice")
-        self._run(self.session.start)
+        self.transcript.add(*self._history())
+        notices = [self._turn(n, "notice") for n in self.session.notices]
+        self._run(self.session.engine.start, pre=notices)
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "-narrow")
 
-    def _restore_history(self) -> None:
-        """On resume, show what was asked and answered so far."""
+    def _history(self) -> list[Static]:
+        """On resume, what was asked and answered so far."""
         engine, review = self.session.engine, self.session.review
         rows = [r for r in summary_rows(engine, review) if r.state == "answered"]
         if not rows:
-            self.transcript.say(
-                f"Review of {review.case_ref}. I'll ask about the case first, then each "
-                "criterion in turn. Press a number for a quick reply or answer in your own "
-                "words; / for commands, F1 for help.",
-                "info",
-            )
-            return
-        self.transcript.say(f"Resuming the review of {review.case_ref}. So far:", "info")
+            return [
+                self._turn(
+                    f"Review of {review.case_ref}. I'll ask about the case first, then each "
+                    "criterion in turn. Press a number for a quick reply or answer in your own "
+                    "words; / for commands, F1 for help.",
+                    "info",
+                )
+            ]
+        widgets: list[Static] = [
+            self._turn(f"Resuming the review of {review.case_ref}. So far:", "info")
+        ]
         flags = {f.criterion: f for f in engine.flags(review) if f.source == "judgement"}
-        widgets = []
         for row in rows:
             widgets.append(AssistantTurn(literal(row.text), classes="-question"))
             answer = row.answer + (f": {row.reasons}" if row.reasons else "")
@@ -145,76 +152,121 @@ class ReviewScreen(Screen[None]):
             widgets.append(UserTurn(literal(answer)))
             if row.item in flags:
                 widgets.append(FlagTurn(flags[row.item]))
-        self.transcript.add(*widgets)
+        return widgets
+
+    @staticmethod
+    def _turn(text: str | Text, kind: str = "") -> AssistantTurn:
+        content = literal(text) if isinstance(text, str) else text
+        return AssistantTurn(content, classes=f"-{kind}" if kind else "")
 
     # --- driving the session -------------------------------------------------------------
+    #
+    # An input is computed by the pure engine at once and its events (the flag above all) are
+    # shown straight away; the new review is saved right after that frame is painted, and only
+    # then is the next question shown.  Input that arrives while a save is under way waits in
+    # a queue, so nothing typed is lost and every answer is durable before the next question.
 
-    def _run(self, action, *args) -> Step | None:  # type: ignore[no-untyped-def]
+    def _run(self, compute: Callable[[Review], Step], *, pre: list[Static] | None = None) -> None:
+        """Apply ``compute(review)`` (a pure engine call) and show what it means."""
+        if self._saving:
+            self._queue.append((compute, pre or []))
+            return
+        step = compute(self.session.review)
+        widgets = [*(pre or []), *self._event_widgets(step.events)]
+        if not step.changed:
+            self.session.review = step.review
+            self._show(widgets, step.question, recorded=False)
+            return
+        self._saving = True
+        if widgets:
+            self.transcript.add(*widgets)
+        self.run_worker(self._save(step), group="save")
+
+    async def _save(self, step: Step) -> None:
+        """Save in a thread, so painting (the flag) never waits for the disk."""
         from store import StoreError
 
         try:
-            step = action(*args)
+            saved = await asyncio.to_thread(self.session.apply, step)
         except StoreError as exc:
-            self.transcript.say(
-                f"Could not save: {exc}. That answer was not recorded; everything before it "
-                "is safe. Try again, or press Escape.",
-                "notice",
-            )
-            self.answer_bar.show(self.session.engine.question(self.session.review))
-            return None
-        self.render_step(step)
-        return step
+            widgets = [
+                self._turn(
+                    f"Could not save: {exc}. That answer was not recorded; everything before "
+                    "it is safe. Try again, or press Escape.",
+                    "notice",
+                )
+            ]
+            self._show(widgets, self.session.engine.question(self.session.review), True)
+        else:
+            extra = self._event_widgets(saved.events[len(step.events) :])
+            recorded = any(isinstance(e, Recorded) for e in step.events)
+            self._show(extra, saved.question, recorded)
+        finally:
+            self._saving = False
+            self.app.collect_when_idle()  # type: ignore[attr-defined]
+        if self._queue:
+            compute, pre = self._queue.pop(0)
+            self._run(compute, pre=pre)
 
-    def render_step(self, step: Step) -> None:
-        recorded = False
-        for event in step.events:
-            recorded |= isinstance(event, Recorded)
-            self.render_event(event)
-        question = step.question
+    def _show(self, widgets: list[Static], question: Question | None, recorded: bool) -> None:
+        """Add ``widgets`` and the question (if it is new) in one go; refresh the rest."""
         key = (question.item, question.step) if question else None
         if question is not None and (key != self._shown or recorded):
             section = self.session.engine.fw.section(question.section or "")
-            self.transcript.say(
-                question_text(question, section.title if section else ""), "question"
-            )
+            title = section.title if section else ""
+            widgets = [*widgets, self._turn(question_text(question, title), "question")]
         self._shown = key
+        if widgets:
+            self.transcript.add(*widgets)
         self.answer_bar.show(question)
         self.refresh_panel()
         self.answer_bar.input.focus()
 
-    def render_event(self, event: Event) -> None:
-        t = self.transcript
+    def _event_widgets(self, events: tuple[Event, ...]) -> list[Static]:
+        widgets: list[Static] = []
+        for event in events:
+            widget = self._event_widget(event)
+            if widget is not None:
+                widgets.append(widget)
+        return widgets
+
+    def _event_widget(self, event: Event) -> Static | None:
+        turn = self._turn
         if isinstance(event, Recorded):
-            if event.step not in ("note",):
-                t.say(f"Recorded: {event.shown}", "info")
-        elif isinstance(event, FlagRaised):
-            t.add(FlagTurn(event.flag))
-        elif isinstance(event, FlagWithdrawn):
-            t.add(FlagTurn(event.flag, withdrawn=True))
-        elif isinstance(event, FlagStateChanged):
-            t.say(f"Flag on {event.flag.criterion} marked {event.flag.state}.", "info")
-        elif isinstance(event, CriteriaSetAside):
-            t.say("No longer applies to this case (answers kept): " + ", ".join(event.ids), "info")
-        elif isinstance(event, CriteriaRestored):
-            t.say("Applies again, with the earlier answers: " + ", ".join(event.ids), "info")
-        elif isinstance(event, SectionComplete):
-            t.say(f"Section complete: {event.title}", "info")
-        elif isinstance(event, ReviewComplete):
-            t.say(
+            return None if event.step == "note" else turn(f"Recorded: {event.shown}", "info")
+        if isinstance(event, FlagRaised):
+            return FlagTurn(event.flag)
+        if isinstance(event, FlagWithdrawn):
+            return FlagTurn(event.flag, withdrawn=True)
+        if isinstance(event, FlagStateChanged):
+            return turn(f"Flag on {event.flag.criterion} marked {event.flag.state}.", "info")
+        if isinstance(event, CriteriaSetAside):
+            return turn("No longer applies to this case (answers kept): " + ", ".join(event.ids),
+                        "info")  # fmt: skip
+        if isinstance(event, CriteriaRestored):
+            return turn("Applies again, with the earlier answers: " + ", ".join(event.ids), "info")
+        if isinstance(event, SectionComplete):
+            return turn(f"Section complete: {event.title}", "info")
+        if isinstance(event, ReviewComplete):
+            return turn(
                 f"Review complete: {event.open_flags} open flag(s), {event.urgent_flags} "
                 "urgent. F2 shows the summary; any answer can still be changed.",
                 "question",
             )
-        elif isinstance(event, Notice):
-            t.say(event.text, "notice")
-        elif isinstance(event, Explanation):
+        if isinstance(event, Notice):
+            return turn(event.text, "notice")
+        if isinstance(event, Explanation):
             text = Text()
             text.append(f"Why it matters: {event.title}\n", style="bold")
             text.append(event.why)
             if event.good:
                 text.append("\nWhat good looks like: ", style="bold")
                 text.append(event.good)
-            t.say(text)
+            return turn(text)
+        return None
+
+    def say(self, text: str, kind: str = "notice") -> None:
+        self.transcript.add(self._turn(text, kind))
 
     def refresh_panel(self) -> None:
         engine, review = self.session.engine, self.session.review
@@ -241,8 +293,8 @@ class ReviewScreen(Screen[None]):
             return
         labels = {c.value: c.label for c in question.choices}
         shown = ", ".join(labels.get(v, v) for v in event.values) or "None of these"
-        self.transcript.add(UserTurn(literal(shown)))
-        self._run(self.session.choose, event.values)
+        engine, by, values = self.session.engine, self.session.actor.name, event.values
+        self._run(lambda r: engine.choose(r, values, by=by), pre=[UserTurn(literal(shown))])
 
     @on(Input.Submitted, "#answer")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -250,29 +302,27 @@ class ReviewScreen(Screen[None]):
         event.input.value = ""
         if not text.strip():
             if not self.answer_bar.confirm_selection():
-                self.transcript.say("Type an answer, or press a quick-reply number.", "notice")
+                self.say("Type an answer, or press a quick-reply number.")
             return
         if text.lstrip().startswith("/"):
             self.command(text.strip())
             return
-        self.transcript.add(UserTurn(literal(text)))
-        self._run(self.session.respond, text)
+        engine, by = self.session.engine, self.session.actor.name
+        self._run(lambda r: engine.respond(r, text, by=by), pre=[UserTurn(literal(text))])
 
     def command(self, text: str) -> None:
         word, _, rest = text[1:].partition(" ")
         word, rest = word.lower(), rest.strip()
-        engine, session = self.session.engine, self.session
+        engine, by = self.session.engine, self.session.actor.name
         if word == "back":
             self.action_back()
         elif word == "jump":
             if not rest:
-                self.transcript.say(
-                    "Say which question: /jump ID, e.g. /jump rr.plan_review", "notice"
-                )
+                self.say("Say which question: /jump ID, e.g. /jump rr.plan_review")
             else:
-                self._run(lambda: session.apply(engine.jump(session.review, rest)))
+                self._run(lambda r: engine.jump(r, rest))
         elif word == "note":
-            self._run(lambda: session.apply(engine.set_note(session.review, rest)))
+            self._run(lambda r: engine.set_note(r, rest))
         elif word == "why":
             self.action_why()
         elif word == "summary":
@@ -282,43 +332,35 @@ class ReviewScreen(Screen[None]):
         elif word == "flags":
             self.action_focus_flags()
         elif word == "skip":
-            self._run(lambda: session.apply(engine.skip(session.review)))
+            self._run(engine.skip)
         elif word in ("done", "open"):
-            flags = [f for f in engine.flags(session.review) if rest in (f.id, f.criterion)]
+            flags = [f for f in engine.flags(self.session.review) if rest in (f.id, f.criterion)]
             if len(flags) != 1:
-                self.transcript.say(f"Say which flag: /{word} ID (see the flags panel).", "notice")
+                self.say(f"Say which flag: /{word} ID (see the flags panel).")
             else:
-                self._run(
-                    lambda: session.apply(
-                        engine.set_flag_state(
-                            session.review, flags[0].id, word, by=session.actor.name
-                        )
-                    )
-                )
+                flag_id = flags[0].id
+                self._run(lambda r: engine.set_flag_state(r, flag_id, word, by=by))
         elif word in ("quit", "exit"):
             self.app.exit()
         else:
-            self.transcript.say(
-                f"Unknown command /{printable(word, single_line=True)}. Try /help.", "notice"
-            )
+            self.say(f"Unknown command /{printable(word, single_line=True)}. Try /help.")
 
     @on(OptionList.OptionSelected, "#flags")
     def _flag_selected(self, event: OptionList.OptionSelected) -> None:
-        flag_id = event.option.id
-        engine, session = self.session.engine, self.session
-        flag = next((f for f in engine.flags(session.review) if f.id == flag_id), None)
+        engine = self.session.engine
+        flag = next((f for f in engine.flags(self.session.review) if f.id == event.option.id),
+                    None)  # fmt: skip
         if flag is not None:
-            self._run(lambda: session.apply(engine.jump(session.review, flag.criterion)))
+            criterion = flag.criterion
+            self._run(lambda r: engine.jump(r, criterion))
 
     # --- actions -------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        session = self.session
-        self._run(lambda: session.apply(session.engine.back(session.review)))
+        self._run(self.session.engine.back)
 
     def action_why(self) -> None:
-        session = self.session
-        self._run(lambda: session.engine.why(session.review))
+        self._run(self.session.engine.why)
 
     def action_toggle_panel(self) -> None:
         if self.has_class("-narrow"):
@@ -342,8 +384,8 @@ class ReviewScreen(Screen[None]):
 
         def edit(item: str | None) -> None:
             if item:
-                session = self.session
-                self._run(lambda: session.apply(session.engine.jump(session.review, item)))
+                engine = self.session.engine
+                self._run(lambda r: engine.jump(r, item))
             else:
                 self.answer_bar.input.focus()
 
@@ -351,7 +393,7 @@ class ReviewScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.session.close()
-        self.app.pop_screen()
+        self.app.go_home()  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         self.session.close()

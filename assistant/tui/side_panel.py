@@ -52,7 +52,13 @@ class FlagList(OptionList):
     }
     """
 
+    _shown: tuple[tuple[str, str, tuple[str, ...]], ...] | None = None
+
     def show(self, flags: list[Flag]) -> None:
+        key = tuple((f.id, f.state, f.reasons) for f in flags)
+        if key == self._shown:
+            return
+        self._shown = key
         highlighted = self.highlighted
         self.clear_options()
         ordered = [f for f in sort_for_attention(flags) if f.open]
