@@ -435,17 +435,13 @@ class Engine:
                 review, updated, [Recorded(question.item, question.step, "Skipped")], at=at
             )
         # Skipping a follow-up: no reasons / no note / no view; move on.
-        judgement = review.judgements[question.item]
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, question.step)}
-        )
-        updated = self._with_judgement(review, question.item, judgement)
-        return self._commit(
+        return self._follow_on(
             review,
-            updated,
+            question.item,
+            review.judgements[question.item],
+            question.step,
             [Recorded(question.item, question.step, "Skipped")],
-            finished=question.item if judgement.pending is None else None,
-            at=at,
+            at,
         )
 
     def _nothing_to_answer(self, review: Review) -> str:
@@ -615,19 +611,9 @@ class Engine:
                     )
         ordered = tuple(r.id for r in criterion.reasons if r.id in reasons)
         judgement = judgement.model_copy(update={"reasons": ordered})
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, "reasons")}
-        )
-        updated = self._with_judgement(review, criterion.id, judgement)
         labels = [r.label for x in ordered if (r := criterion.reason(x))]
         events.append(Recorded(criterion.id, "reasons", "; ".join(labels) or "No reason given"))
-        return self._commit(
-            review,
-            updated,
-            events,
-            finished=criterion.id if judgement.pending is None else None,
-            at=at,
-        )
+        return self._follow_on(review, criterion.id, judgement, "reasons", events, at)
 
     def _answer_note(self, review: Review, criterion: Criterion, given: _Input) -> Step:
         text = given.text
@@ -636,21 +622,11 @@ class Engine:
         no_note = text.lower().strip(".! ") in _NONE_WORDS
         note, notices = _cap_note(judgement.note if no_note else _join_note(judgement.note, text))
         judgement = judgement.model_copy(update={"note": note})
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, "note")}
-        )
-        updated = self._with_judgement(review, criterion.id, judgement)
         events: list[Event] = [
             *notices,
             Recorded(criterion.id, "note", "No note" if no_note else note),
         ]
-        return self._commit(
-            review,
-            updated,
-            events,
-            finished=criterion.id if judgement.pending is None else None,
-            at=at,
-        )
+        return self._follow_on(review, criterion.id, judgement, "note", events, at)
 
     def _answer_view(self, review: Review, criterion: Criterion, given: _Input) -> Step:
         question = given.question
@@ -692,20 +668,11 @@ class Engine:
                 note=_cap_note(reading.note)[0],
             )
         judgement = judgement.model_copy(update={"view": view})
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, "view")}
-        )
-        updated = self._with_judgement(review, criterion.id, judgement)
         shown = "Case manager agrees" if view.agrees else "Case manager disagrees"
         if not view.agrees and view.outcome:
             shown += f" (their view: {outcome_label(view.outcome)})"
-        return self._commit(
-            review,
-            updated,
-            [Recorded(criterion.id, "view", shown)],
-            finished=criterion.id if judgement.pending is None else None,
-            at=at,
-        )
+        events: list[Event] = [Recorded(criterion.id, "view", shown)]
+        return self._follow_on(review, criterion.id, judgement, "view", events, at)
 
     def _answer_agreed(self, review: Review, criterion: Criterion, given: _Input) -> Step:
         question = given.question
@@ -738,17 +705,8 @@ class Engine:
         if agreed != "insufficient":
             update["reasons"] = ()
         judgement = judgement.model_copy(update=update)
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, "agreed")}
-        )
-        updated = self._with_judgement(review, criterion.id, judgement)
-        return self._commit(
-            review,
-            updated,
-            [Recorded(criterion.id, "agreed", shown)],
-            finished=criterion.id if judgement.pending is None else None,
-            at=at,
-        )
+        events: list[Event] = [Recorded(criterion.id, "agreed", shown)]
+        return self._follow_on(review, criterion.id, judgement, "agreed", events, at)
 
     def _answer_quotable(self, review: Review, criterion: Criterion, given: _Input) -> Step:
         question = given.question
@@ -827,6 +785,23 @@ class Engine:
         return review.model_copy(
             update={"judgements": {**review.judgements, criterion_id: judgement}}
         )
+
+    def _follow_on(
+        self,
+        review: Review,
+        criterion_id: str,
+        judgement: Judgement,
+        after: str,
+        events: list[Event],
+        at: datetime | None,
+    ) -> Step:
+        """Store ``judgement`` once step ``after`` is answered: ask its next follow-up, or,
+        when there is none, show its flag."""
+        pending = self._next_follow_up(judgement, review.mode, after)
+        judgement = judgement.model_copy(update={"pending": pending})
+        updated = self._with_judgement(review, criterion_id, judgement)
+        finished = criterion_id if pending is None else None
+        return self._commit(review, updated, events, finished=finished, at=at)
 
     @staticmethod
     def _next_follow_up(judgement: Judgement, mode: str, after: str | None) -> FollowUp | None:
