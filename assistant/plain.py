@@ -269,6 +269,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"case-review: {exc}", file=sys.stderr)
             return 1
         chat = PlainChat(session, out)
+        if session.resumed:
+            chat.say(
+                f"Resuming the review of {printable(session.review.case_ref, single_line=True)}."
+            )
         for notice in session.notices:
             chat.say(printable(notice))
         review = session.review

@@ -10,7 +10,6 @@ version and says so, so neither side's answers are lost silently.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.engine.conversation import Engine
@@ -53,7 +52,7 @@ class Session:
     review: Review
     actor: Actor
     notices: list[str] = field(default_factory=list)
-    on_saved: Callable[[Review], None] | None = None
+    resumed: bool = False  # an existing review was opened (rather than a new one started)
 
     @classmethod
     def open(
@@ -68,26 +67,25 @@ class Session:
     ) -> Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one."""
         actor = actor or Actor()
-        existing = store.find_case(case_ref)
+        existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
         notices: list[str] = [
             f"A stored review could not be read and was left untouched: {problem}"
             for problem in store.problems()
         ]
+        if existing is None and mode and (other := store.find_case(case_ref)) is not None:
+            notices.append(
+                f"Starting a {mode} review of {other.case_ref}; its {other.mode} review is "
+                "kept as it is."
+            )
         if existing is not None and existing.framework != engine.fw.id:
             notices.append(
                 f"{existing.case_ref} was reviewed with framework {existing.framework}; "
                 f"starting a separate {engine.fw.id} review."
             )
             existing = None
+        resumed = existing is not None
         if existing is not None:
             review = existing
-            if mode and mode != review.mode:
-                notices.append(
-                    f"Resuming the {review.mode} review of {review.case_ref}; "
-                    f"its mode stays {review.mode}."
-                )
-            else:
-                notices.append(f"Resuming the review of {review.case_ref}.")
         else:
             review = engine.new_review(
                 uuid.uuid4().hex,
@@ -103,8 +101,7 @@ class Session:
         claimed = store.claim(review.id)
         if claimed:
             notices.append(claimed)
-        session = cls(store, engine, review, actor, notices)
-        return session
+        return cls(store, engine, review, actor, notices, resumed=resumed)
 
     def start(self) -> Step:
         return self.apply(self.engine.start(self.review))
@@ -134,8 +131,6 @@ class Session:
         else:  # pragma: no cover - only under relentless concurrent writes
             raise ConflictError(f"could not save {base.case_ref}: it keeps changing elsewhere")
         self.review = saved
-        if self.on_saved:
-            self.on_saved(saved)
         question = self.engine.question(saved)
         return Step(saved, tuple(events), question, changed=True)
 

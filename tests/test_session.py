@@ -39,3 +39,18 @@ def test_two_sessions_on_one_review_keep_both_answers_and_say_so(tmp_path):
     assert stored.facts["custody"] is True  # ...and neither session lost an answer
     history = [e for e in Store.open(tmp_path).audit(first.review.id) if e.field == "facts.psr"]
     assert [e.new for e in history] == [True, False]  # ...and the audit trail has both
+
+
+def test_a_joint_review_of_a_self_audited_case_is_a_separate_review(tmp_path):
+    engine, store = Engine(get_framework()), Store.open(tmp_path)
+    mine = Session.open(store, engine, "HAR-61", actor=Actor("CM"))
+    mine.start()
+    mine.respond("yes")
+    assert not mine.resumed
+    joint = Session.open(store, engine, "HAR-61", mode="joint", actor=Actor("Insp", "inspector"))
+    assert not joint.resumed and joint.review.mode == "joint"
+    assert any("its self review is kept" in n for n in joint.notices)
+    assert joint.review.id != mine.review.id
+    again = Session.open(store, engine, "HAR-61", mode="self", actor=Actor("CM"))
+    assert again.resumed and again.review.id == mine.review.id
+    assert again.review.facts == {"psr": True}
