@@ -40,8 +40,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistant.engine.items import criterion_applies
 from prompts import Framework, FrameworkError, get_framework
-from prompts.conditions import evaluate, parse
 from prompts.model import Criterion, Fact
 from store import Actor, ConflictError, Store, StoreError
 from store.records import SCHEMA_VERSION, FlagState, Review, View, migrate
@@ -90,9 +90,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def gate_holds(criterion: Criterion, facts: dict[str, Any]) -> bool:
     """True unless the criterion's gate is known to be false for these facts."""
-    if criterion.applies_when is None:
-        return True
-    return evaluate(parse(criterion.applies_when), facts) is not False
+    return criterion_applies(criterion, facts) is not False
 
 
 def _framework(framework_id: str, cache: dict[str, Framework | None]) -> Framework | None:

@@ -21,6 +21,7 @@ follow Kleene's rules, so ``custody or psr`` is true as soon as either is known 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -232,7 +233,7 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def evaluate(node: Node, facts: dict[str, Any]) -> bool | None:
+def evaluate(node: Node, facts: Mapping[str, Any]) -> bool | None:
     """Three-valued evaluation against answered facts (missing or None = unknown)."""
     if isinstance(node, Truthy):
         value = facts.get(node.fact)

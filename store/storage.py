@@ -115,8 +115,14 @@ def create_private_file(path: Path) -> bool:
 def read_json_file(path: Path, what: str = "file") -> Any | None:
     """Parse a JSON file; ``None`` if it does not exist; StoreError (one line) if unreadable."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        with open(path, "rb", buffering=0) as handle:
+            # Size from fstat, then read whole: read(MAX_FILE_BYTES + 1) would allocate
+            # 64 MiB for every small file.
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise StoreError(
+                    f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; not a {what}", path
+                )
+            raw = handle.readall()
     except FileNotFoundError:
         return None
     except IsADirectoryError:

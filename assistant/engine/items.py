@@ -13,7 +13,7 @@ def condition_holds(condition: str | None, facts: Mapping[str, Any]) -> bool | N
     """True/False when known, None while a fact it needs is unanswered. No condition: True."""
     if condition is None:
         return True
-    return evaluate(parse(condition), dict(facts))
+    return evaluate(parse(condition), facts)
 
 
 def fact_relevant(fact: Fact, facts: Mapping[str, Any]) -> bool | None:

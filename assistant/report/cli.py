@@ -8,7 +8,6 @@ stderr as warnings and in the report's notes; the rest of the report is still pr
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from datetime import date
@@ -90,13 +89,12 @@ def report_from_store(
 
 
 def _write_file(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Atomically and owner-only, like every file holding case data (store.storage)."""
+    from store.storage import atomic_write
+
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise _Refused(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

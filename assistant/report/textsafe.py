@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import printable
+
 __all__ = ["md_escape", "one_line", "visible"]
 
-# C0 and C1 controls except tab and newline, DEL, and the bidi embedding/override/isolate
-# characters (Trojan Source).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def visible(text: str) -> str:
-    """Control characters replaced by a visible escape; tab and newline kept."""
-    return _CONTROL.sub(_escape_char, text)
+    """Control characters (and bidi overrides) replaced by a visible escape such as ``\\x1b``;
+    tab and newline kept.  The same mechanism as the chat's, in document notation."""
+    return printable(text, notation="hex")
 
 
 def one_line(text: str) -> str:
