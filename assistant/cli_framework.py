@@ -41,7 +41,9 @@ def run_check_framework(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    schema = Framework.model_json_schema()
+    from checked import adapter
+
+    schema = adapter(Framework).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Case Review Assistant framework"
     print(json.dumps(schema, indent=2))

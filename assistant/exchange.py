@@ -41,6 +41,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.engine.items import criterion_applies
+from checked import validate
 from prompts import Framework, FrameworkError, get_framework
 from prompts.model import Criterion, Fact
 from store import Actor, ConflictError, Store, StoreError
@@ -103,7 +104,7 @@ def _framework(framework_id: str, cache: dict[str, Framework | None]) -> Framewo
 
 
 def export_judgement(judgement: Any) -> dict[str, Any]:
-    data = judgement.model_dump(mode="json", exclude={"pending"})
+    data = judgement.to_data()
     out = {key: data[key] for key in JUDGEMENT_FIELDS}
     for key in JUDGEMENT_OPTIONAL:
         if data.get(key) not in (None, ""):
@@ -113,7 +114,7 @@ def export_judgement(judgement: Any) -> dict[str, Any]:
 
 def export_review(review: Review, fw: Framework | None) -> dict[str, Any]:
     """One review in case-review/1 form; judgements of gated-out criteria go to set_aside."""
-    data = review.model_dump(mode="json")
+    data = review.to_data()
     judgements: dict[str, Any] = {}
     set_aside: dict[str, Any] = {}
     for criterion_id, judgement in review.judgements.items():
@@ -330,7 +331,7 @@ def _check_judgement(
     view = value.get("view")
     if view is not None:
         try:
-            checked = View.model_validate(view)
+            checked = validate(View, view)
         except ValidationError as exc:
             _pydantic(p, f"{where}.view", exc)
         else:
@@ -454,7 +455,7 @@ def _check_review(
             if not known:
                 p.add(at, f"no flag {flag_id!r} in {fw.id} (a criterion id or check:<check id>)")
             try:
-                FlagState.model_validate(value)
+                validate(FlagState, value)
             except ValidationError as exc:
                 _pydantic(p, at, exc)
 
@@ -463,7 +464,7 @@ def _check_review(
     data = {key: raw[key] for key in raw if key != "set_aside"}
     data["judgements"] = {**judgements, **set_aside}
     try:
-        return Review.model_validate({**migrate(data), "revision": 0})
+        return validate(Review, {**migrate(data), "revision": 0})
     except ValidationError as exc:
         _pydantic(p, where, exc)
     except ValueError as exc:

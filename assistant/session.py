@@ -42,7 +42,7 @@ def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]
     for name in ("skipped", "focus", "team", "reviewer", "participants"):
         if getattr(base, name) != getattr(ours, name):
             update[name] = getattr(ours, name)
-    return theirs.model_copy(update=update), clashes
+    return theirs.copy(**update), clashes
 
 
 @dataclass

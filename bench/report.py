@@ -144,9 +144,9 @@ def store_figures(framework, reviews, args, say, report_best: float) -> None:  #
         for review in reviews:
             # As in use: the review is written while in progress, and its last save is the
             # one that marks it complete (so its file holds that save's few audit events).
-            draft = review.model_copy(update={"status": "in_progress", "completed_at": None})
+            draft = review.copy(status="in_progress", completed_at=None)
             saved = store.save(draft, actor, action="answered", touch=False)
-            done = review.model_copy(update={"revision": saved.revision})
+            done = review.copy(revision=saved.revision)
             store.save(done, actor, action="status", touch=False)
         save_s = time.perf_counter() - t0
         files = list((path / "reviews").glob("*.json"))

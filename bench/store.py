@@ -102,7 +102,7 @@ def build(path: Path, fw: Framework, count: int, rng: random.Random) -> tuple[St
         saved = store.save(review, ACTOR, summary={"answered": 27, "open_flags": 9})
         # The last save of a review is one change, as in a conversation (status, here).
         status = "complete" if saved.status == "in_progress" else "in_progress"
-        store.save(saved.model_copy(update={"status": status}), ACTOR, summary={"answered": 27})
+        store.save(saved.copy(status=status), ACTOR, summary={"answered": 27})
         if count >= 1000 and (number + 1) % 1000 == 0:
             print(f"  built {number + 1:,} reviews", flush=True)
     return store, time.perf_counter() - t0
@@ -115,7 +115,7 @@ def one_answer(store: Store, fw: Framework, rng: random.Random, count: int, i: i
     judgements[criterion.id] = Judgement(
         outcome=rng.choice(["sufficient", "insufficient"]), note=f"{rng.choice(NOTES)} ({i})"
     )
-    changed = review.model_copy(update={"judgements": judgements})
+    changed = review.copy(judgements=judgements)
     t0 = time.perf_counter()
     store.save(changed, ACTOR, summary={"answered": 27, "open_flags": 8})
     return time.perf_counter() - t0

@@ -1,4 +1,4 @@
-"""Question banks: frameworks as data files, their pydantic models and the loader."""
+"""Question banks: frameworks as data files, their models and the loader."""
 
 from prompts.loader import (
     DEFAULT_FRAMEWORK,

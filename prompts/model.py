@@ -1,30 +1,28 @@
-"""The framework format: frozen pydantic models of a question bank (SPEC §3).
+"""The framework format: frozen models of a question bank (SPEC §3).
 
 A framework is pure data: sections, case facts that gate criteria, criteria with their
-reasons, consistency checks, local-policy settings and a rating banding.  Cross-references
-(unknown ids, wrong types, cycles) are checked by ``prompts.validate``; these models check
-the shape of each item.
+reasons, consistency checks, local-policy settings and a rating banding.  The models are frozen
+dataclasses whose field types carry their constraints (see ``checked``): a framework file is
+validated by pydantic when it is loaded (``prompts.loader``), and what a field validator would
+check (conditions that parse, unique ids, ordered bands) is checked in ``__post_init__``.
+Cross-references (unknown ids, wrong types, cycles) are checked by the loader's
+``cross_check``.  ``Framework.from_data`` rebuilds a framework from data validated before (the
+loader's cache) without pydantic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    field_validator,
-)
-
+from checked import FORBID_STRIP, Doc, MinItems, Num, Str, Tagged
 from prompts.conditions import ConditionError, parse
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
-CriterionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+CriterionId = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+Text = Annotated[str, Str(strip=True, min_length=1, max_length=4000)]
+Word = Annotated[str, Str(strip=True, min_length=2, max_length=120)]
+FrameworkId = Annotated[str, Str(pattern=r"^[a-z0-9][a-z0-9_.\-]*$", max_length=80)]
 
 FactType = Literal["yesno", "choice", "multichoice", "date", "text"]
 Aspect = Literal[
@@ -34,97 +32,103 @@ Severity = Literal["standard", "urgent"]
 Outcome = Literal["sufficient", "insufficient", "not_applicable"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+# These run in __post_init__, whose errors pydantic places on the item, not the field: each
+# message starts with the field's name so a problem still reads "ITEM: FIELD: what is wrong".
 
 
-def _check_condition(value: str | None) -> str | None:
+def _check_condition(name: str, value: str | None) -> None:
     if value is None:
-        return None
+        return
     try:
         parse(value)
     except ConditionError as exc:
-        raise ValueError(f"condition {value!r}: {exc}") from None
-    return value
+        raise ValueError(f"{name}: condition {value!r}: {exc}") from None
 
 
-class Option(_Frozen):
+def _check_unique(name: str, kind: str, items: tuple[Any, ...]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{name}: duplicate {kind} id {item.id!r}")
+        seen.add(item.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
     """One answer a choice or multi-choice fact may take."""
+
+    __pydantic_config__ = FORBID_STRIP
 
     id: Id
     label: Text
     words: tuple[Word, ...] = ()
 
 
-class Fact(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Fact:
     """A fact about the case, asked before the criteria; facts gate criteria and feed checks."""
+
+    __pydantic_config__ = FORBID_STRIP
 
     id: Id
     type: FactType
     question: Text
     help: str = ""
     options: tuple[Option, ...] = ()
-    asked_when: str | None = Field(
-        default=None, description="Condition on earlier facts; the fact is asked only when true."
-    )
+    asked_when: Annotated[
+        str | None, Doc("Condition on earlier facts; the fact is asked only when true.")
+    ] = None
 
-    _cond = field_validator("asked_when")(_check_condition)
-
-    @field_validator("options")
-    @classmethod
-    def _unique_options(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
-        seen: set[str] = set()
-        for option in options:
-            if option.id in seen:
-                raise ValueError(f"duplicate option id {option.id!r}")
-            seen.add(option.id)
-        return options
+    def __post_init__(self) -> None:
+        _check_condition("asked_when", self.asked_when)
+        _check_unique("options", "option", self.options)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-class Reason(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Reason:
     """A reason an insufficient judgement may give, with the everyday words people use for it."""
+
+    __pydantic_config__ = FORBID_STRIP
 
     id: Id
     label: Text
-    words: tuple[Word, ...] = Field(min_length=1)
-    action: str = Field(default="", description="Optional action specific to this reason.")
+    words: Annotated[tuple[Word, ...], MinItems(1)]
+    action: Annotated[str, Doc("Optional action specific to this reason.")] = ""
 
 
-class Learning(_Frozen):
-    why: Text = Field(description="Why the criterion matters.")
-    good: Text = Field(description="What good practice looks like.")
+@dataclass(frozen=True, slots=True)
+class Learning:
+    __pydantic_config__ = FORBID_STRIP
+
+    why: Annotated[Text, Doc("Why the criterion matters.")]
+    good: Annotated[Text, Doc("What good practice looks like.")]
 
 
-class Criterion(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Criterion:
     """One judgement an inspector makes: sufficient, insufficient or (where allowed) n/a."""
+
+    __pydantic_config__ = FORBID_STRIP
 
     id: CriterionId
     section: Id
     aspect: Aspect
-    title: Text = Field(description="What is judged, in a few words.")
+    title: Annotated[Text, Doc("What is judged, in a few words.")]
     question: Text
-    help: str = ""
-    applies_when: str | None = Field(default=None, description="Gate: a condition on facts.")
-    allow_not_applicable: bool = False
-    reasons: tuple[Reason, ...] = Field(min_length=1)
-    action: Text = Field(description="What to do when the criterion is flagged.")
-    severity: Severity = "standard"
+    reasons: Annotated[tuple[Reason, ...], MinItems(1)]
+    action: Annotated[Text, Doc("What to do when the criterion is flagged.")]
     learning: Learning
+    help: str = ""
+    applies_when: Annotated[str | None, Doc("Gate: a condition on facts.")] = None
+    allow_not_applicable: bool = False
+    severity: Severity = "standard"
 
-    _cond = field_validator("applies_when")(_check_condition)
-
-    @field_validator("reasons")
-    @classmethod
-    def _unique_reasons(cls, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
-        seen: set[str] = set()
-        for reason in reasons:
-            if reason.id in seen:
-                raise ValueError(f"duplicate reason id {reason.id!r}")
-            seen.add(reason.id)
-        return reasons
+    def __post_init__(self) -> None:
+        _check_condition("applies_when", self.applies_when)
+        _check_unique("reasons", "reason", self.reasons)
 
     def reason(self, reason_id: str) -> Reason | None:
         return next((r for r in self.reasons if r.id == reason_id), None)
@@ -136,135 +140,175 @@ class Criterion(_Frozen):
         return ("sufficient", "insufficient")
 
 
-class Section(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Section:
+    __pydantic_config__ = FORBID_STRIP
+
     id: Id
     title: Text
     summary: str = ""
 
 
-class _CheckBase(_Frozen):
+@dataclass(frozen=True, slots=True)
+class _CheckBase:
+    __pydantic_config__ = FORBID_STRIP
+
     id: Id
     title: Text
     criterion: CriterionId
     reason: Id
-    message: Text = Field(description="Shown with the flag; {items} and {days} are filled in.")
-    applies_when: str | None = None
-
-    _cond = field_validator("applies_when")(_check_condition)
+    message: Annotated[Text, Doc("Shown with the flag; {items} and {days} are filled in.")]
 
     def facts_used(self) -> tuple[str, ...]:
         raise NotImplementedError
 
 
+@dataclass(frozen=True, slots=True)
 class SetDifferenceCheck(_CheckBase):
     """Flags when items of multi-choice fact ``present`` are missing from fact ``absent_from``."""
 
     kind: Literal["set_difference"]
     present: Id
     absent_from: Id
+    applies_when: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_condition("applies_when", self.applies_when)
 
     def facts_used(self) -> tuple[str, ...]:
         return (self.present, self.absent_from)
 
 
+@dataclass(frozen=True, slots=True)
 class DateOrderCheck(_CheckBase):
     """Flags when date fact ``then`` is earlier than date fact ``first``."""
 
     kind: Literal["date_order"]
     first: Id
     then: Id
+    applies_when: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_condition("applies_when", self.applies_when)
 
     def facts_used(self) -> tuple[str, ...]:
         return (self.first, self.then)
 
 
+@dataclass(frozen=True, slots=True)
 class DateWithinCheck(_CheckBase):
     """Flags when ``end`` falls more than setting ``limit`` days after ``start``."""
 
     kind: Literal["date_within"]
     start: Id
     end: Id
-    limit: Id = Field(description="Id of a setting holding the number of days allowed.")
+    limit: Annotated[Id, Doc("Id of a setting holding the number of days allowed.")]
+    applies_when: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_condition("applies_when", self.applies_when)
 
     def facts_used(self) -> tuple[str, ...]:
         return (self.start, self.end)
 
 
+@dataclass(frozen=True, slots=True)
 class SameChoiceCheck(_CheckBase):
     """Flags when two choice facts are both answered and differ."""
 
     kind: Literal["same_choice"]
     left: Id
     right: Id
+    applies_when: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_condition("applies_when", self.applies_when)
 
     def facts_used(self) -> tuple[str, ...]:
         return (self.left, self.right)
 
 
+CHECK_KINDS: dict[str, type[_CheckBase]] = {
+    "set_difference": SetDifferenceCheck,
+    "date_order": DateOrderCheck,
+    "date_within": DateWithinCheck,
+    "same_choice": SameChoiceCheck,
+}
+
 Check = Annotated[
-    SetDifferenceCheck | DateOrderCheck | DateWithinCheck | SameChoiceCheck,
-    Field(discriminator="kind"),
+    SetDifferenceCheck | DateOrderCheck | DateWithinCheck | SameChoiceCheck, Tagged("kind")
 ]
 
 
-class Setting(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Setting:
     """A threshold the checks use.  ``local_policy`` marks values a service must confirm."""
+
+    __pydantic_config__ = FORBID_STRIP
 
     id: Id
     label: Text
-    value: int = Field(ge=0, le=100000)
+    value: Annotated[int, Num(ge=0, le=100000)]
     unit: Literal["days", "months", "percent"] = "days"
     local_policy: bool = True
 
 
-class Band(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Band:
+    __pydantic_config__ = FORBID_STRIP
+
     id: Id
     label: Text
-    min_percent: float = Field(ge=0, le=100)
+    min_percent: Annotated[float, Num(ge=0, le=100)]
 
 
-class Rating(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Rating:
     """Rating bands, highest first; a criterion takes the first band whose minimum it meets."""
 
-    bands: tuple[Band, ...] = Field(min_length=1)
+    __pydantic_config__ = FORBID_STRIP
+
+    bands: Annotated[tuple[Band, ...], MinItems(1)]
     local_policy: bool = True
     note: str = ""
 
-    @field_validator("bands")
-    @classmethod
-    def _ordered(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
-        minima = [b.min_percent for b in bands]
+    def __post_init__(self) -> None:
+        minima = [b.min_percent for b in self.bands]
         if minima != sorted(minima, reverse=True):
-            raise ValueError("bands must be listed from the highest minimum to the lowest")
-        if minima[-1] != 0:
-            raise ValueError("the last band must start at 0 so every percentage has a band")
-        return bands
+            raise ValueError("bands: must be listed from the highest minimum to the lowest")
+        if minima and minima[-1] != 0:
+            raise ValueError("bands: the last band must start at 0 so every percentage has a band")
 
     def band_for(self, percent: float) -> Band:
         return next(b for b in self.bands if percent >= b.min_percent)
 
 
-class Framework(_Frozen):
+@dataclass(frozen=True)
+class Framework:
     """A whole question bank."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$", max_length=80)]
+    __pydantic_config__ = FORBID_STRIP
+
+    id: FrameworkId
     title: Text
     version: Text
+    sections: Annotated[tuple[Section, ...], MinItems(1)]
+    criteria: Annotated[tuple[Criterion, ...], MinItems(1)]
+    rating: Rating
     description: str = ""
-    sections: tuple[Section, ...] = Field(min_length=1)
     facts: tuple[Fact, ...] = ()
-    criteria: tuple[Criterion, ...] = Field(min_length=1)
     checks: tuple[Check, ...] = ()
     settings: tuple[Setting, ...] = ()
-    rating: Rating
+    _by_id: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    _by_id: dict[tuple[str, str], Any] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, _context: Any) -> None:
+    def __post_init__(self) -> None:
+        by_id = self._by_id
         for group in (self.sections, self.facts, self.criteria, self.settings, self.checks):
             for item in group:
                 kind = "Check" if isinstance(item, _CheckBase) else type(item).__name__
-                self._by_id.setdefault((kind, item.id), item)
+                by_id.setdefault((kind, item.id), item)
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return self._by_id.get(("Criterion", criterion_id))
@@ -280,3 +324,43 @@ class Framework(_Frozen):
 
     def criteria_in(self, section_id: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.section == section_id)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Framework:
+        """A framework from data made by ``checked.to_data`` of a validated framework (the
+        loader's cache); KeyError, TypeError or ValueError if the data is not such."""
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            version=data["version"],
+            description=data["description"],
+            sections=tuple(Section(**s) for s in data["sections"]),
+            facts=tuple(
+                Fact(
+                    **{
+                        **f,
+                        "options": tuple(
+                            Option(**{**o, "words": tuple(o["words"])}) for o in f["options"]
+                        ),
+                    }
+                )
+                for f in data["facts"]
+            ),
+            criteria=tuple(
+                Criterion(
+                    **{
+                        **c,
+                        "reasons": tuple(
+                            Reason(**{**r, "words": tuple(r["words"])}) for r in c["reasons"]
+                        ),
+                        "learning": Learning(**c["learning"]),
+                    }
+                )
+                for c in data["criteria"]
+            ),
+            checks=tuple(CHECK_KINDS[k["kind"]](**k) for k in data["checks"]),
+            settings=tuple(Setting(**s) for s in data["settings"]),
+            rating=Rating(
+                **{**data["rating"], "bands": tuple(Band(**b) for b in data["rating"]["bands"])}
+            ),
+        )

@@ -21,10 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from checked import validate
 from store.errors import StoreError
-from store.records import AuditEvent, Review
+from store.records import SCHEMA_VERSION, AuditEvent, Review
 from store.storage import FILE_MODE, dumps, fsync_dir
 
 # Top-level fields whose changes are audited, in the order events are written.
@@ -44,7 +43,7 @@ _CREATED = ("case_ref", "framework", "mode", "team", "reviewer")
 
 
 def _plain(review: Review) -> dict[str, Any]:
-    return review.model_dump(mode="json")
+    return review.to_data()
 
 
 def diff(
@@ -132,7 +131,7 @@ def value_at(record: dict[str, Any], field: str) -> Any:
 def compact(events: list[AuditEvent]) -> list[dict[str, Any]]:
     """Events as kept in the review file until appended: without ``new``, which is always the
     value now in the record saved with them (``expand`` puts it back)."""
-    return [e.model_dump(mode="json", exclude={"new"}) for e in events]
+    return [{k: v for k, v in e.to_data().items() if k != "new"} for e in events]
 
 
 def expand(events: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -234,8 +233,8 @@ def read(path: Path, problems: list[str] | None = None) -> Iterator[AuditEvent]:
             data = json.loads(line)
             if not isinstance(data, dict):
                 raise ValueError("not an object")
-            yield AuditEvent.model_validate(migrate_event(data))
-        except (ValueError, ValidationError) as exc:
+            yield validate(AuditEvent, migrate_event(data))
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
             if problems is not None:
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 problems.append(f"{path}: line {number} is not a readable audit event ({first})")
@@ -244,9 +243,9 @@ def read(path: Path, problems: list[str] | None = None) -> Iterator[AuditEvent]:
 def migrate_event(data: dict[str, Any]) -> dict[str, Any]:
     """Audit events share the records' schema versions; only the version number moved."""
     version = data.get("schema_version", 0)
-    if not isinstance(version, int) or version > AuditEvent.model_fields["schema_version"].default:
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ValueError(f"schema_version {version!r} is newer than this program understands")
-    return {**data, "schema_version": AuditEvent.model_fields["schema_version"].default}
+    return {**data, "schema_version": SCHEMA_VERSION}
 
 
 __all__ = ["append", "cut_torn_tail", "diff", "last_revision", "read"]

@@ -1,7 +1,9 @@
 """Record models: what a review is, as stored and exported.
 
-These are plain frozen pydantic values with no I/O; the engine builds new ones from old ones,
-the store persists them.  Every record carries ``schema_version``; ``migrate`` brings older
+These are plain frozen values with no I/O (dataclasses whose field types carry their
+constraints, see ``checked``); the engine builds new ones from old ones with ``copy``, the
+store persists their ``to_data()`` and validates what it reads with pydantic
+(``checked.validate``).  Every record carries ``schema_version``; ``migrate`` brings older
 records up to date before validation.
 
 Facts hold JSON-friendly values: ``bool`` for yes/no facts, ``str`` for choice, date
@@ -10,10 +12,11 @@ Facts hold JSON-friendly values: ``bool`` for yes/no facts, ``str`` for choice, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from checked import FORBID, Doc, Str, parse_time, to_data
 
 SCHEMA_VERSION = 1
 
@@ -25,55 +28,74 @@ FollowUp = Literal["reasons", "note", "view", "agreed", "quotable"]
 FactValue = bool | str | list[str]
 
 CaseRef = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$"
-    ),
+    str, Str(strip=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")
 ]
-Note = Annotated[str, StringConstraints(max_length=20000)]
+Note = Annotated[str, Str(max_length=20000)]
+Name = Annotated[str, Str(max_length=200)]
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Record:
+    """Frozen record values: ``copy(**changes)`` makes a changed copy (nothing re-validated,
+    as pydantic's ``model_copy``), ``to_data()`` the JSON-ready form that is stored."""
+
+    __slots__ = ()
+
+    def copy(self, **changes: Any) -> Any:
+        return replace(self, **changes)  # type: ignore[type-var]
+
+    def to_data(self) -> dict[str, Any]:
+        return to_data(self)
 
 
+@dataclass(frozen=True, slots=True)
 class Participant(_Record):
-    name: Annotated[str, StringConstraints(max_length=200)] = ""
+    __pydantic_config__ = FORBID
+
+    name: Name = ""
     role: Role = "case_manager"
 
 
+@dataclass(frozen=True, slots=True)
 class View(_Record):
     """The case manager's view of a criterion in a joint review."""
+
+    __pydantic_config__ = FORBID
 
     agrees: bool
     outcome: Outcome | None = None
     note: Note = ""
 
 
+@dataclass(frozen=True, slots=True)
 class Judgement(_Record):
     """The recorded judgement on one criterion (in joint mode: the inspector's, as agreed)."""
+
+    __pydantic_config__ = FORBID
 
     outcome: Outcome
     reasons: tuple[str, ...] = ()
     note: Note = ""
     quotable: bool = False
-    view: View | None = Field(default=None, description="Case manager's view (joint mode).")
-    inspector_outcome: Outcome | None = Field(
-        default=None, description="Joint mode: the inspector's judgement before any agreement."
-    )
-    pending: FollowUp | None = Field(
-        default=None, description="A follow-up question still to ask (reasons, note, ...)."
-    )
+    view: Annotated[View | None, Doc("Case manager's view (joint mode).")] = None
+    inspector_outcome: Annotated[
+        Outcome | None, Doc("Joint mode: the inspector's judgement before any agreement.")
+    ] = None
+    pending: Annotated[
+        FollowUp | None, Doc("A follow-up question still to ask (reasons, note, ...).")
+    ] = None
     answered_at: datetime | None = None
     answered_by: str = ""
 
 
+@dataclass(frozen=True, slots=True)
 class FlagState(_Record):
     """Whether the action a flag recommends has been done (a later re-audit closes flags)."""
+
+    __pydantic_config__ = FORBID
 
     state: Literal["open", "done"] = "open"
     changed_at: datetime | None = None
@@ -81,51 +103,89 @@ class FlagState(_Record):
     note: Note = ""
 
 
+@dataclass(frozen=True, slots=True)
 class Review(_Record):
     """One review of one case against one framework."""
 
-    schema_version: int = SCHEMA_VERSION
-    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    __pydantic_config__ = FORBID
+
+    id: Annotated[str, Str(min_length=1, max_length=200)]
     case_ref: CaseRef
     framework: str
+    schema_version: int = SCHEMA_VERSION
     framework_version: str = ""
     mode: Mode = "self"
-    reviewer: Annotated[str, StringConstraints(max_length=200)] = ""
+    reviewer: Name = ""
     reviewer_role: Role = "case_manager"
     participants: tuple[Participant, ...] = ()
-    team: Annotated[str, StringConstraints(max_length=200)] = ""
+    team: Name = ""
     status: Status = "in_progress"
-    facts: dict[str, FactValue] = Field(default_factory=dict)
-    judgements: dict[str, Judgement] = Field(default_factory=dict)
-    skipped: tuple[str, ...] = Field(
-        default=(), description="Items skipped in this pass; asked again on resume."
+    facts: dict[str, FactValue] = field(default_factory=dict)
+    judgements: dict[str, Judgement] = field(default_factory=dict)
+    skipped: Annotated[
+        tuple[str, ...], Doc("Items skipped in this pass; asked again on resume.")
+    ] = ()
+    focus: Annotated[str | None, Doc("An item the user went back or jumped to, asked next.")] = None
+    flag_states: dict[str, FlagState] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+    completed_at: Annotated[datetime | None, Doc("When the review was last marked complete.")] = (
+        None
     )
-    focus: str | None = Field(
-        default=None, description="An item the user went back or jumped to, asked next."
-    )
-    flag_states: dict[str, FlagState] = Field(default_factory=dict)
-    created_at: datetime = Field(default_factory=now)
-    updated_at: datetime = Field(default_factory=now)
-    completed_at: datetime | None = Field(
-        default=None, description="When the review was last marked complete."
-    )
-    revision: int = Field(default=0, description="Bumped by the store on every save.")
+    revision: Annotated[int, Doc("Bumped by the store on every save.")] = 0
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Review:
+        """A review from the data ``to_data`` made of a validated review, read back without
+        validation (the store does this only for files it wrote itself and has not seen
+        change since); KeyError, TypeError or ValueError if the data is not such."""
+        return cls(
+            **{
+                **data,
+                "participants": tuple(Participant(**p) for p in data["participants"]),
+                "facts": dict(data["facts"]),
+                "judgements": {k: _judgement_from_data(v) for k, v in data["judgements"].items()},
+                "skipped": tuple(data["skipped"]),
+                "flag_states": {
+                    k: FlagState(**{**v, "changed_at": parse_time(v["changed_at"])})
+                    for k, v in data["flag_states"].items()
+                },
+                "created_at": parse_time(data["created_at"]),
+                "updated_at": parse_time(data["updated_at"]),
+                "completed_at": parse_time(data["completed_at"]),
+            }
+        )
 
 
+def _judgement_from_data(data: dict[str, Any]) -> Judgement:
+    view = data["view"]
+    return Judgement(
+        **{
+            **data,
+            "reasons": tuple(data["reasons"]),
+            "view": View(**view) if view is not None else None,
+            "answered_at": parse_time(data["answered_at"]),
+        }
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent(_Record):
     """One change, appended to the audit trail and never rewritten."""
 
-    schema_version: int = SCHEMA_VERSION
+    __pydantic_config__ = FORBID
+
     review_id: str
     case_ref: str
-    at: datetime = Field(default_factory=now)
+    action: Annotated[str, Doc("created, answered, changed, removed, imported, status, ...")]
+    schema_version: int = SCHEMA_VERSION
+    at: datetime = field(default_factory=now)
     who: str = ""
     role: str = ""
-    action: str = Field(description="created, answered, changed, removed, imported, status, ...")
-    field: str = Field(default="", description="e.g. facts.custody or judgements.rr.plan")
+    field: Annotated[str, Doc("e.g. facts.custody or judgements.rr.plan")] = ""
     old: Any = None
     new: Any = None
-    revision: int = Field(default=0, description="The review revision this change produced.")
+    revision: Annotated[int, Doc("The review revision this change produced.")] = 0
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

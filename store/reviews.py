@@ -65,16 +65,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
+from checked import adapter, validate
 from store import audit as audit_log
 from store.errors import ConflictError, StoreError
 from store.locks import Claim, StoreLock
 from store.records import SCHEMA_VERSION, AuditEvent, Review, migrate, now
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from tinydb.table import Table
 from store.storage import (
     MAX_FILE_BYTES,
     TEMP_SUFFIX,
@@ -100,7 +101,6 @@ DOC_ID = 1
 _FOLDERS = ("reviews", "index", "audit", "claims")
 _KNOWN_NAMES = {MARKER, SNAPSHOT, LOCK, CACHE, *_FOLDERS}
 _CACHE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
-_ANY: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,10 @@ def record_from_doc(doc: Any, path: Path, review_id: str | None = None) -> Revie
         data = migrate(doc["record"])
     except ValueError as exc:
         raise StoreError(f"{path}: {exc}", path) from None
+    from pydantic import ValidationError
+
     try:
-        review = Review.model_validate(data)
+        review = validate(Review, data)
     except ValidationError as exc:
         raise StoreError(f"{path}: not a valid review record: {_first_error(exc)}", path) from None
     if review_id is not None and review.id != review_id:
@@ -178,15 +180,31 @@ def record_from_doc(doc: Any, path: Path, review_id: str | None = None) -> Revie
     return review
 
 
-class _ReviewDoc(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+def _check_record(record: dict[str, Any], path: Path) -> None:
+    """The store never writes a record it could not read back: the record about to be saved
+    is validated as a read would validate it (the records are plain dataclasses, so nothing
+    else has checked values the program built itself)."""
+    from pydantic import ValidationError
+
+    try:
+        validate(Review, record)
+    except ValidationError as exc:
+        raise StoreError(
+            f"{path}: not saved, not a valid review: {_first_error(exc)}", path
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _ReviewDoc:
+    __pydantic_config__ = {"extra": "ignore"}
     record: Review
 
 
-class _ReviewFile(BaseModel):
+@dataclass(frozen=True, slots=True)
+class _ReviewFile:
     """The shape of a sound, current review file, for parsing it in one pass (see _fast_load)."""
 
-    model_config = ConfigDict(extra="ignore")
+    __pydantic_config__ = {"extra": "ignore"}
     review: dict[str, _ReviewDoc]
 
 
@@ -221,20 +239,40 @@ def _fast_load(path: str, review_id: str) -> Review | None:
     if raw is None:
         return None
     try:
-        parsed = _ReviewFile.model_validate_json(raw)
-    except (ValidationError, ValueError):
+        parsed = adapter(_ReviewFile).validate_json(raw)
+    except ValueError:  # pydantic's ValidationError is a ValueError
         return None
     doc = parsed.review.get(str(DOC_ID))
     if doc is None:
         return None
     record = doc.record
-    if (
-        record.id != review_id
-        or "schema_version" not in record.model_fields_set
-        or record.schema_version != SCHEMA_VERSION
-    ):
+    if record.id != review_id or record.schema_version != SCHEMA_VERSION:
         return None
     return record
+
+
+def _trusted_load(path: str, review_id: str, stamp: list[int]) -> Review | None:
+    """The review in a file this store wrote (or validated) itself, built without validation.
+
+    ``stamp`` is the file identity (inode, size, modification time) recorded in the review's
+    summary entry when the store last wrote the file from a validated review or validated
+    what it read there.  If the file still has that identity its record is known to be sound
+    and is rebuilt directly (no pydantic: this keeps pydantic off the start-up path of the
+    app).  Anything else (a changed or replaced file, an older schema version, another id)
+    returns None and the caller validates.
+    """
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            st = os.fstat(handle.fileno())
+            if _stamp(st) != stamp:
+                return None
+            raw = handle.readall()
+        record = json.loads(raw)["review"][str(DOC_ID)]["record"]
+        if record["id"] != review_id or record["schema_version"] != SCHEMA_VERSION:
+            return None
+        return Review.from_data(record)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
 
 
 def _entry(review: Review, summary: Any, stamp: list[int]) -> dict[str, Any]:
@@ -362,6 +400,8 @@ class Store:
 
     @staticmethod
     def _table(path: Path) -> Table:
+        from tinydb import TinyDB
+
         return TinyDB(path, storage=AtomicJSONStorage).table(TABLE)
 
     def _read_doc(self, path: Path, table: Table | None = None) -> dict[str, Any] | None:
@@ -381,8 +421,17 @@ class Store:
         """The stored review; KeyError if there is none, StoreError if its file is unreadable."""
         return self._load(str(self.review_path(review_id)), review_id)
 
-    def _load(self, path: str, review_id: str) -> Review:
-        """``get`` for a known file: one pass if sound and current, else through TinyDB."""
+    def _load(self, path: str, review_id: str, stamp: list[int] | None = None) -> Review:
+        """``get`` for a known file: as written if the file is as the store last wrote or read
+        it (``stamp`` as listed, else from the summary file), else validated in one pass if
+        sound and current, else through TinyDB."""
+        if stamp is None:
+            entry = self._read_entry(f"{self.index_dir}/{os.path.basename(path)}")
+            stamp = entry.get("stamp") if entry is not None else None
+        if isinstance(stamp, list):
+            trusted = _trusted_load(path, review_id, stamp)
+            if trusted is not None:
+                return trusted
         fast = _fast_load(path, review_id)
         if fast is not None:
             return fast
@@ -623,7 +672,7 @@ class Store:
         as fast as ``json.dumps`` for a few megabytes), or by ``dumps`` for text that is not
         valid Unicode."""
         try:
-            data = _ANY.dump_json(payload)
+            data = adapter(Any).dump_json(payload)
         except ValueError:  # pydantic's serialisation error (a lone surrogate, say)
             data = dumps(payload)
         quick = StoreLock(self.path / LOCK, timeout=0.05)
@@ -721,9 +770,10 @@ class Store:
             changes: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "revision": stored + 1}
             if touch:
                 changes["updated_at"] = at
-            new = review.model_copy(update=changes)
+            new = review.copy(**changes)
             events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
-            record = new.model_dump(mode="json")
+            record = new.to_data()
+            _check_record(record, path)
             new_doc = {
                 "record": record,
                 "summary": summary_data,
@@ -731,6 +781,8 @@ class Store:
             }
             create_private_file(marker)
             if doc is None:
+                from tinydb.table import Document
+
                 table.insert(Document(new_doc, doc_id=DOC_ID))
             else:
                 table.update(partial(_replace, new_doc), doc_ids=[DOC_ID])

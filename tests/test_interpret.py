@@ -10,6 +10,7 @@ import ast
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -509,8 +510,8 @@ def test_another_framework_needs_no_code(mini):
 
 def test_a_changed_criterion_is_read_with_its_own_words():
     criterion = FW.criterion("pp.mappa")
-    reason = criterion.reasons[0].model_copy(update={"words": ("forgot the panel",)})
-    changed = criterion.model_copy(update={"reasons": (reason, criterion.reasons[1])})
+    reason = replace(criterion.reasons[0], words=("forgot the panel",))
+    changed = replace(criterion, reasons=(reason, criterion.reasons[1]))
     assert interpret(changed, "we forgot the panel").reasons == ("no_referral",)
     assert interpret(criterion, "we forgot the panel").reasons == ()
 

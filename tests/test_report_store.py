@@ -93,7 +93,7 @@ def test_a_review_saved_since_is_read_again(store, sqs, monkeypatch):
     review = store.get("harrow-01")
     changed = dict(review.judgements)
     changed["rr.assessment"] = Judgement(outcome="insufficient", reasons=("not_done",))
-    store.save(review.model_copy(update={"judgements": changed}), ACTOR)
+    store.save(review.copy(judgements=changed), ACTOR)
 
     loaded = count_loads(monkeypatch)
     report, _ = report_over_store(store, sqs, ReportFilter())
@@ -153,12 +153,10 @@ def test_rows_are_plain_json_that_reads_back_equal(sqs):
     odd = (
         reviews[0]
         .judgements["rr.assessment"]
-        .model_copy(update={"note": "[bold red]x[/] \x1b[31m \ud800", "quotable": True})
+        .copy(note="[bold red]x[/] \x1b[31m \ud800", quotable=True)
     )
     reviews.append(
-        reviews[0].model_copy(
-            update={"id": "odd", "judgements": {**reviews[0].judgements, "rr.assessment": odd}}
-        )
+        reviews[0].copy(id="odd", judgements={**reviews[0].judgements, "rr.assessment": odd})
     )
     for review in reviews:
         value = row(review)

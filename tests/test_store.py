@@ -24,7 +24,7 @@ def new_review(review_id: str = "HAR-01-self", case_ref: str = "HAR-01", **extra
 
 def answer(review: Review, criterion: str, outcome: str = "sufficient", **extra) -> Review:
     judgements = {**review.judgements, criterion: Judgement(outcome=outcome, **extra)}
-    return review.model_copy(update={"judgements": judgements})
+    return review.copy(judgements=judgements)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -204,7 +204,7 @@ def test_a_review_file_replaced_behind_the_listing_is_listed_as_it_now_is(store:
     review = store.save(new_review(), SAM)
     path = store.review_path(review.id)
     before = path.read_bytes()
-    store.save(review.model_copy(update={"status": "complete"}), SAM)
+    store.save(review.copy(status="complete"), SAM)
     # Someone restores the older file by hand; the summary file no longer matches it.
     path.write_bytes(before)
     assert [s.status for s in store.summaries()] == ["in_progress"]
@@ -303,22 +303,20 @@ def test_an_older_record_is_migrated_on_load_and_its_file_left_alone(store: Stor
 def test_every_change_is_audited_with_who_when_old_and_new(store: Store) -> None:
     review = store.save(new_review(team="North"), SAM)
     review = store.save(
-        answer(review, "rr.plan", "insufficient", reasons=("not_done",)).model_copy(
-            update={"facts": {"custody": False}}
+        answer(review, "rr.plan", "insufficient", reasons=("not_done",)).copy(
+            facts={"custody": False}
         ),
         SAM,
     )
     review = store.save(
-        answer(review, "rr.plan", "sufficient").model_copy(
-            update={"facts": {"custody": True}, "skipped": ("rr.psr",), "focus": "rr.psr"}
+        answer(review, "rr.plan", "sufficient").copy(
+            facts={"custody": True}, skipped=("rr.psr",), focus="rr.psr"
         ),
         INSPECTOR,
     )
     judgements = dict(review.judgements)
     del judgements["rr.plan"]
-    review = store.save(
-        review.model_copy(update={"judgements": judgements, "status": "complete"}), SAM
-    )
+    review = store.save(review.copy(judgements=judgements, status="complete"), SAM)
 
     events = store.audit(review.id)
     got = [(e.action, e.field, e.who, e.role, e.revision) for e in events]
@@ -354,7 +352,7 @@ def test_audit_of_the_whole_store_and_named_actions(store: Store) -> None:
 
 def test_a_save_that_changes_nothing_adds_no_audit_events(store: Store) -> None:
     review = store.save(new_review(), SAM)
-    store.save(review.model_copy(update={"focus": "rr.plan"}), SAM)
+    store.save(review.copy(focus="rr.plan"), SAM)
     assert [e.action for e in store.audit(review.id)] == ["created"]
 
 

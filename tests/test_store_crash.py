@@ -75,7 +75,7 @@ def worker(start, round_no):
             note=f"answer {i} " + "x" * (i % 400),
         )
         review = store.save(
-            review.model_copy(update={"judgements": judgements}), actor, summary={"last": i}
+            review.copy(judgements=judgements), actor, summary={"last": i}
         )
         say(f"saved {i}")
         i += 1

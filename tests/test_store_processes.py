@@ -42,7 +42,7 @@ for i in range(count):
         judgements = {**review.judgements, criterion: Judgement(outcome="sufficient",
                                                                 note=f"{who} {i}")}
         try:
-            review = store.save(review.model_copy(update={"judgements": judgements}), actor)
+            review = store.save(review.copy(judgements=judgements), actor)
             break
         except ConflictError:
             conflicts += 1
@@ -136,7 +136,7 @@ while not go.exists():
     time.sleep(0.005)
 judgements = {**review.judgements, "rr.plan": Judgement(outcome="insufficient", note="stale")}
 try:
-    store.save(review.model_copy(update={"judgements": judgements}), Actor("Bob"))
+    store.save(review.copy(judgements=judgements), Actor("Bob"))
     print("saved", flush=True)
 except ConflictError as exc:
     print("conflict:", exc, flush=True)
@@ -155,7 +155,7 @@ def test_a_save_from_a_process_holding_a_stale_copy_is_refused(tmp_path: Path) -
     )
     assert other.stdout.readline().strip() == "loaded"
     judgements = {"rr.plan": Judgement(outcome="sufficient", note="mine")}
-    store.save(review.model_copy(update={"judgements": judgements}), Actor("Ann"))
+    store.save(review.copy(judgements=judgements), Actor("Ann"))
     go.touch()
     out, err = other.communicate(timeout=60)
     assert out.startswith("conflict:"), (out, err)

@@ -294,7 +294,7 @@ class Engine:
         """Begin or resume: skipped items are asked again; the first open question is asked."""
         changed = bool(review.skipped) or review.focus is not None
         if changed:
-            review = review.model_copy(update={"skipped": (), "focus": None})
+            review = review.copy(skipped=(), focus=None)
         return Step(review, (), self.question(review), changed)
 
     def back(self, review: Review) -> Step:
@@ -337,17 +337,16 @@ class Engine:
     def _go(self, review: Review, target: str) -> Step:
         events: list[Event] = []
         updated = self._finish_follow_ups(review)
-        updated = updated.model_copy(update={"focus": target})
+        updated = updated.copy(focus=target)
         return self._commit(review, updated, events, finished=self.pending(review))
 
     def _finish_follow_ups(self, review: Review) -> Review:
         if not any(j.pending for j in review.judgements.values()):
             return review
         judgements = {
-            cid: (j.model_copy(update={"pending": None}) if j.pending else j)
-            for cid, j in review.judgements.items()
+            cid: (j.copy(pending=None) if j.pending else j) for cid, j in review.judgements.items()
         }
-        return review.model_copy(update={"judgements": judgements})
+        return review.copy(judgements=judgements)
 
     def why(self, review: Review, item_id: str | None = None) -> Step:
         item_id = item_id or self.current_item(review)
@@ -430,7 +429,7 @@ class Engine:
                 else (*review.skipped, question.item)
             )
             focus = None if review.focus == question.item else review.focus
-            updated = review.model_copy(update={"skipped": skipped, "focus": focus})
+            updated = review.copy(skipped=skipped, focus=focus)
             return self._commit(
                 review, updated, [Recorded(question.item, question.step, "Skipped")], at=at
             )
@@ -496,12 +495,10 @@ class Engine:
                     review, (Notice(problem or "I did not understand.", "clarify"),), question
                 )
         facts = {**review.facts, fact.id: value}
-        updated = review.model_copy(
-            update={
-                "facts": facts,
-                "skipped": tuple(s for s in review.skipped if s != fact.id),
-                "focus": None if review.focus == fact.id else review.focus,
-            }
+        updated = review.copy(
+            facts=facts,
+            skipped=tuple(s for s in review.skipped if s != fact.id),
+            focus=None if review.focus == fact.id else review.focus,
         )
         events: list[Event] = [Recorded(fact.id, "fact", show_fact(fact, value))]
         return self._commit(review, updated, events, at=at)
@@ -553,16 +550,12 @@ class Engine:
             answered_by=by,
         )
         if review.mode == "joint":
-            judgement = judgement.model_copy(update={"inspector_outcome": reading.outcome})
-        judgement = judgement.model_copy(
-            update={"pending": self._next_follow_up(judgement, review.mode, None)}
-        )
+            judgement = judgement.copy(inspector_outcome=reading.outcome)
+        judgement = judgement.copy(pending=self._next_follow_up(judgement, review.mode, None))
         updated = self._with_judgement(review, criterion.id, judgement)
-        updated = updated.model_copy(
-            update={
-                "skipped": tuple(s for s in review.skipped if s != criterion.id),
-                "focus": None if review.focus == criterion.id else review.focus,
-            }
+        updated = updated.copy(
+            skipped=tuple(s for s in review.skipped if s != criterion.id),
+            focus=None if review.focus == criterion.id else review.focus,
         )
         shown = outcome_label(judgement.outcome)
         if judgement.reasons:
@@ -594,7 +587,7 @@ class Engine:
                 else:
                     # Keep what was typed as the note and ask again rather than guess.
                     note, notices = _cap_note(_join_note(judgement.note, text))
-                    kept = judgement.model_copy(update={"note": note})
+                    kept = judgement.copy(note=note)
                     updated = self._with_judgement(review, criterion.id, kept)
                     return self._commit(
                         review,
@@ -610,7 +603,7 @@ class Engine:
                         at=at,
                     )
         ordered = tuple(r.id for r in criterion.reasons if r.id in reasons)
-        judgement = judgement.model_copy(update={"reasons": ordered})
+        judgement = judgement.copy(reasons=ordered)
         labels = [r.label for x in ordered if (r := criterion.reason(x))]
         events.append(Recorded(criterion.id, "reasons", "; ".join(labels) or "No reason given"))
         return self._follow_on(review, criterion.id, judgement, "reasons", events, at)
@@ -621,7 +614,7 @@ class Engine:
         judgement = review.judgements[criterion.id]
         no_note = text.lower().strip(".! ") in _NONE_WORDS
         note, notices = _cap_note(judgement.note if no_note else _join_note(judgement.note, text))
-        judgement = judgement.model_copy(update={"note": note})
+        judgement = judgement.copy(note=note)
         events: list[Event] = [
             *notices,
             Recorded(criterion.id, "note", "No note" if no_note else note),
@@ -667,7 +660,7 @@ class Engine:
                 outcome=judgement.outcome if agrees else outcome,
                 note=_cap_note(reading.note)[0],
             )
-        judgement = judgement.model_copy(update={"view": view})
+        judgement = judgement.copy(view=view)
         shown = "Case manager agrees" if view.agrees else "Case manager disagrees"
         if not view.agrees and view.outcome:
             shown += f" (their view: {outcome_label(view.outcome)})"
@@ -704,7 +697,7 @@ class Engine:
         update: dict[str, object] = {"outcome": agreed}
         if agreed != "insufficient":
             update["reasons"] = ()
-        judgement = judgement.model_copy(update=update)
+        judgement = judgement.copy(**update)
         events: list[Event] = [Recorded(criterion.id, "agreed", shown)]
         return self._follow_on(review, criterion.id, judgement, "agreed", events, at)
 
@@ -721,7 +714,7 @@ class Engine:
             if answer is None:
                 return Step(review, (Notice("Please answer yes or no.", "clarify"),), question)
             quotable = answer
-        judgement = judgement.model_copy(update={"quotable": quotable, "pending": None})
+        judgement = judgement.copy(quotable=quotable, pending=None)
         updated = self._with_judgement(review, criterion.id, judgement)
         return self._commit(
             review,
@@ -748,7 +741,7 @@ class Engine:
                 self.question(review),
             )
         note, notices = _cap_note(text.strip())
-        judgement = review.judgements[target].model_copy(update={"note": note})
+        judgement = review.judgements[target].copy(note=note)
         updated = self._with_judgement(review, target, judgement)
         return self._commit(
             review, updated, [*notices, Recorded(target, "note", note or "No note")], at=at
@@ -774,7 +767,7 @@ class Engine:
             **review.flag_states,
             flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),  # type: ignore[arg-type]
         }
-        updated = review.model_copy(update={"flag_states": states})
+        updated = review.copy(flag_states=states)
         new_flag = next(f for f in self.flags(updated) if f.id == flag_id)
         return self._commit(review, updated, [FlagStateChanged(new_flag)], at=at)
 
@@ -782,9 +775,7 @@ class Engine:
 
     @staticmethod
     def _with_judgement(review: Review, criterion_id: str, judgement: Judgement) -> Review:
-        return review.model_copy(
-            update={"judgements": {**review.judgements, criterion_id: judgement}}
-        )
+        return review.copy(judgements={**review.judgements, criterion_id: judgement})
 
     def _follow_on(
         self,
@@ -798,7 +789,7 @@ class Engine:
         """Store ``judgement`` once step ``after`` is answered: ask its next follow-up, or,
         when there is none, show its flag."""
         pending = self._next_follow_up(judgement, review.mode, after)
-        judgement = judgement.model_copy(update={"pending": pending})
+        judgement = judgement.copy(pending=pending)
         updated = self._with_judgement(review, criterion_id, judgement)
         finished = criterion_id if pending is None else None
         return self._commit(review, updated, events, finished=finished, at=at)
@@ -886,7 +877,7 @@ class Engine:
             update.update(status="complete", completed_at=at)
         elif not complete and review.status == "complete":
             update.update(status="in_progress")
-        return review.model_copy(update=update)
+        return review.copy(**update)
 
     def _section_done(self, review: Review, ids: list[str]) -> bool:
         gates = self.gates(review.facts)

@@ -257,7 +257,7 @@ def harrow_like(framework: Framework, team: str = "Harrow") -> list[Review]:
                 j = Judgement(outcome="insufficient", reasons=reasons, **extra)
             if case in (1, 5, 11):  # joint reviews: the case manager's view alongside
                 agrees = not (case == 5 and criterion.id in ("cy.oversight", "pp.oversight"))
-                j = j.model_copy(update={"view": View(agrees=agrees)})
+                j = j.copy(view=View(agrees=agrees))
             judgements[case][criterion.id] = j
     start = datetime(2014, 10, 20, 10, tzinfo=UTC)
     return [
@@ -329,7 +329,7 @@ def synthetic(
                     quotable=bool(note) and rng.random() < 0.02,
                 )
             if joint:
-                j = j.model_copy(update={"view": View(agrees=rng.random() < 0.9)})
+                j = j.copy(view=View(agrees=rng.random() < 0.9))
             judgements[c.id] = j
         done = start + timedelta(hours=rng.randrange(0, 2 * 365 * 24))
         yield Review(
