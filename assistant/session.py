@@ -53,6 +53,7 @@ class Session:
     actor: Actor
     notices: list[str] = field(default_factory=list)
     resumed: bool = False  # an existing review was opened (rather than a new one started)
+    unsaved: bool = False  # a new review not yet saved (see ``open(create_now=False)``)
 
     @classmethod
     def open(
@@ -64,8 +65,15 @@ class Session:
         mode: str | None = None,
         actor: Actor | None = None,
         team: str = "",
+        create_now: bool = True,
     ) -> Session:
-        """Resume the stored review of ``case_ref`` or start (and save) a new one."""
+        """Resume the stored review of ``case_ref`` or start (and save) a new one.
+
+        With ``create_now=False`` a new review is saved by ``create()`` or, at the latest,
+        with the first answer (``apply``), not here: the app shows the first question first
+        and saves the new review just after (saving validates the record, which needs
+        pydantic, which is kept off the start-up path).
+        """
         actor = actor or Actor()
         existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
         notices: list[str] = [
@@ -95,13 +103,22 @@ class Session:
                 role=actor.role,
                 team=team,
             )
-            review = store.save(
-                review, actor, summary=index_summary(engine, review), action="created"
-            )
+        session = cls(store, engine, review, actor, notices, resumed=resumed, unsaved=not resumed)
+        if create_now:
+            session.create()
         claimed = store.claim(review.id)
         if claimed:
             notices.append(claimed)
-        return cls(store, engine, review, actor, notices, resumed=resumed)
+        return session
+
+    def create(self) -> None:
+        """Save a new review for the first time (nothing to do once it is saved)."""
+        if self.unsaved:
+            summary = index_summary(self.engine, self.review)
+            self.review = self.store.save(
+                self.review, self.actor, summary=summary, action="created"
+            )
+            self.unsaved = False
 
     def start(self) -> Step:
         return self.apply(self.engine.start(self.review))
@@ -111,7 +128,11 @@ class Session:
         if not step.changed:
             self.review = step.review
             return step
-        base, ours = self.review, step.review
+        ours = step.review
+        if self.unsaved:
+            self.create()
+            ours = ours.copy(revision=self.review.revision)
+        base = self.review
         events = list(step.events)
         for _ in range(MAX_MERGE_ATTEMPTS):
             try:

@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +61,8 @@ class FrameworkError(Exception):
 
 def _parse_text(name: str, text: str, suffix: str) -> dict[str, Any]:
     def toml() -> Any:
+        import tomllib
+
         return tomllib.loads(text)
 
     def js() -> Any:
@@ -77,13 +78,10 @@ def _parse_text(name: str, text: str, suffix: str) -> dict[str, Any]:
     for kind, reader in readers:
         try:
             data = reader()
-        except tomllib.TOMLDecodeError as exc:
-            failures.append(f"not valid TOML: {exc}")
-            continue
         except json.JSONDecodeError as exc:
             failures.append(f"not valid JSON: {exc.msg} (at line {exc.lineno}, column {exc.colno})")
             continue
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
             failures.append(f"not valid {kind}: {exc}")
             continue
         if not isinstance(data, dict):

@@ -37,7 +37,6 @@ from assistant.engine.events import (
 )
 from assistant.engine.facts import read_fact, show_fact
 from assistant.engine.flags import Flag, derive_flags
-from assistant.engine.interpret import Reading, interpret, match_reasons, read_yes_no
 from assistant.engine.items import all_items, criterion_applies, fact_relevant
 from prompts.model import Criterion, Fact, Framework
 from store.records import FlagState, FollowUp, Judgement, Review, View, now
@@ -50,6 +49,16 @@ OUTCOME_WORDS = {
 }
 MAX_NOTE = 20000
 SKIP, WHY = "skip", "why"
+
+
+def _reader():  # type: ignore[no-untyped-def]
+    """The free-text interpreter, imported with the first typed answer (it compiles some 30
+    patterns when imported, which the first frame of the app need not wait for)."""
+    from assistant.engine import interpret
+
+    return interpret
+
+
 _NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
 _SKIP_WORDS = {"skip", "pass", "next", "later", "skip it", "s"}
 _NONE_WORDS = {"none", "no", "nothing", "n", "no note", "-", "nope", "no thanks"}
@@ -513,9 +522,9 @@ class Engine:
             outcome = {"yes": "sufficient", "no": "insufficient", "partly": "insufficient"}.get(
                 values[0], values[0]
             )
-            reading = Reading(outcome, (), "")  # type: ignore[arg-type]
+            reading = _reader().Reading(outcome, (), "")  # type: ignore[arg-type]
         else:
-            reading = interpret(criterion, text)
+            reading = _reader().interpret(criterion, text)
         if reading.outcome == "unclear":
             options = " / ".join(c.label for c in question.choices if c.value not in (SKIP, WHY))
             return Step(
@@ -580,7 +589,7 @@ class Engine:
         if values is not None:
             reasons = tuple(v for v in values if criterion.reason(v))
         else:
-            reasons = match_reasons(criterion, text)
+            reasons = _reader().match_reasons(criterion, text)
             if not reasons:
                 if text.lower().strip(".! ") in _NONE_WORDS:
                     reasons = ()
@@ -632,7 +641,7 @@ class Engine:
             view = View(agrees=agrees, outcome=judgement.outcome if agrees else None)
         else:
             lowered = text.lower()
-            reading = interpret(criterion, text)
+            reading = _reader().interpret(criterion, text)
             if re.search(r"\bdisagree", lowered):
                 agrees = False
             elif re.search(r"\bagree", lowered):
@@ -640,7 +649,7 @@ class Engine:
             elif reading.outcome in criterion.outcomes:
                 agrees = reading.outcome == judgement.outcome
             else:
-                yes_no = read_yes_no(text)
+                yes_no = _reader().read_yes_no(text)
                 if yes_no is None:
                     return Step(
                         review,
@@ -674,7 +683,7 @@ class Engine:
         at = given.at
         judgement = review.judgements[criterion.id]
         if values is None:
-            reading = interpret(criterion, text)
+            reading = _reader().interpret(criterion, text)
             if reading.outcome not in criterion.outcomes:
                 return Step(
                     review,
@@ -710,7 +719,7 @@ class Engine:
         if values is not None:
             quotable = values == ["yes"]
         else:
-            answer = read_yes_no(text)
+            answer = _reader().read_yes_no(text)
             if answer is None:
                 return Step(review, (Notice("Please answer yes or no.", "clarify"),), question)
             quotable = answer

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assistant.engine.interpret import read_yes_no
 from prompts.model import Fact, Option
 
 NONE_WORDS = {
@@ -118,6 +117,8 @@ def read_multichoice(fact: Fact, text: str) -> tuple[list[str] | None, str | Non
 def read_fact(fact: Fact, text: str) -> tuple[bool | str | list[str] | None, str | None]:
     """Read one answer to ``fact``; (value, None) or (None, what was expected)."""
     if fact.type == "yesno":
+        from assistant.engine.interpret import read_yes_no  # imported when first needed
+
         value = read_yes_no(text)
         if value is None:
             return None, "Please answer yes or no (or skip)."

@@ -13,8 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Input, Static
 
 from assistant.engine.events import Question
 
@@ -88,10 +87,12 @@ class AnswerBar(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.question: Question | None = None
         self._commands = commands
+        self.furnished = False
 
     def compose(self) -> ComposeResult:
+        # The first frame has the input only; the quick-reply buttons and the reason picker
+        # come with ``furnish``, right after it (see ReviewScreen).
         yield Horizontal(id="quick")
-        yield SelectionList[str](id="picker", classes="-hidden")
         yield Static("", id="hint")
         yield AnswerInput(
             id="answer",
@@ -103,6 +104,15 @@ class AnswerBar(Vertical):
     @property
     def input(self) -> AnswerInput:
         return self.query_one(AnswerInput)
+
+    async def furnish(self) -> None:
+        """Add the reason picker and show the quick replies of the waiting question."""
+        from textual.widgets import SelectionList
+
+        await self.mount(SelectionList[str](id="picker", classes="-hidden"), before="#hint")
+        self.furnished = True
+        question, self.question = self.question, None
+        self.show(question)
 
     def show(self, question: Question | None) -> None:
         """Offer the replies of ``question`` (None: no question waits)."""
@@ -117,6 +127,12 @@ class AnswerBar(Vertical):
         self.question = question
         if same_replies:
             return  # the same quick replies as before: nothing to rebuild
+        if not self.furnished:
+            self._show_keys(question)
+            return
+        from textual.widgets import SelectionList
+        from textual.widgets.selection_list import Selection
+
         quick = self.query_one("#quick", Horizontal)
         picker = self.query_one("#picker", SelectionList)
         hint = self.query_one("#hint", Static)
@@ -160,6 +176,12 @@ class AnswerBar(Vertical):
             else:
                 hint.update(Text("Press a number, or answer in your own words."))
 
+    def _show_keys(self, question: Question | None) -> None:
+        """Before ``furnish``: the digit keys already work for a single choice."""
+        few = question is not None and len(question.choices) <= 9 and not question.typed
+        single = question is not None and not question.multi
+        self.input.quick_keys = {c.key for c in question.choices} if few and single else set()
+
     def key_pressed(self, key: str) -> None:
         """A digit typed in the empty input."""
         question = self.question
@@ -168,8 +190,10 @@ class AnswerBar(Vertical):
         choice = next((c for c in question.choices if c.key == key), None)
         if choice is None:
             return
-        picker = self.query_one("#picker", SelectionList)
-        if question.multi and not picker.has_class("-hidden"):
+        if question.multi and self.furnished:
+            from textual.widgets import SelectionList
+
+            picker = self.query_one("#picker", SelectionList)
             values = [o.value for o in picker.options]
             if choice.value in values:
                 picker.toggle(choice.value)
@@ -182,6 +206,10 @@ class AnswerBar(Vertical):
         if question is None:
             return False
         if question.multi:
+            from textual.widgets import SelectionList
+
+            if not self.furnished:
+                return True  # the picker is on its way; nothing is ticked yet
             picker = self.query_one("#picker", SelectionList)
             selected = list(picker.selected)
             self.post_message(self.Picked(selected))

@@ -49,10 +49,17 @@ class CaseReviewApp(App[None]):
         # collector's full passes, and make those passes rare; the screens run them while the
         # user reads (see ``collect_when_idle``).  A full pass costs 100 ms or more, which
         # would otherwise land in the middle of an answer now and then.
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(self._settle_memory)
         gen0, gen1, _ = gc.get_threshold()
         gc.set_threshold(gen0, gen1, 1000)
         self._idle_collect: Timer | None = None
+
+    @staticmethod
+    def _settle_memory() -> None:
+        """After the first frame: freeze what start-up built, collect from now on (the command
+        line turned the collector off for the start, see ``assistant.tui.launch``)."""
+        gc.freeze()
+        gc.enable()
 
     def collect_when_idle(self, delay: float = 1.5) -> None:
         """Run a full garbage collection once nothing has happened for ``delay`` seconds."""
@@ -79,7 +86,12 @@ class CaseReviewApp(App[None]):
             role = "inspector"
         try:
             session = Session.open(
-                self.store, self.engine, case_ref, mode=mode, actor=Actor(self.actor.name, role)
+                self.store,
+                self.engine,
+                case_ref,
+                mode=mode,
+                actor=Actor(self.actor.name, role),
+                create_now=False,  # the review screen saves it once its first frame is shown
             )
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open the review", severity="error", timeout=10)

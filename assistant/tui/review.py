@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from assistant.engine.events import (
     CriteriaRestored,
@@ -38,7 +38,6 @@ from assistant.session import Session
 from assistant.text import printable
 from assistant.tui.answer_bar import SLASH_COMMANDS, AnswerBar, AnswerInput
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
-from assistant.tui.side_panel import FlagList, ProgressPanel, SidePanel
 from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
@@ -94,19 +93,36 @@ class ReviewScreen(Screen[None]):
         self._shown: tuple[str, str] | None = None
         self._saving = False
         self._queue: list[tuple[Callable[[Review], Step], list[Static]]] = []
+        self._furnished = False
         ids = [it.id for it in session.engine.fw.facts] + [c.id for c in session.engine.fw.criteria]
         self._commands = SLASH_COMMANDS + [f"/jump {i}" for i in ids]
 
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="main"):
-            with Vertical(id="chat"):
-                yield Transcript(id="transcript")
-                yield AnswerBar(self._commands, id="answer-bar")
-            yield SidePanel(id="side")
-        yield Footer()
+        # The first frame is the transcript (with the first question) and the input, so the
+        # question is on screen as early as possible; the header, side panel, footer, quick
+        # replies and reason picker are mounted by ``_furnish`` right after that frame.
+        with Horizontal(id="main"), Vertical(id="chat"):
+            yield Transcript(id="transcript")
+            yield AnswerBar(self._commands, id="answer-bar")
+
+    async def _furnish(self) -> None:
+        from textual.widgets import Footer, Header
+
+        from assistant.tui.side_panel import SidePanel
+
+        main = self.query_one("#main")
+        await self.mount(Header(), before=main)
+        await main.mount(SidePanel(id="side"))
+        await self.mount(Footer())
+        await self.answer_bar.furnish()
+        self._furnished = True
+        self.refresh_panel()
+        if self.session.unsaved:
+            # A new review is saved once the screen is up; input meanwhile waits in the queue.
+            self._saving = True
+            self.run_worker(self._create(), group="save")
 
     @property
     def transcript(self) -> Transcript:
@@ -123,6 +139,7 @@ class ReviewScreen(Screen[None]):
         self.transcript.add(*self._history())
         notices = [self._turn(n, "notice") for n in self.session.notices]
         self._run(self.session.engine.start, pre=notices)
+        self.call_after_refresh(self._furnish)
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "-narrow")
@@ -208,6 +225,20 @@ class ReviewScreen(Screen[None]):
             compute, pre = self._queue.pop(0)
             self._run(compute, pre=pre)
 
+    async def _create(self) -> None:
+        from store import StoreError
+
+        try:
+            await asyncio.to_thread(self.session.create)
+        except StoreError as exc:
+            text = f"Could not save the new review yet: {exc}. It is saved with your first answer."
+            self.transcript.add(self._turn(text, "notice"))
+        finally:
+            self._saving = False
+        if self._queue:
+            compute, pre = self._queue.pop(0)
+            self._run(compute, pre=pre)
+
     def _show(self, widgets: list[Static], question: Question | None, recorded: bool) -> None:
         """Add ``widgets`` and the question (if it is new) in one go; refresh the rest."""
         key = (question.item, question.step) if question else None
@@ -269,6 +300,10 @@ class ReviewScreen(Screen[None]):
         self.transcript.add(self._turn(text, kind))
 
     def refresh_panel(self) -> None:
+        if not self._furnished:
+            return  # ``_furnish`` shows it
+        from assistant.tui.side_panel import FlagList, ProgressPanel
+
         engine, review = self.session.engine, self.session.review
         p = progress(engine, review)
         flags = [f for f in engine.flags(review) if f.open]
@@ -369,6 +404,10 @@ class ReviewScreen(Screen[None]):
             self.toggle_class("-panel-hidden")
 
     def action_focus_flags(self) -> None:
+        if not self._furnished:
+            return
+        from assistant.tui.side_panel import FlagList
+
         self.remove_class("-panel-hidden")
         if self.has_class("-narrow"):
             self.add_class("-panel-shown")
