@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from assistant.engine.conversation import Engine
 from assistant.engine.events import Notice, Step
-from assistant.engine.progress import index_summary
 from store import Actor, ConflictError, Store
 from store.records import Review
 
@@ -54,6 +53,7 @@ class Session:
     notices: list[str] = field(default_factory=list)
     resumed: bool = False  # an existing review was opened (rather than a new one started)
     unsaved: bool = False  # a new review not yet saved (see ``open(create_now=False)``)
+    _begun: bool = False  # ``begin`` has run
 
     @classmethod
     def open(
@@ -69,10 +69,10 @@ class Session:
     ) -> Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one.
 
-        With ``create_now=False`` a new review is saved by ``create()`` or, at the latest,
-        with the first answer (``apply``), not here: the app shows the first question first
-        and saves the new review just after (saving validates the record, which needs
-        pydantic, which is kept off the start-up path).
+        With ``create_now=False`` nothing is written here: ``begin()`` saves a new review and
+        claims it, or at the latest the first answer (``apply``) does.  The app shows the
+        first question first and calls ``begin`` just after (saving validates the record,
+        which needs pydantic, which is kept off the start-up path).
         """
         actor = actor or Actor()
         existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
@@ -105,15 +105,24 @@ class Session:
             )
         session = cls(store, engine, review, actor, notices, resumed=resumed, unsaved=not resumed)
         if create_now:
-            session.create()
-        claimed = store.claim(review.id)
-        if claimed:
-            notices.append(claimed)
+            notices.extend(session.begin())
         return session
+
+    def begin(self) -> list[str]:
+        """Save a new review for the first time and claim the review; return what the user
+        should know (another session has it open).  Once is enough; later calls do nothing."""
+        if self._begun:
+            return []
+        self.create()
+        self._begun = True
+        claimed = self.store.claim(self.review.id)
+        return [claimed] if claimed else []
 
     def create(self) -> None:
         """Save a new review for the first time (nothing to do once it is saved)."""
         if self.unsaved:
+            from assistant.engine.progress import index_summary
+
             summary = index_summary(self.engine, self.review)
             self.review = self.store.save(
                 self.review, self.actor, summary=summary, action="created"
@@ -129,13 +138,17 @@ class Session:
             self.review = step.review
             return step
         ours = step.review
-        if self.unsaved:
-            self.create()
-            ours = ours.copy(revision=self.review.revision)
-        base = self.review
         events = list(step.events)
+        if not self._begun:
+            new = self.unsaved
+            events += [Notice(text, "problem") for text in self.begin()]
+            if new:
+                ours = ours.copy(revision=self.review.revision)
+        base = self.review
         for _ in range(MAX_MERGE_ATTEMPTS):
             try:
+                from assistant.engine.progress import index_summary
+
                 saved = self.store.save(ours, self.actor, summary=index_summary(self.engine, ours))
                 break
             except ConflictError:

@@ -5,7 +5,8 @@ nothing here lets an exception escape as a traceback for a bad file.
 
 A file is validated by pydantic the first time it is loaded; the validated framework is then
 kept as JSON in a cache folder (``$XDG_CACHE_HOME/case-review-assistant/frameworks``, else
-``~/.cache/...``), named by the SHA-256 of the file's bytes and a fingerprint of the model code.
+``~/.cache/...``), named by the size and CRC-32 of the file's bytes and a fingerprint of the
+model code.
 Later loads of the same bytes rebuild the framework from that JSON without importing pydantic
 (about 3 ms instead of about 130 ms at start-up).  A cache that is missing, unreadable,
 damaged or written by other code is ignored and rewritten; writing it is best effort.
@@ -14,9 +15,9 @@ damaged or written by other code is ignored and rewritten; writing it is best ef
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -360,7 +361,7 @@ def _fingerprint() -> str:
     for module in (_model_module.__file__, __file__):
         st = os.stat(module) if module else None
         parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return f"{zlib.crc32('|'.join(parts).encode()):08x}"
 
 
 def cache_dir() -> Path:
@@ -374,7 +375,9 @@ def _cache_path(path: Path, raw: bytes) -> Path | None:
         folder = cache_dir()
     except RuntimeError:  # no home folder to put it in
         return None
-    digest = hashlib.sha256(raw).hexdigest()[:32]
+    # Named by the file's size and CRC-32 (zlib is loaded already; hashlib would cost 2 ms of
+    # start-up): a changed file gets another name, so a stale cache is never read.
+    digest = f"{len(raw)}-{zlib.crc32(raw):08x}"
     return folder / f"{path.stem[:40]}-{digest}-{_fingerprint()}.json"
 
 

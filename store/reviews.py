@@ -61,25 +61,26 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checked import adapter, validate
 from store import audit as audit_log
 from store.errors import ConflictError, StoreError
-from store.locks import Claim, StoreLock
+from store.locks import StoreLock
 from store.records import SCHEMA_VERSION, AuditEvent, Review, migrate, now
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
     from tinydb.table import Table
+
+    from store.claims import Claim
 from store.storage import (
     MAX_FILE_BYTES,
     TEMP_SUFFIX,
-    AtomicJSONStorage,
     atomic_write,
     create_private_file,
     dumps,
@@ -194,18 +195,17 @@ def _check_record(record: dict[str, Any], path: Path) -> None:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class _ReviewDoc:
-    __pydantic_config__ = {"extra": "ignore"}
-    record: Review
+@cache
+def _file_adapter() -> Any:
+    """pydantic's validator for the shape of a sound, current review file (see _fast_load);
+    the shape's classes are made here, when first needed, off the start-up path."""
 
-
-@dataclass(frozen=True, slots=True)
-class _ReviewFile:
-    """The shape of a sound, current review file, for parsing it in one pass (see _fast_load)."""
-
-    __pydantic_config__ = {"extra": "ignore"}
-    review: dict[str, _ReviewDoc]
+    ignore = {"extra": "ignore"}
+    doc = make_dataclass("_ReviewDoc", [("record", Review)], frozen=True)
+    doc.__pydantic_config__ = ignore  # type: ignore[attr-defined]
+    review_file = make_dataclass("_ReviewFile", [("review", dict[str, doc])], frozen=True)
+    review_file.__pydantic_config__ = ignore  # type: ignore[attr-defined]
+    return adapter(review_file)
 
 
 def _read_file(path: str) -> bytes | None:
@@ -239,7 +239,7 @@ def _fast_load(path: str, review_id: str) -> Review | None:
     if raw is None:
         return None
     try:
-        parsed = adapter(_ReviewFile).validate_json(raw)
+        parsed = _file_adapter().validate_json(raw)
     except ValueError:  # pydantic's ValidationError is a ValueError
         return None
     doc = parsed.review.get(str(DOC_ID))
@@ -401,6 +401,8 @@ class Store:
     @staticmethod
     def _table(path: Path) -> Table:
         from tinydb import TinyDB
+
+        from store.tinydb_storage import AtomicJSONStorage
 
         return TinyDB(path, storage=AtomicJSONStorage).table(TABLE)
 
@@ -688,17 +690,19 @@ class Store:
         """The most recently updated non-learning review of this case reference, if any."""
         wanted = case_ref.strip().casefold()
         matches = [
-            s
-            for s in self.summaries()
-            if s.case_ref.casefold() == wanted
-            and s.mode != "learning"
-            and (mode is None or s.mode == mode)
+            item
+            for item in self._listing()
+            if item[1].case_ref.casefold() == wanted
+            and item[1].mode != "learning"
+            and (mode is None or item[1].mode == mode)
         ]
         if not matches:
             return None
-        latest = max(matches, key=lambda s: (s.updated_at, s.revision))
+        key, latest, review, stamp = max(matches, key=lambda i: (i[1].updated_at, i[1].revision))
+        if review is not None:
+            return review  # the listing had to read it
         try:
-            return self.get(latest.id)
+            return self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp)
         except KeyError:
             return None
 
@@ -860,6 +864,8 @@ class Store:
         return f"Case {cached.case_ref}" if cached else f"Review {review_id}"
 
     def _read_claim(self, review_id: str) -> Claim | None:
+        from store.claims import Claim
+
         try:
             data = read_json_file(self._claim_path(review_id), "claim")
         except StoreError:
@@ -890,6 +896,8 @@ class Store:
                 message = existing.describe(self._label(review_id))
                 if not force:
                     return message
+            from store.claims import Claim
+
             atomic_write(path, dumps(Claim.mine(review_id, who).to_json()))
             return message
 

@@ -1,8 +1,9 @@
-"""Durable files: the TinyDB ``Storage`` that replaces its file atomically, and its helpers.
+"""Durable files: atomic replacement, private files and folders, JSON that is read strictly.
 
 TinyDB's own ``JSONStorage`` rewrites its file in place (seek, write, truncate), so a crash in
-the middle leaves a file that does not load.  ``AtomicJSONStorage`` is the store's single
-durability point instead:
+the middle leaves a file that does not load.  ``AtomicJSONStorage`` (``store.tinydb_storage``,
+imported only when a review file is written or repaired: TinyDB stays off the start-up path)
+is built on ``atomic_write`` and ``read_json_file`` here, the store's single durability point:
 
 * ``write`` serialises the whole database to a temporary file in the same folder (created
   0600), fsyncs it, renames it over the real file with ``os.replace`` (atomic on POSIX) and
@@ -25,8 +26,6 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-
-from tinydb.storages import Storage
 
 from store.errors import StoreError
 
@@ -162,44 +161,6 @@ def dumps(data: Any) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(data, separators=(",", ":"), allow_nan=False).encode("ascii")
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage for one JSON file, replaced atomically on every write.
-
-    A missing file reads as an empty database; nothing is created until the first write.
-    After a read that failed, ``write`` refuses: the damaged file is never overwritten.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], what: str = "review file") -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.what = what
-        self._damaged: StoreError | None = None
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            data = read_json_file(self.path, self.what)
-        except StoreError as exc:
-            self._damaged = exc
-            raise
-        if data is None:
-            return None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            self._damaged = StoreError(
-                f"{self.path}: not a TinyDB {self.what} (expected an object of tables)", self.path
-            )
-            raise self._damaged
-        self._damaged = None
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self._damaged is not None:
-            raise self._damaged
-        atomic_write(self.path, dumps(data))
-
-    def close(self) -> None:
-        pass
 
 
 def _unlink_quietly(path: Path) -> None:

@@ -38,13 +38,20 @@ class CaseReviewApp(App[None]):
         self.actor = actor or Actor()
         self._open_case = open_case
         self._mode = mode
+        self.ready = False  # the first frame is on the terminal (Textual's Ready event)
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: the review of the case given on the command line (nothing built
+        beneath it; the home screen replaces it when the user leaves), else the home screen."""
+        if self._open_case:
+            review = self._review_screen(self._open_case, self._mode)
+            if review is not None:
+                return review
+        from assistant.tui.home import HomeScreen
+
+        return HomeScreen()
 
     def on_mount(self) -> None:
-        if self._open_case:
-            # Straight to the review; the home screen is built only when the user goes there.
-            self.open_review(self._open_case, self._mode)
-        if len(self.screen_stack) < 2:
-            self.go_home()
         # Everything built so far lives as long as the app: keep it out of the garbage
         # collector's full passes, and make those passes rare; the screens run them while the
         # user reads (see ``collect_when_idle``).  A full pass costs 100 ms or more, which
@@ -53,6 +60,16 @@ class CaseReviewApp(App[None]):
         gen0, gen1, _ = gc.get_threshold()
         gc.set_threshold(gen0, gen1, 1000)
         self._idle_collect: Timer | None = None
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: a review screen opened from the shell showed
+        its light first frame (the question and the input) and now gets the rest."""
+        from assistant.tui.review import ReviewScreen
+
+        self.ready = True
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen) and screen.is_mounted:
+                screen.furnish_after_refresh()  # (one not mounted yet asks in its on_mount)
 
     @staticmethod
     def _settle_memory() -> None:
@@ -71,14 +88,19 @@ class CaseReviewApp(App[None]):
         """Leave the current screen for the one that opened it, or for the home screen."""
         from assistant.tui.home import HomeScreen
 
-        if len(self.screen_stack) > 2:
+        if len(self.screen_stack) > 1:
             self.pop_screen()  # back to whatever opened it (home, the dashboard)
-        elif len(self.screen_stack) == 2:
-            self.switch_screen(HomeScreen())  # the review was opened straight from the shell
         else:
-            self.push_screen(HomeScreen())
+            self.switch_screen(HomeScreen())  # the review was opened straight from the shell
 
     def open_review(self, case_ref: str, mode: str | None = None) -> None:
+        screen = self._review_screen(case_ref, mode)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _review_screen(self, case_ref: str, mode: str | None) -> Screen | None:
+        """The review of ``case_ref`` (resumed or new), or None (and a notice) if it cannot be
+        opened."""
         from assistant.tui.review import ReviewScreen
 
         role = self.actor.role
@@ -95,8 +117,8 @@ class CaseReviewApp(App[None]):
             )
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open the review", severity="error", timeout=10)
-            return
-        self.push_screen(ReviewScreen(session))
+            return None
+        return ReviewScreen(session)
 
     def open_report(self) -> None:
         from assistant.tui.dashboard import ReportScreen

@@ -122,9 +122,18 @@ class Transcript(VerticalScroll):
     }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.pruned = 0
+    def __init__(self, *messages: Static, **kwargs: object) -> None:
+        """``messages``: the first ones (composed with the transcript, pruned to the newest)."""
+        pruned = max(0, len(messages) - MAX_WIDGETS)
+        kept = list(messages[pruned:])
+        if pruned:
+            kept.insert(0, Static(self._pruned_text(pruned), classes="-pruned"))
+        super().__init__(*kept, **kwargs)  # type: ignore[arg-type]
+        self.pruned = pruned
+
+    @staticmethod
+    def _pruned_text(count: int) -> Text:
+        return literal(f"{count} earlier messages are not shown here; F2 shows every answer.")
 
     def on_mount(self) -> None:
         self.anchor()
@@ -139,9 +148,7 @@ class Transcript(VerticalScroll):
             for widget in old:
                 widget.remove()
             marker = self.query(".-pruned")
-            text = literal(
-                f"{self.pruned} earlier messages are not shown here; F2 shows every answer."
-            )
+            text = self._pruned_text(self.pruned)
             if marker:
                 marker.first(Static).update(text)
             else:

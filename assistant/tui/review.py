@@ -33,7 +33,6 @@ from assistant.engine.events import (
     SectionComplete,
     Step,
 )
-from assistant.engine.progress import progress, summary_rows
 from assistant.session import Session
 from assistant.text import printable
 from assistant.tui.answer_bar import SLASH_COMMANDS, AnswerBar, AnswerInput
@@ -88,12 +87,16 @@ class ReviewScreen(Screen[None]):
     """
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
+        # Narrow or not is known now: set before mounting, so styles are applied once.
+        super().__init__(classes="-narrow" if self.app.size.width < NARROW else "")
         self.session = session
         self._shown: tuple[str, str] | None = None
+        self._start_pending: list[Static] | None = None  # see _opening
+        self._first_question: Question | None = None
         self._saving = False
         self._queue: list[tuple[Callable[[Review], Step], list[Static]]] = []
         self._furnished = False
+        self._furnish_asked = False
         ids = [it.id for it in session.engine.fw.facts] + [c.id for c in session.engine.fw.criteria]
         self._commands = SLASH_COMMANDS + [f"/jump {i}" for i in ids]
 
@@ -104,8 +107,22 @@ class ReviewScreen(Screen[None]):
         # question is on screen as early as possible; the header, side panel, footer, quick
         # replies and reason picker are mounted by ``_furnish`` right after that frame.
         with Horizontal(id="main"), Vertical(id="chat"):
-            yield Transcript(id="transcript")
+            yield Transcript(*self._opening(), id="transcript")
             yield AnswerBar(self._commands, id="answer-bar")
+
+    def _opening(self) -> list[Static]:
+        """The transcript's first messages: the history so far, notices and, unless starting
+        changes the review (skipped questions asked again: a save), the first question."""
+        widgets = self._history()
+        notices = [self._turn(n, "notice") for n in self.session.notices]
+        step = self.session.engine.start(self.session.review)
+        if step.changed:
+            self._start_pending = notices  # on_mount runs the start through a save
+            return widgets
+        self.session.review = step.review
+        self._first_question = step.question
+        widgets += [*notices, *self._event_widgets(step.events)]
+        return [*widgets, *self._question_widgets(step.question, recorded=False)]
 
     async def _furnish(self) -> None:
         from textual.widgets import Footer, Header
@@ -119,10 +136,12 @@ class ReviewScreen(Screen[None]):
         await self.answer_bar.furnish()
         self._furnished = True
         self.refresh_panel()
-        if self.session.unsaved:
-            # A new review is saved once the screen is up; input meanwhile waits in the queue.
+        self.refresh_bindings()  # the footer came after the focus: tell it the keys
+        if not self._saving:  # (a save under way begins the session itself)
+            # A new review is saved, and the review claimed, once the screen is up; input
+            # meanwhile waits in the queue.
             self._saving = True
-            self.run_worker(self._create(), group="save")
+            self.run_worker(self._begin(), group="save")
 
     @property
     def transcript(self) -> Transcript:
@@ -135,11 +154,20 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         review = self.session.review
         self.title = f"Review {printable(review.case_ref, single_line=True)}"
-        self.set_class(self.app.size.width < NARROW, "-narrow")
-        self.transcript.add(*self._history())
-        notices = [self._turn(n, "notice") for n in self.session.notices]
-        self._run(self.session.engine.start, pre=notices)
-        self.call_after_refresh(self._furnish)
+        if self._start_pending is not None:
+            self._run(self.session.engine.start, pre=self._start_pending)
+        else:
+            self.answer_bar.show(self._first_question)
+            self.answer_bar.input.focus()
+        if self.app.ready:  # type: ignore[attr-defined]
+            self.furnish_after_refresh()
+        # else the app calls ``furnish_after_refresh`` once its first frame is on the terminal
+
+    def furnish_after_refresh(self) -> None:
+        """Mount the rest of the screen after the next refresh (once, however often asked)."""
+        if not self._furnish_asked:
+            self._furnish_asked = True
+            self.call_after_refresh(self._furnish)
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < NARROW, "-narrow")
@@ -147,7 +175,11 @@ class ReviewScreen(Screen[None]):
     def _history(self) -> list[Static]:
         """On resume, what was asked and answered so far."""
         engine, review = self.session.engine, self.session.review
-        rows = [r for r in summary_rows(engine, review) if r.state == "answered"]
+        rows = []
+        if review.facts or review.judgements:
+            from assistant.engine.progress import summary_rows
+
+            rows = [r for r in summary_rows(engine, review) if r.state == "answered"]
         if not rows:
             return [
                 self._turn(
@@ -221,32 +253,39 @@ class ReviewScreen(Screen[None]):
         finally:
             self._saving = False
             self.app.collect_when_idle()  # type: ignore[attr-defined]
-        if self._queue:
-            compute, pre = self._queue.pop(0)
-            self._run(compute, pre=pre)
+        self._next_queued()
 
-    async def _create(self) -> None:
+    async def _begin(self) -> None:
         from store import StoreError
 
         try:
-            await asyncio.to_thread(self.session.create)
+            notices = await asyncio.to_thread(self.session.begin)
         except StoreError as exc:
-            text = f"Could not save the new review yet: {exc}. It is saved with your first answer."
-            self.transcript.add(self._turn(text, "notice"))
-        finally:
-            self._saving = False
+            notices = [f"Could not save the new review yet: {exc}. Your first answer tries again."]
+        if notices:
+            self.transcript.add(*(self._turn(text, "notice") for text in notices))
+        self._saving = False
+        self._next_queued()
+
+    def _next_queued(self) -> None:
+        """Run the first input that waited for a save, if any."""
         if self._queue:
             compute, pre = self._queue.pop(0)
             self._run(compute, pre=pre)
 
+    def _question_widgets(self, question: Question | None, recorded: bool) -> list[Static]:
+        """The question's turn, if it is not the one shown last (or an answer was recorded)."""
+        key = (question.item, question.step) if question else None
+        shown, self._shown = self._shown, key
+        if question is None or (key == shown and not recorded):
+            return []
+        section = self.session.engine.fw.section(question.section or "")
+        title = section.title if section else ""
+        return [self._turn(question_text(question, title), "question")]
+
     def _show(self, widgets: list[Static], question: Question | None, recorded: bool) -> None:
         """Add ``widgets`` and the question (if it is new) in one go; refresh the rest."""
-        key = (question.item, question.step) if question else None
-        if question is not None and (key != self._shown or recorded):
-            section = self.session.engine.fw.section(question.section or "")
-            title = section.title if section else ""
-            widgets = [*widgets, self._turn(question_text(question, title), "question")]
-        self._shown = key
+        widgets = [*widgets, *self._question_widgets(question, recorded)]
         if widgets:
             self.transcript.add(*widgets)
         self.answer_bar.show(question)
@@ -302,6 +341,7 @@ class ReviewScreen(Screen[None]):
     def refresh_panel(self) -> None:
         if not self._furnished:
             return  # ``_furnish`` shows it
+        from assistant.engine.progress import progress
         from assistant.tui.side_panel import FlagList, ProgressPanel
 
         engine, review = self.session.engine, self.session.review

@@ -1,0 +1,109 @@
+"""Advisory claims on one review: who has it open.
+
+A claim is advisory: ``<store>/claims/<key>.json`` records which process has a review open
+(process id, its start time, host name, time) so a second session can warn "open in another
+session".  Nothing stops a second session from editing; the revision check in ``save`` is what
+keeps answers from being overwritten silently.  A claim is stale when its process is gone (same
+host: the process id no longer runs, or runs a different program started later) or, for a
+claim made on another host, when it is older than ``CLAIM_TTL``.  Claims are written under the
+store's write lock (``store.locks``); this module is imported when a claim is first read or
+made, which the app does just after its first frame.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+CLAIM_TTL = timedelta(hours=12)
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot), where the system says (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+        return int(stat.rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who has a review open: a process on a host, since a time."""
+
+    review_id: str
+    pid: int
+    host: str
+    at: datetime
+    started: int | None = None
+    who: str = ""
+
+    @classmethod
+    def mine(cls, review_id: str, who: str = "") -> Claim:
+        pid = os.getpid()
+        return cls(review_id, pid, socket.gethostname(), datetime.now(UTC), process_start(pid), who)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Claim | None:
+        try:
+            return cls(
+                review_id=str(data["review_id"]),
+                pid=int(data["pid"]),
+                host=str(data["host"]),
+                at=datetime.fromisoformat(data["at"]),
+                started=None if data.get("started") is None else int(data["started"]),
+                who=str(data.get("who", "")),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "review_id": self.review_id,
+            "pid": self.pid,
+            "host": self.host,
+            "at": self.at.isoformat(),
+            "started": self.started,
+            "who": self.who,
+        }
+
+    def is_mine(self) -> bool:
+        return self.pid == os.getpid() and self.host == socket.gethostname()
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        if self.host != socket.gethostname():
+            return (now or datetime.now(UTC)) - self.at > CLAIM_TTL
+        if not pid_alive(self.pid):
+            return True
+        if self.started is not None:
+            current = process_start(self.pid)
+            if current is not None and current != self.started:
+                return True  # the process id was reused by a later process
+        return False
+
+    def describe(self, label: str) -> str:
+        when = self.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        by = f" by {self.who}" if self.who else ""
+        return (
+            f"{label} is open in another session{by} (process {self.pid} on {self.host}, "
+            f"since {when}); answers saved there and here are both kept, but one of you "
+            f"will be asked to reload"
+        )
