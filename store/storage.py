@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +70,7 @@ def fsync_dir(path: Path) -> None:
 
 def temp_name(path: Path) -> Path:
     """A temporary file beside ``path``; hidden, so listings skip it."""
-    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -136,7 +136,9 @@ class Transcript(VerticalScroll):
         return literal(f"{count} earlier messages are not shown here; F2 shows every answer.")
 
     def on_mount(self) -> None:
-        self.anchor()
+        # Anchored once the first frame is laid out: anchored before that, the compositor
+        # scrolls past messages it has not sized yet, and the first frame shows none of them.
+        self.call_after_refresh(self.anchor)
 
     def add(self, *widgets: Static) -> None:
         """Append messages, pruning the oldest beyond MAX_WIDGETS."""
