@@ -18,13 +18,35 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from checked import validate
+from checked import FORBID, Doc, validate
 from store.errors import StoreError
-from store.records import SCHEMA_VERSION, AuditEvent, Review
+from store.records import SCHEMA_VERSION, Review, _Record, now
 from store.storage import FILE_MODE, dumps, fsync_dir
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent(_Record):
+    """One change, appended to the audit trail and never rewritten."""
+
+    __pydantic_config__ = FORBID
+
+    review_id: str
+    case_ref: str
+    action: Annotated[str, Doc("created, answered, changed, removed, imported, status, ...")]
+    schema_version: int = SCHEMA_VERSION
+    at: datetime = field(default_factory=now)
+    who: str = ""
+    role: str = ""
+    field: Annotated[str, Doc("e.g. facts.custody or judgements.rr.plan")] = ""
+    old: Any = None
+    new: Any = None
+    revision: Annotated[int, Doc("The review revision this change produced.")] = 0
+
 
 # Top-level fields whose changes are audited, in the order events are written.
 _SCALARS = (

@@ -169,25 +169,6 @@ def _judgement_from_data(data: dict[str, Any]) -> Judgement:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEvent(_Record):
-    """One change, appended to the audit trail and never rewritten."""
-
-    __pydantic_config__ = FORBID
-
-    review_id: str
-    case_ref: str
-    action: Annotated[str, Doc("created, answered, changed, removed, imported, status, ...")]
-    schema_version: int = SCHEMA_VERSION
-    at: datetime = field(default_factory=now)
-    who: str = ""
-    role: str = ""
-    field: Annotated[str, Doc("e.g. facts.custody or judgements.rr.plan")] = ""
-    old: Any = None
-    new: Any = None
-    revision: Annotated[int, Doc("The review revision this change produced.")] = 0
-
-
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a stored record dict up to SCHEMA_VERSION (a copy; the input is untouched).
 

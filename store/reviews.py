@@ -67,15 +67,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checked import adapter, validate
-from store import audit as audit_log
 from store.errors import ConflictError, StoreError
 from store.locks import StoreLock
-from store.records import SCHEMA_VERSION, AuditEvent, Review, migrate, now
+from store.records import SCHEMA_VERSION, Review, migrate, now
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
     from tinydb.table import Table
 
+    from store.audit import AuditEvent
     from store.claims import Claim
 from store.storage import (
     MAX_FILE_BYTES,
@@ -713,6 +713,8 @@ class Store:
 
     def audit(self, review_id: str | None = None) -> list[AuditEvent]:
         """The audit trail of one review (in order), or of the whole store (by time)."""
+        from store import audit as audit_log
+
         problems: list[str] = []
         if review_id is not None:
             events = list(audit_log.read(self._paths(review_key(review_id))[3], problems))
@@ -776,6 +778,8 @@ class Store:
             if touch:
                 changes["updated_at"] = at
             new = review.copy(**changes)
+            from store import audit as audit_log
+
             events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
             record = new.to_data()
             _check_record(record, path)
@@ -796,6 +800,8 @@ class Store:
 
     def _finish(self, key: str, doc: dict[str, Any], review: Review, *, recovering: bool) -> None:
         """After the review file is written: summary file, audit events, then drop the marker."""
+        from store import audit as audit_log
+
         review_path, marker, index_path, log_path = self._paths(key)
         index = _entry(review, doc.get("summary"), _stamp(os.stat(review_path)))
         atomic_write(index_path, dumps(index))

@@ -17,7 +17,7 @@ import difflib
 import re
 from datetime import datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from assistant.engine.events import (
     Choice,
@@ -36,10 +36,12 @@ from assistant.engine.events import (
     Step,
 )
 from assistant.engine.facts import read_fact, show_fact
-from assistant.engine.flags import Flag, derive_flags
 from assistant.engine.items import all_items, criterion_applies, fact_relevant
 from prompts.model import Criterion, Fact, Framework
 from store.records import FlagState, FollowUp, Judgement, Review, View, now
+
+if TYPE_CHECKING:
+    from assistant.engine.flags import Flag
 
 FOLLOW_UPS: tuple[FollowUp, ...] = ("reasons", "note", "view", "agreed", "quotable")
 OUTCOME_WORDS = {
@@ -175,6 +177,8 @@ class Engine:
         return all(state is not None for state in self.gates(review.facts).values())
 
     def flags(self, review: Review) -> list[Flag]:
+        from assistant.engine.flags import derive_flags  # (not needed for the first question)
+
         return derive_flags(self.fw, review)
 
     def question(self, review: Review) -> Question | None:
@@ -835,8 +839,8 @@ class Engine:
         at: datetime | None = None,
     ) -> Step:
         """Work out what the change means: flags, gates, sections, completion."""
-        old_flags = {f.id: f for f in derive_flags(self.fw, before)}
-        new_flags = {f.id: f for f in derive_flags(self.fw, after)}
+        old_flags = {f.id: f for f in self.flags(before)}
+        new_flags = {f.id: f for f in self.flags(after)}
         pending = {cid for cid, j in after.judgements.items() if j.pending is not None}
         out: list[Event] = list(events)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from assistant.engine.flags import Flag
-from store.records import Review
+if TYPE_CHECKING:
+    from assistant.engine.flags import Flag
+    from store.records import Review
 
 StepKind = Literal["fact", "judgement", "reasons", "note", "view", "agreed", "quotable"]
 

@@ -9,12 +9,16 @@ the review (the summary screen shows every answer).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.engine.flags import Flag
 from assistant.text import printable
+
+if TYPE_CHECKING:
+    from assistant.engine.flags import Flag
 
 MAX_WIDGETS = 50
 
