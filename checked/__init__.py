@@ -21,7 +21,7 @@ pydantic calls too: an invariant holds however a value was made.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -150,8 +150,6 @@ def to_data(value: Any) -> Any:
 
 
 def parse_time(text: str | None) -> datetime | None:
-    """A datetime written by ``to_data`` (or None): for values read back without validation."""
-    if text is None:
-        return None
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    """A datetime written by ``to_data`` (or None), as pydantic would read it: for values read
+    back without validation."""
+    return None if text is None else datetime.fromisoformat(text)

@@ -331,3 +331,52 @@ def test_mangled_toml_text_is_refused_cleanly(tmp_path, cut, noise):
     path = tmp_path / "fw.toml"
     path.write_text(text[:cut] + noise + text[cut + len(noise) :])
     _assert_loads_or_refuses(path)
+
+
+# --- the cache of validated frameworks ----------------------------------------------------
+
+
+def cached_files() -> list[Path]:
+    from prompts.loader import cache_dir
+
+    return sorted(cache_dir().glob("*.json")) if cache_dir().exists() else []
+
+
+def test_a_validated_framework_is_cached_and_read_back_equal(tmp_path, mini_path):
+    from checked import to_data
+
+    first = load_framework(mini_path)
+    (cache,) = cached_files()
+    assert cache.stat().st_mode & 0o777 == 0o600
+    again = load_framework(mini_path)  # from the cache: no validation
+    assert again == first and again is not first
+    assert to_data(again) == to_data(first) == json.loads(cache.read_text())
+    assert again.criterion("aa.first") == first.criterion("aa.first")
+
+
+def test_a_changed_file_is_validated_again_despite_the_cache(tmp_path):
+    path = write(tmp_path, BASE)
+    load_framework(path)
+    broken = mutate(lambda d: crit(d, "aa.first").update(severity="dire"))
+    write(tmp_path, broken)
+    assert any("aa.first: severity" in p for p in problems_of(path))
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"{", b'{"id": "x"}', b"[1, 2]", b'{"id": 1, "title": null}', b"\xff\xfe"]
+)
+def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, mini_path, damage):
+    from checked import to_data
+
+    good = load_framework(mini_path)
+    (cache,) = cached_files()
+    cache.write_bytes(damage)
+    assert load_framework(mini_path) == good  # validated from the file again
+    assert json.loads(cache.read_text()) == to_data(good)
+
+
+def test_an_unwritable_cache_folder_costs_only_speed(tmp_path, mini_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert load_framework(mini_path).id == load_framework(mini_path).id

@@ -508,3 +508,86 @@ def test_a_damaged_audit_line_is_reported_and_the_rest_still_read(store: Store) 
     assert [e.action for e in store.audit(review.id)] == ["created", "answered"]
     (problem,) = store.problems()
     assert str(log) in problem and "line 2" in problem
+
+
+# -- reading back what the store wrote itself (no validation), validating everything else -------
+
+
+def rich_review() -> Review:
+    from datetime import UTC, datetime
+
+    from store.records import FlagState, Participant
+
+    review = new_review(
+        mode="joint",
+        team="North",
+        participants=(Participant(name="Ira", role="inspector"),),
+        facts={"psr": True, "plan_factors": ["family", "substance"], "plan_date": "2014-06-01"},
+        skipped=("custody",),
+        focus="rr.plan",
+        flag_states={"rr.plan": FlagState(state="done", changed_at=datetime(2014, 7, 1, 9, 0))},
+        completed_at=datetime(2014, 8, 1, 12, 30, 15, 123456, tzinfo=UTC),
+    )
+    return answer(
+        review,
+        "rr.plan",
+        "insufficient",
+        reasons=("not_done",),
+        note="plan: 'engage' \u2014 [bold]not measurable[/]",
+        view=View(agrees=False, outcome="sufficient", note="we met twice"),
+        inspector_outcome="insufficient",
+        pending="agreed",
+        answered_at=datetime(2014, 7, 1, 10, 0, tzinfo=UTC),
+        answered_by="Ira",
+    )
+
+
+def test_records_read_back_without_validation_equal_the_validated_ones() -> None:
+    from checked import to_data, validate
+
+    review = rich_review()
+    data = json.loads(json.dumps(to_data(review)))
+    assert Review.from_data(data) == validate(Review, data) == review
+    assert data["completed_at"] == "2014-08-01T12:30:15.123456Z"
+
+
+def test_a_review_the_store_wrote_is_read_back_without_pydantic(store: Store) -> None:
+    import store.reviews as reviews
+
+    saved = store.save(rich_review(), SAM)
+    calls = []
+    real = reviews._fast_load
+    reviews._fast_load = lambda *a: calls.append(a) or real(*a)  # the validating read
+    try:
+        assert store.get(saved.id) == saved
+        assert store.find_case("HAR-01") == saved
+        assert calls == []
+        path = store.review_path(saved.id)
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
+        assert store.get(saved.id) == saved  # touched since the store wrote it: validated
+        assert len(calls) == 1
+    finally:
+        reviews._fast_load = real
+
+
+def test_a_review_file_edited_behind_the_store_is_validated_not_trusted(store: Store) -> None:
+    saved = store.save(new_review(), SAM)
+    path = store.review_path(saved.id)
+    doc = json.loads(path.read_bytes())
+    doc["review"]["1"]["record"]["case_ref"] = "HAR\n01"  # a control character: invalid
+    path.write_text(json.dumps(doc))
+    with pytest.raises(StoreError, match="case_ref"):
+        store.get(saved.id)
+    assert store.find_case("HAR-01") is None  # left out of the listing, and reported
+    assert any(str(path) in p and "case_ref" in p for p in store.problems())
+
+
+def test_a_record_that_would_not_read_back_is_never_saved(store: Store) -> None:
+    bad = new_review(case_ref="HAR\x1b[31m-01")  # built directly, so never validated
+    with pytest.raises(StoreError, match="not saved, not a valid review: case_ref"):
+        store.save(bad, SAM)
+    assert store.summaries() == [] and not list(store.reviews_dir.iterdir())
+    too_long = answer(store.save(new_review(), SAM), "rr.plan", note="x" * 20001)
+    with pytest.raises(StoreError, match="note"):
+        store.save(too_long, SAM)
+    assert store.get("HAR-01-self").judgements == {}

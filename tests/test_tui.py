@@ -231,3 +231,37 @@ async def test_small_terminals_still_work(tmp_path, size):
         await pilot.pause()
         assert current_question(app).step == "reasons"
         assert app.screen.answer_bar.input.region.height > 0
+
+
+async def test_the_screen_is_furnished_and_a_new_review_saved_once_the_first_frame_is_up(tmp_path):
+    from textual.widgets import Footer, Header
+
+    from assistant.tui.answer_bar import QuickReply
+    from assistant.tui.side_panel import SidePanel
+
+    store = Store.open(tmp_path / "store")
+    app = app_for(store, open_case="HAR-31")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query(SidePanel) and screen.query(Header) and screen.query(Footer)
+        assert [b.value for b in screen.query(QuickReply)][:2] == ["yes", "no"]
+        assert "Help" in str(app.screen.active_bindings.keys()) or any(
+            b.binding.description == "Help" for b in app.screen.active_bindings.values()
+        )
+        await pilot.pause(0.2)  # the save runs in a thread
+        stored = store.find_case("HAR-31")
+        assert stored is not None and stored.revision == 1
+        await pilot.press("1")  # yes to the first fact
+        await pilot.pause(0.2)
+        assert store.get(stored.id).facts == {"psr": True}
+        # Leaving a review opened from the shell shows the home screen in its place.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
+        await pilot.press("enter")  # resume it from the home screen, and leave again
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.session.review.id == stored.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

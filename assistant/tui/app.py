@@ -39,6 +39,7 @@ class CaseReviewApp(App[None]):
         self._open_case = open_case
         self._mode = mode
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
+        self._home_mode = False  # see go_home
 
     def get_default_screen(self) -> Screen:
         """The first screen: the review of the case given on the command line (nothing built
@@ -90,8 +91,14 @@ class CaseReviewApp(App[None]):
 
         if len(self.screen_stack) > 1:
             self.pop_screen()  # back to whatever opened it (home, the dashboard)
-        else:
-            self.switch_screen(HomeScreen())  # the review was opened straight from the shell
+        elif not isinstance(self.screen, HomeScreen):
+            # The review was opened straight from the shell and is the base of the app's
+            # first screen stack, which Textual cannot switch away from: home gets a stack
+            # (a mode) of its own, where reviews opened later are pushed and popped.
+            if not self._home_mode:
+                self.add_mode("home", HomeScreen)
+                self._home_mode = True
+            self.switch_mode("home")
 
     def open_review(self, case_ref: str, mode: str | None = None) -> None:
         screen = self._review_screen(case_ref, mode)
