@@ -18,8 +18,12 @@ Run: .venv/bin/python bench/ui.py            (prints the figures)
      variable).  A probe watches Textual's compositor (a wrapper around
      `Screen._compositor_refresh`, installed by an import hook the moment `textual.screen` is
      first imported, so the import order is the product's own) and calls `os._exit(0)` right
-     after the first refresh in which the question (or the bare Static) is visible.  The clock
-     runs from spawn to exit (Popen..wait); the moment of painting is reported too.
+     after the first refresh in which the question (or the bare Static) is visible and which
+     Textual would display (not one inside the app's start-up batch, which `App._display`
+     drops: counting those made an earlier version of this probe report frames that never
+     reached a terminal).  The clock runs from spawn to exit (Popen..wait); the moment of
+     painting is reported too.  A third series runs ours until the side panel is painted too:
+     the review screen shows the question and the input first and mounts the rest just after.
 
    Child CPU time (user + system, from wait4) is printed beside wall time: this machine is shared
    and CPU time is less disturbed by other processes than wall time.  Then `python -X importtime`
@@ -873,7 +877,8 @@ def main() -> None:
                 "How: each start is a new process timed from just before it is spawned; *pty* runs "
                 "the real console script on a pseudo-terminal and stops when the first question's "
                 "text reaches the terminal; *headless* runs the same entry point under Textual's "
-                "headless driver and exits right after the compositor first shows the question. "
+                "headless driver and exits right after the first refresh Textual would display "
+                "with the question in it. "
                 "Answer to flag is in-process (`run_test`, Pilot): Enter on a free-text answer "
                 "to rr.plan_review until the first refresh showing the new FlagTurn. Targets "
                 "(SPEC section 8): start within 1.3 times a bare Textual app; flag under 50 ms "

@@ -58,13 +58,13 @@ def direct(store: Store, sqs, filters: ReportFilter | None = None):
 
 def count_loads(monkeypatch) -> list[str]:
     loaded: list[str] = []
-    real = Store._load
+    real = Store._load_many
 
     def spy(self, path, review_id):
         loaded.append(review_id)
         return real(self, path, review_id)
 
-    monkeypatch.setattr(Store, "_load", spy)
+    monkeypatch.setattr(Store, "_load_many", spy)
     return loaded
 
 
