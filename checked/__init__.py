@@ -114,6 +114,55 @@ class Doc:
         return out
 
 
+# -- cheap frozen dataclasses -------------------------------------------------------------------
+#
+# ``dataclass`` writes each method it generates as source and compiles it: six compilations for
+# a frozen class with equality, about 0.5 ms a class on the machines this runs on, and some 40
+# classes are made before the app's first frame.  ``frozen`` generates only ``__init__`` and the
+# frozen ``__setattr__``/``__delattr__``, and gives the class shared, generic ``__repr__``,
+# ``__eq__`` and ``__hash__`` with the semantics dataclass's own would have (fields compared as
+# a tuple, only against the same class; repr of the fields marked for it).
+
+
+@cache
+def _compared(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+
+
+@cache
+def _shown(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.repr)
+
+
+def _repr(self: Any) -> str:
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _shown(type(self)))
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    names = _compared(type(self))
+    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+
+def _hash(self: Any) -> int:
+    return hash(tuple(getattr(self, n) for n in _compared(type(self))))
+
+
+def frozen(cls: type | None = None, /, *, slots: bool = True) -> Any:
+    """``@dataclass(frozen=True, slots=True)``, made cheaply (see above)."""
+
+    def wrap(kind: type) -> type:
+        kind = dataclasses.dataclass(frozen=True, slots=slots, repr=False, eq=False)(kind)
+        kind.__repr__ = _repr  # type: ignore[method-assign]
+        kind.__eq__ = _eq  # type: ignore[method-assign, assignment]
+        kind.__hash__ = _hash  # type: ignore[method-assign, assignment]
+        return kind
+
+    return wrap(cls) if cls is not None else wrap
+
+
 @cache
 def adapter(kind: Any) -> Any:
     """pydantic's TypeAdapter for a dataclass (or any type), built once, pydantic imported now."""

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from checked import frozen
 
 __all__ = [
     "And",
@@ -47,29 +48,29 @@ class ConditionError(ValueError):
     """A condition that cannot be parsed; the message says where and why."""
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Truthy:
     fact: str
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Compare:
     fact: str
     op: str  # "=", "!=", "in", "has"
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Not:
     operand: Node
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class And:
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Or:
     operands: tuple[Node, ...]
 

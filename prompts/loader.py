@@ -18,12 +18,11 @@ import contextlib
 import json
 import os
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from checked import to_data, validate
+from checked import frozen, to_data, validate
 from prompts import model as _model_module
 from prompts.conditions import Compare, Truthy, parse, references
 from prompts.model import (
@@ -40,7 +39,7 @@ MAX_FILE_BYTES = 5_000_000
 _GROUPS = ("sections", "facts", "criteria", "checks", "settings")
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Problem:
     """One thing wrong with a framework file."""
 

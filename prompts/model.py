@@ -12,10 +12,10 @@ loader's cache) without pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Annotated, Any, Literal
 
-from checked import FORBID_STRIP, Doc, MinItems, Num, Str, Tagged
+from checked import FORBID_STRIP, Doc, MinItems, Num, Str, Tagged, frozen
 from prompts.conditions import ConditionError, parse
 
 Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -53,7 +53,7 @@ def _check_unique(name: str, kind: str, items: tuple[Any, ...]) -> None:
         seen.add(item.id)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Option:
     """One answer a choice or multi-choice fact may take."""
 
@@ -64,7 +64,7 @@ class Option:
     words: tuple[Word, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fact:
     """A fact about the case, asked before the criteria; facts gate criteria and feed checks."""
 
@@ -87,7 +87,7 @@ class Fact:
         return next((o for o in self.options if o.id == option_id), None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reason:
     """A reason an insufficient judgement may give, with the everyday words people use for it."""
 
@@ -99,7 +99,7 @@ class Reason:
     action: Annotated[str, Doc("Optional action specific to this reason.")] = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Learning:
     __pydantic_config__ = FORBID_STRIP
 
@@ -107,7 +107,7 @@ class Learning:
     good: Annotated[Text, Doc("What good practice looks like.")]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Criterion:
     """One judgement an inspector makes: sufficient, insufficient or (where allowed) n/a."""
 
@@ -140,7 +140,7 @@ class Criterion:
         return ("sufficient", "insufficient")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Section:
     __pydantic_config__ = FORBID_STRIP
 
@@ -149,7 +149,7 @@ class Section:
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _CheckBase:
     __pydantic_config__ = FORBID_STRIP
 
@@ -163,7 +163,7 @@ class _CheckBase:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SetDifferenceCheck(_CheckBase):
     """Flags when items of multi-choice fact ``present`` are missing from fact ``absent_from``."""
 
@@ -179,7 +179,7 @@ class SetDifferenceCheck(_CheckBase):
         return (self.present, self.absent_from)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DateOrderCheck(_CheckBase):
     """Flags when date fact ``then`` is earlier than date fact ``first``."""
 
@@ -195,7 +195,7 @@ class DateOrderCheck(_CheckBase):
         return (self.first, self.then)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DateWithinCheck(_CheckBase):
     """Flags when ``end`` falls more than setting ``limit`` days after ``start``."""
 
@@ -212,7 +212,7 @@ class DateWithinCheck(_CheckBase):
         return (self.start, self.end)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SameChoiceCheck(_CheckBase):
     """Flags when two choice facts are both answered and differ."""
 
@@ -240,7 +240,7 @@ Check = Annotated[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Setting:
     """A threshold the checks use.  ``local_policy`` marks values a service must confirm."""
 
@@ -253,7 +253,7 @@ class Setting:
     local_policy: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Band:
     __pydantic_config__ = FORBID_STRIP
 
@@ -262,7 +262,7 @@ class Band:
     min_percent: Annotated[float, Num(ge=0, le=100)]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rating:
     """Rating bands, highest first; a criterion takes the first band whose minimum it meets."""
 
@@ -283,7 +283,7 @@ class Rating:
         return next(b for b in self.bands if percent >= b.min_percent)
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Framework:
     """A whole question bank."""
 

@@ -18,18 +18,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from checked import FORBID, Doc, validate
+from checked import FORBID, Doc, frozen, validate
 from store.errors import StoreError
 from store.records import SCHEMA_VERSION, Review, _Record, now
 from store.storage import FILE_MODE, dumps, fsync_dir
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AuditEvent(_Record):
     """One change, appended to the audit trail and never rewritten."""
 

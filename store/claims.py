@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from checked import frozen
 
 CLAIM_TTL = timedelta(hours=12)
 
@@ -45,7 +46,7 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Claim:
     """Who has a review open: a process on a host, since a time."""
 

@@ -12,11 +12,11 @@ Facts hold JSON-friendly values: ``bool`` for yes/no facts, ``str`` for choice, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from checked import FORBID, Doc, Str, parse_time, to_data
+from checked import FORBID, Doc, Str, frozen, parse_time, to_data
 
 SCHEMA_VERSION = 1
 
@@ -51,7 +51,7 @@ class _Record:
         return to_data(self)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Participant(_Record):
     __pydantic_config__ = FORBID
 
@@ -59,7 +59,7 @@ class Participant(_Record):
     role: Role = "case_manager"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class View(_Record):
     """The case manager's view of a criterion in a joint review."""
 
@@ -70,7 +70,7 @@ class View(_Record):
     note: Note = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Judgement(_Record):
     """The recorded judgement on one criterion (in joint mode: the inspector's, as agreed)."""
 
@@ -91,7 +91,7 @@ class Judgement(_Record):
     answered_by: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FlagState(_Record):
     """Whether the action a flag recommends has been done (a later re-audit closes flags)."""
 
@@ -103,7 +103,7 @@ class FlagState(_Record):
     note: Note = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Review(_Record):
     """One review of one case against one framework."""
 

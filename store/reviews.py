@@ -60,13 +60,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import field, make_dataclass
 from datetime import datetime
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checked import adapter, validate
+from checked import adapter, frozen, validate
 from store.errors import ConflictError, StoreError
 from store.locks import StoreLock
 from store.records import SCHEMA_VERSION, Review, migrate, now
@@ -103,7 +103,7 @@ _KNOWN_NAMES = {MARKER, SNAPSHOT, LOCK, CACHE, *_FOLDERS}
 _CACHE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Actor:
     """Who makes a change, for the audit trail."""
 
@@ -111,7 +111,7 @@ class Actor:
     role: str = "case_manager"
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class ReviewSummary:
     """What the home screen lists for one review, read without loading the review."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from assistant.engine.facts import show_fact
 from assistant.engine.items import condition_holds, criterion_applies
+from checked import frozen
 from prompts.model import (
     Check,
     DateOrderCheck,
@@ -19,7 +19,7 @@ from prompts.model import (
 )
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Finding:
     """A check that fired, with its message filled in from the facts."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Literal
+
+from checked import frozen
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
@@ -12,7 +14,7 @@ if TYPE_CHECKING:
 StepKind = Literal["fact", "judgement", "reasons", "note", "view", "agreed", "quotable"]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Choice:
     """A quick reply: its number key, its label, and the value it stands for."""
 
@@ -21,7 +23,7 @@ class Choice:
     value: str
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Question:
     item: str  # fact id or criterion id, shown in brackets in plain mode
     step: StepKind
@@ -38,7 +40,7 @@ class Question:
     typed: bool = False  # answered by typing (a date, text, a note): digits are not quick keys
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Recorded:
     """An answer was understood and stored; ``shown`` says how it was read."""
 
@@ -47,52 +49,52 @@ class Recorded:
     shown: str
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class FlagRaised:
     flag: Flag
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class FlagWithdrawn:
     flag: Flag
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class FlagStateChanged:
     flag: Flag
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class CriteriaSetAside:
     """Criteria whose gate became false; their answers are kept in history."""
 
     ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class CriteriaRestored:
     ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class SectionComplete:
     section: str
     title: str
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class ReviewComplete:
     open_flags: int
     urgent_flags: int
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Notice:
     text: str
     kind: Literal["info", "problem", "clarify"] = "info"
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Explanation:
     item: str
     title: str
@@ -114,7 +116,7 @@ Event = (
 )
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Step:
     """The result of one input: the new review, what to show, and what to ask next."""
 

@@ -7,18 +7,18 @@ with the answers.  Only whether a flag's action is done is stored (``review.flag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from assistant.engine.checks import run_checks
 from assistant.engine.items import criterion_applies
+from checked import frozen
 from prompts.model import Criterion, Framework
 from store.records import Review
 
 CHECK_PREFIX = "check:"
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Flag:
     id: str  # the criterion id, or "check:<check id>"
     criterion: str

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from assistant.engine.conversation import Engine, outcome_label
 from assistant.engine.facts import show_fact
 from assistant.engine.items import criterion_applies, fact_relevant
+from checked import frozen
 from store.records import Review
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class SectionProgress:
     id: str
     title: str
@@ -21,7 +21,7 @@ class SectionProgress:
     urgent_flags: int
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class Progress:
     facts_answered: int
     facts_relevant: int
@@ -37,7 +37,7 @@ class Progress:
 ItemState = Literal["answered", "unanswered", "skipped", "set_aside", "waiting"]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)
 class SummaryRow:
     item: str
     kind: Literal["fact", "criterion"]
