@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import checked as _checked_module
 from checked import frozen, to_data, validate
 from prompts import model as _model_module
 from prompts.conditions import Compare, Truthy, parse, references
@@ -357,7 +358,7 @@ CACHE_FORMAT = 1
 def _fingerprint() -> str:
     """Changes whenever the code that defines or checks a framework changes."""
     parts = [str(CACHE_FORMAT)]
-    for module in (_model_module.__file__, __file__):
+    for module in (_model_module.__file__, __file__, _checked_module.__file__):
         st = os.stat(module) if module else None
         parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
     return f"{zlib.crc32('|'.join(parts).encode()):08x}"
