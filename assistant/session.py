@@ -145,10 +145,10 @@ class Session:
             if new:
                 ours = ours.copy(revision=self.review.revision)
         base = self.review
+        from assistant.engine.progress import index_summary  # (not needed to open a review)
+
         for _ in range(MAX_MERGE_ATTEMPTS):
             try:
-                from assistant.engine.progress import index_summary
-
                 saved = self.store.save(ours, self.actor, summary=index_summary(self.engine, ours))
                 break
             except ConflictError:
