@@ -52,8 +52,13 @@ class Session:
     actor: Actor
     notices: list[str] = field(default_factory=list)
     resumed: bool = False  # an existing review was opened (rather than a new one started)
-    unsaved: bool = False  # a new review not yet saved (see ``open(create_now=False)``)
     _begun: bool = False  # ``begin`` has run
+
+    @property
+    def unsaved(self) -> bool:
+        """A new review not saved yet (see ``open(create_now=False)``): stored ones have a
+        revision."""
+        return self.review.revision == 0
 
     @classmethod
     def open(
@@ -103,7 +108,7 @@ class Session:
                 role=actor.role,
                 team=team,
             )
-        session = cls(store, engine, review, actor, notices, resumed=resumed, unsaved=not resumed)
+        session = cls(store, engine, review, actor, notices, resumed=resumed)
         if create_now:
             notices.extend(session.begin())
         return session
@@ -113,13 +118,6 @@ class Session:
         should know (another session has it open).  Once is enough; later calls do nothing."""
         if self._begun:
             return []
-        self.create()
-        self._begun = True
-        claimed = self.store.claim(self.review.id)
-        return [claimed] if claimed else []
-
-    def create(self) -> None:
-        """Save a new review for the first time (nothing to do once it is saved)."""
         if self.unsaved:
             from assistant.engine.progress import index_summary
 
@@ -127,7 +125,9 @@ class Session:
             self.review = self.store.save(
                 self.review, self.actor, summary=summary, action="created"
             )
-            self.unsaved = False
+        self._begun = True
+        claimed = self.store.claim(self.review.id)
+        return [claimed] if claimed else []
 
     def start(self) -> Step:
         return self.apply(self.engine.start(self.review))

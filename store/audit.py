@@ -25,12 +25,12 @@ from typing import Annotated, Any
 
 from checked import FORBID, Doc, frozen, validate
 from store.errors import StoreError
-from store.records import SCHEMA_VERSION, Review, _Record, now
+from store.records import SCHEMA_VERSION, Record, Review, now
 from store.storage import FILE_MODE, dumps, fsync_dir
 
 
 @frozen
-class AuditEvent(_Record):
+class AuditEvent(Record):
     """One change, appended to the audit trail and never rewritten."""
 
     __pydantic_config__ = FORBID

@@ -38,7 +38,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Record:
+class Record:
     """Frozen record values: ``copy(**changes)`` makes a changed copy (nothing re-validated,
     as pydantic's ``model_copy``), ``to_data()`` the JSON-ready form that is stored."""
 
@@ -52,7 +52,7 @@ class _Record:
 
 
 @frozen
-class Participant(_Record):
+class Participant(Record):
     __pydantic_config__ = FORBID
 
     name: Name = ""
@@ -60,7 +60,7 @@ class Participant(_Record):
 
 
 @frozen
-class View(_Record):
+class View(Record):
     """The case manager's view of a criterion in a joint review."""
 
     __pydantic_config__ = FORBID
@@ -71,7 +71,7 @@ class View(_Record):
 
 
 @frozen
-class Judgement(_Record):
+class Judgement(Record):
     """The recorded judgement on one criterion (in joint mode: the inspector's, as agreed)."""
 
     __pydantic_config__ = FORBID
@@ -92,7 +92,7 @@ class Judgement(_Record):
 
 
 @frozen
-class FlagState(_Record):
+class FlagState(Record):
     """Whether the action a flag recommends has been done (a later re-audit closes flags)."""
 
     __pydantic_config__ = FORBID
@@ -104,7 +104,7 @@ class FlagState(_Record):
 
 
 @frozen
-class Review(_Record):
+class Review(Record):
     """One review of one case against one framework."""
 
     __pydantic_config__ = FORBID

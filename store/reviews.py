@@ -171,29 +171,24 @@ def record_from_doc(doc: Any, path: Path, review_id: str | None = None) -> Revie
         data = migrate(doc["record"])
     except ValueError as exc:
         raise StoreError(f"{path}: {exc}", path) from None
-    from pydantic import ValidationError
-
-    try:
-        review = validate(Review, data)
-    except ValidationError as exc:
-        raise StoreError(f"{path}: not a valid review record: {_first_error(exc)}", path) from None
+    review = _validated(data, path, "not a valid review record")
     if review_id is not None and review.id != review_id:
         raise StoreError(f"{path}: holds review {review.id!r}, not {review_id!r}", path)
     return review
 
 
-def _check_record(record: dict[str, Any], path: Path) -> None:
-    """The store never writes a record it could not read back: the record about to be saved
-    is validated as a read would validate it (the records are plain dataclasses, so nothing
-    else has checked values the program built itself)."""
+def _validated(data: Any, path: Path, problem: str) -> Review:
+    """``data`` validated as a review; StoreError ``PATH: PROBLEM: first error`` if it is not.
+
+    Reads validate what they find; saves validate the record they are about to write, so the
+    store never writes a record it could not read back (the records are plain dataclasses, so
+    nothing else has checked values the program built itself)."""
     from pydantic import ValidationError
 
     try:
-        validate(Review, record)
+        return validate(Review, data)
     except ValidationError as exc:
-        raise StoreError(
-            f"{path}: not saved, not a valid review: {_first_error(exc)}", path
-        ) from None
+        raise StoreError(f"{path}: {problem}: {_first_error(exc)}", path) from None
 
 
 @cache
@@ -789,7 +784,7 @@ class Store:
 
             events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
             record = new.to_data()
-            _check_record(record, path)
+            _validated(record, path, "not saved, not a valid review")
             new_doc = {
                 "record": record,
                 "summary": summary_data,
