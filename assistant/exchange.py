@@ -40,7 +40,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.engine.items import criterion_applies
+from assistant.engine.items import CHECK_PREFIX, criterion_applies
 from checked import validate
 from prompts import Framework, FrameworkError, get_framework
 from prompts.model import Criterion, Fact
@@ -51,7 +51,6 @@ FORMAT = "case-review/1"
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 200
 MAX_TEXT = 20000
-CHECK_PREFIX = "check:"  # flag ids: a criterion id, or "check:<check id>" (assistant.engine.flags)
 
 REQUIRED = (
     "id",

@@ -242,10 +242,36 @@ def cross_check(fw: Framework, name: str) -> list[Problem]:
         if fact.type not in ("choice", "multichoice") and fact.options:
             problems.append(Problem(name, fact.id, f"a {fact.type} fact cannot have options"))
         problems += _condition_problems(name, fact.id, "asked_when", fact.asked_when, facts)
+        if fact.options_from is not None:
+            source = facts.get(fact.options_from)
+            if source is None:
+                problems.append(
+                    Problem(name, fact.id, f"options_from: unknown fact {fact.options_from!r}")
+                )
+            elif source.type != "multichoice" or fact.type not in ("choice", "multichoice"):
+                problems.append(
+                    Problem(
+                        name,
+                        fact.id,
+                        "options_from: a choice or multichoice fact may take its options from "
+                        f"a multichoice fact, not from {source.type} fact {source.id!r}",
+                    )
+                )
+            elif extra := sorted({o.id for o in fact.options} - {o.id for o in source.options}):
+                problems.append(
+                    Problem(
+                        name,
+                        fact.id,
+                        f"options_from: options missing from {source.id!r}: {', '.join(extra)}",
+                    )
+                )
     graph = {
         f.id: [t.fact for t in references(parse(f.asked_when))] if f.asked_when else []
         for f in fw.facts
     }
+    for fact in fw.facts:
+        if fact.options_from is not None:
+            graph[fact.id] = [*graph[fact.id], fact.options_from]
     cycle = _cycle(graph)
     if cycle:
         problems.append(

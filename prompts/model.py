@@ -78,6 +78,14 @@ class Fact:
     asked_when: Annotated[
         str | None, Doc("Condition on earlier facts; the fact is asked only when true.")
     ] = None
+    options_from: Annotated[
+        str | None,
+        Doc(
+            "A multi-choice fact whose chosen options are the only ones offered here (e.g. "
+            "the plan's factors among those the assessment found); not asked when none was "
+            "chosen there."
+        ),
+    ] = None
 
     def __post_init__(self) -> None:
         _check_condition("asked_when", self.asked_when)

@@ -24,7 +24,8 @@ Outcome = Literal["sufficient", "insufficient", "not_applicable"]
 Mode = Literal["self", "joint", "learning"]
 Status = Literal["in_progress", "complete"]
 Role = Literal["case_manager", "inspector", "manager", "learner", "other"]
-FollowUp = Literal["reasons", "note", "view", "agreed", "quotable"]
+FollowUp = Literal["confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"]
+Answer = Literal["yes", "no", "partly", "na"]
 FactValue = bool | str | list[str]
 
 CaseRef = Annotated[
@@ -80,6 +81,14 @@ class Judgement(Record):
     reasons: tuple[str, ...] = ()
     note: Note = ""
     quotable: bool = False
+    answer: Annotated[
+        Answer | None,
+        Doc("What was said: yes, no, partly or na; 'partly' counts as insufficient."),
+    ] = None
+    kept_despite: Annotated[
+        tuple[str, ...],
+        Doc("Consistency checks this judgement contradicts, kept after the user confirmed it."),
+    ] = ()
     view: Annotated[View | None, Doc("Case manager's view (joint mode).")] = None
     inspector_outcome: Annotated[
         Outcome | None, Doc("Joint mode: the inspector's judgement before any agreement.")
@@ -123,7 +132,11 @@ class Review(Record):
     facts: dict[str, FactValue] = field(default_factory=dict)
     judgements: dict[str, Judgement] = field(default_factory=dict)
     skipped: Annotated[
-        tuple[str, ...], Doc("Items skipped in this pass; asked again on resume.")
+        tuple[str, ...], Doc("Items skipped; asked again at the end, after every other item.")
+    ] = ()
+    deferred: Annotated[
+        tuple[str, ...],
+        Doc("Skipped items skipped again at the end; asked again when the review is resumed."),
     ] = ()
     focus: Annotated[str | None, Doc("An item the user went back or jumped to, asked next.")] = None
     flag_states: dict[str, FlagState] = field(default_factory=dict)
@@ -146,6 +159,7 @@ class Review(Record):
                 "facts": dict(data["facts"]),
                 "judgements": {k: _judgement_from_data(v) for k, v in data["judgements"].items()},
                 "skipped": tuple(data["skipped"]),
+                "deferred": tuple(data.get("deferred", ())),
                 "flag_states": {
                     k: FlagState(**{**v, "changed_at": parse_time(v["changed_at"])})
                     for k, v in data["flag_states"].items()
@@ -163,6 +177,7 @@ def _judgement_from_data(data: dict[str, Any]) -> Judgement:
         **{
             **data,
             "reasons": tuple(data["reasons"]),
+            "kept_despite": tuple(data.get("kept_despite", ())),
             "view": View(**view) if view is not None else None,
             "answered_at": parse_time(data["answered_at"]),
         }

@@ -250,19 +250,62 @@ def test_bad_fact_answers_get_a_clear_message_and_lose_nothing(mini_engine):
     assert step.question.item == "done_date" and "date" in step.events[0].text
 
 
-def test_skip_leaves_an_item_unanswered_and_resuming_asks_it_again(mini_engine):
+def test_a_skipped_question_comes_back_at_the_end_and_skipping_it_again_leaves_it_open(
+    mini_engine,
+):
     step = start(mini_engine)
     step = mini_engine.respond(step.review, "skip")
     assert step.question.item == "level" and "court" not in step.review.facts
-    while step.question is not None:
+    asked = []
+    while step.question is not None and step.question.item != "court":
+        asked.append(step.question.item)
         step = mini_engine.respond(step.review, "1")
-    # The court report criterion waits for the skipped gate; the review is not complete.
+    # Everything else was asked first; the skipped gate comes back at the end.
+    assert asked and step.question is not None and step.question.item == "court"
+    step = mini_engine.respond(step.review, "skip")
+    assert step.question is None, "skipped twice: not asked again in this pass"
+    # The court report criterion waits for the skipped gate: the review is not complete.
     assert step.review.status == "in_progress"
     assert mini_engine.unanswered(step.review) == ["court"]
     resumed = mini_engine.start(step.review)
     assert resumed.question.item == "court"
     step = mini_engine.respond(resumed.review, "yes")
     assert step.question.item == "court_level"
+
+
+def test_resume_continues_at_the_first_unanswered_question_and_skipped_ones_come_last(
+    mini_engine,
+):
+    step = start(mini_engine)
+    step = mini_engine.respond(step.review, "yes")  # court
+    step = mini_engine.respond(step.review, "skip")  # level
+    assert step.question.item == "court_level"
+    resumed = mini_engine.start(step.review)  # stopped here; opened again later
+    assert resumed.question.item == "court_level", "not the skipped one first"
+    step = resumed
+    while step.question is not None and step.question.item != "level":
+        step = mini_engine.respond(step.review, "1")
+    assert step.question is not None and step.question.item == "level"
+    assert mini_engine.unanswered(step.review) == ["level"]
+
+
+def test_every_criterion_judged_with_optional_facts_skipped_is_complete(mini_engine):
+    step = start(mini_engine)
+    step = mini_engine.respond(step.review, "no")  # court: the only gate fact
+    completed = None
+    while step.question is not None:
+        if step.question.step == "fact":
+            step = mini_engine.respond(step.review, "skip")
+        else:
+            step = mini_engine.respond(step.review, "yes")
+        completed = completed or next(
+            (e for e in step.events if isinstance(e, ReviewComplete)), None
+        )
+    assert step.review.status == "complete"
+    assert completed is not None and completed.checks_not_run, "says which checks lacked a fact"
+    assert step.review.completed_at is not None
+    not_run = dict(mini_engine.checks_not_run(step.review))
+    assert any("found" in missing for missing in not_run.values())
 
 
 def test_why_explains_without_changing_anything(sqs_engine, sqs):
@@ -300,6 +343,9 @@ def test_joint_review_records_the_case_managers_view_and_quotable_notes(sqs_engi
     step = sqs_engine.respond(step.review, "didn't really get to why he offends")
     assert step.question.step == "view"
     step = sqs_engine.respond(step.review, "disagree")
+    assert step.question.step == "view_outcome", "their own judgement, after a disagreement"
+    step = sqs_engine.respond(step.review, "1")  # Yes (sufficient)
+    assert step.review.judgements["rr.assessment"].view.outcome == "sufficient"
     assert step.question.step == "agreed"
     step = sqs_engine.respond(step.review, "stands")
     assert step.question.step == "quotable"
@@ -312,9 +358,31 @@ def test_joint_review_records_the_case_managers_view_and_quotable_notes(sqs_engi
     assert rows["rr.assessment"].disagreement and rows["rr.assessment"].quotable
     # Agreement after discussion can change the recorded outcome.
     step = sqs_engine.respond(step.review, "yes")
-    step = sqs_engine.respond(step.review, "disagree")
+    step = sqs_engine.respond(step.review, "no, they think it was not good enough")
+    assert step.question.step == "agreed", "their view was given with the disagreement"
+    assert step.review.judgements["rr.assessment_review"].view.outcome == "insufficient"
     step = sqs_engine.respond(step.review, "2")  # Insufficient
     assert step.review.judgements["rr.assessment_review"].outcome == "insufficient"
+
+
+def test_joint_yes_to_does_the_case_manager_agree_means_agree(sqs_engine):
+    step = answer_facts(sqs_engine, start(sqs_engine, "joint"), SQS_FACTS)
+    step = sqs_engine.respond(step.review, "no")  # the inspector: insufficient
+    step = sqs_engine.respond(step.review, "1")  # a reason
+    assert step.question.step == "note"
+    step = sqs_engine.respond(step.review, "")  # an empty line skips the optional note
+    assert step.question.step == "view"
+    step = sqs_engine.respond(step.review, "yes")
+    view = step.review.judgements["rr.assessment"].view
+    assert view.agrees is True and view.outcome == "insufficient"
+    assert step.question is None or step.question.item != "rr.assessment"
+    # "no" means they disagree; their own judgement is asked only then.
+    step = sqs_engine.respond(step.review, "no")  # rr.assessment_review: insufficient
+    while step.question.step in ("reasons", "note"):
+        step = sqs_engine.respond(step.review, "skip")
+    step = sqs_engine.respond(step.review, "no")
+    assert step.review.judgements["rr.assessment_review"].view.agrees is False
+    assert step.question.step == "view_outcome"
 
 
 def test_flags_carry_a_state_that_a_re_audit_can_close(mini_engine):
@@ -458,3 +526,75 @@ def test_random_answer_sequences_keep_the_review_consistent(request, fw_name, ac
         check_invariants(engine, step)
     assert step.question is None
     assert step.review.status == "complete"
+
+
+def test_partly_stays_partly_and_counts_as_insufficient(sqs_engine):
+    step = answer_facts(sqs_engine, start(sqs_engine), SQS_FACTS)
+    keys = {c.value: c.key for c in step.question.choices}
+    step = sqs_engine.respond(step.review, keys["partly"])
+    judgement = step.review.judgements["rr.assessment"]
+    assert judgement.outcome == "insufficient" and judgement.answer == "partly"
+    assert any(getattr(e, "shown", "").startswith("Partly") for e in step.events)
+    step = sqs_engine.respond(step.review, "skip")  # reasons
+    step = sqs_engine.respond(step.review, "")  # note
+    rows = {r.item: r for r in summary_rows(sqs_engine, step.review)}
+    assert rows["rr.assessment"].answer == "Partly (insufficient)"
+    # In free text too.
+    step = sqs_engine.respond(step.review, "partly - reviewed but not after the move")
+    assert step.review.judgements["rr.assessment_review"].answer == "partly"
+
+
+def test_a_judgement_the_dates_contradict_is_challenged_with_the_evidence(sqs_engine):
+    facts = {
+        **SQS_FACTS,
+        "significant_change": "yes",
+        "significant_change_date": "2014-09-01",
+        "last_assessment_review_date": "2014-08-01",
+    }
+    step = answer_facts(sqs_engine, start(sqs_engine), facts)
+    step = answer_until(sqs_engine, step, "rr.assessment_review")
+    step = sqs_engine.respond(step.review, "1")  # Yes
+    question = step.question
+    assert question.item == "rr.assessment_review" and question.step == "confirm"
+    assert "2014-08-01" in question.text and "2014-09-01" in question.text
+    # Confirmed: kept and marked.
+    kept = sqs_engine.respond(step.review, "1")
+    judgement = kept.review.judgements["rr.assessment_review"]
+    assert judgement.outcome == "sufficient"
+    assert judgement.kept_despite == ("review_before_change",)
+    assert kept.question.item != "rr.assessment_review"
+    # Corrected: insufficient, with the check's reason, then the optional note.
+    changed = sqs_engine.respond(step.review, "change it to no")
+    judgement = changed.review.judgements["rr.assessment_review"]
+    assert judgement.outcome == "insufficient" and judgement.reasons == ("not_after_change",)
+    assert changed.question.step == "note"
+    changed = sqs_engine.respond(changed.review, "")
+    assert [f.criterion for f in flags_in(changed)] == ["rr.assessment_review"]
+
+
+def test_a_fact_changed_later_that_contradicts_a_judgement_says_so(sqs_engine):
+    step = answer_facts(sqs_engine, start(sqs_engine), SQS_FACTS)
+    step = answer_until(sqs_engine, step, "rr.plan")
+    step = sqs_engine.respond(step.review, "yes")
+    step = sqs_engine.jump(step.review, "plan_factors")
+    step = sqs_engine.respond(step.review, "family")  # the plan leaves out peers
+    notices = [e.text for e in step.events if isinstance(e, Notice)]
+    assert any("contradicts your judgement on rr.plan" in n for n in notices)
+
+
+def test_the_plan_factors_question_offers_only_the_factors_the_assessment_found(sqs_engine):
+    step = start(sqs_engine)
+    while step.question.item != "plan_factors":
+        item = step.question.item
+        reply = "drugs, school" if item == "assessment_factors" else SQS_FACTS.get(item, "skip")
+        step = sqs_engine.respond(step.review, reply)
+    labels = [c.label for c in step.question.choices]
+    assert labels[:2] == ["Education, training and employment", "Substance misuse"]
+    assert "Family and personal relationships" not in labels
+    step = sqs_engine.respond(step.review, "2")
+    assert step.review.facts["plan_factors"] == ["substance_misuse"]
+    # When the assessment found none, the plan's factors are not asked.
+    step = sqs_engine.jump(step.review, "assessment_factors")
+    step = sqs_engine.respond(step.review, "none")
+    assert step.question.item != "plan_factors"
+    assert sqs_engine.gates(step.review.facts)["plan_factors"] is False

@@ -36,19 +36,47 @@ from assistant.engine.events import (
     Step,
 )
 from assistant.engine.facts import read_fact, show_fact
-from assistant.engine.items import all_items, criterion_applies, fact_relevant
+from assistant.engine.items import (
+    CHECK_PREFIX,
+    all_items,
+    criterion_applies,
+    fact_relevant,
+    offered,
+)
 from prompts.model import Criterion, Fact, Framework
 from store.records import FlagState, FollowUp, Judgement, Review, View, now
 
 if TYPE_CHECKING:
+    from assistant.engine.checks import Finding
     from assistant.engine.flags import Flag
 
-FOLLOW_UPS: tuple[FollowUp, ...] = ("reasons", "note", "view", "agreed", "quotable")
+FOLLOW_UPS: tuple[FollowUp, ...] = (
+    "confirm",
+    "reasons",
+    "note",
+    "view",
+    "view_outcome",
+    "agreed",
+    "quotable",
+)
 OUTCOME_WORDS = {
     "sufficient": "Yes (sufficient)",
     "insufficient": "No (insufficient)",
     "not_applicable": "Not applicable",
 }
+PARTLY_WORDS = "Partly (insufficient)"
+# A quick reply's value -> (outcome, what was said).
+REPLIES: dict[str, tuple[str, str]] = {
+    "yes": ("sufficient", "yes"),
+    "no": ("insufficient", "no"),
+    "partly": ("insufficient", "partly"),
+    "not_applicable": ("not_applicable", "na"),
+}
+SAID = {"sufficient": "yes", "insufficient": "no", "not_applicable": "na"}
+_PARTLY_RE = re.compile(
+    r"\b(partly|partially|part(ial)? ?way|in part|to some extent|to a degree|somewhat|half)\b",
+    re.IGNORECASE,
+)
 MAX_NOTE = 20000
 SKIP, WHY = "skip", "why"
 
@@ -80,8 +108,17 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
-def outcome_label(outcome: str | None) -> str:
+def outcome_label(outcome: str | None, answer: str | None = None) -> str:
+    """A judgement in words; "Partly" stays "Partly" (it counts as insufficient)."""
+    if answer == "partly" and outcome == "insufficient":
+        return PARTLY_WORDS
     return OUTCOME_WORDS.get(outcome or "", "not answered")
+
+
+def judgement_label(judgement: Judgement | None) -> str:
+    if judgement is None:
+        return "not answered"
+    return outcome_label(judgement.outcome, judgement.answer)
 
 
 class Engine:
@@ -152,15 +189,20 @@ class Engine:
         return None
 
     def current_item(self, review: Review) -> str | None:
-        """The item asked now: a pending follow-up, the focus, or the first unanswered item."""
+        """The item asked now: a pending follow-up, the focus, the first unanswered item in
+        order, else (at the end) the first item skipped earlier and not skipped again."""
         pending = self.pending(review)
         if pending:
             return pending
         live = self.live_ids(review.facts)
         if review.focus and review.focus in live:
             return review.focus
-        for item_id in live:
-            if not self.is_answered(review, item_id) and item_id not in review.skipped:
+        open_items = [i for i in live if not self.is_answered(review, i)]
+        for item_id in open_items:
+            if item_id not in review.skipped and item_id not in review.deferred:
+                return item_id
+        for item_id in review.skipped:
+            if item_id in open_items and item_id not in review.deferred:
                 return item_id
         return None
 
@@ -168,13 +210,55 @@ class Engine:
         """Live items without an answer (skipped ones included)."""
         return [i for i in self.live_ids(review.facts) if not self.is_answered(review, i)]
 
+    def open_criteria(self, review: Review) -> list[str]:
+        """Criteria that keep the review from completing: live and unjudged, or waiting for a
+        fact that decides whether they apply."""
+        gates = self.gates(review.facts)
+        return [
+            c.id
+            for c in self.fw.criteria
+            if gates[c.id] is None or (gates[c.id] and c.id not in review.judgements)
+        ]
+
+    def waiting_on(self, review: Review) -> list[str]:
+        """Unanswered facts that decide whether some criterion applies (gate facts)."""
+        from prompts.conditions import parse, references
+
+        gates = self.gates(review.facts)
+        needed: list[str] = []
+        for criterion in self.fw.criteria:
+            if gates[criterion.id] is not None or criterion.applies_when is None:
+                continue
+            for ref in references(parse(criterion.applies_when)):
+                if ref.fact not in review.facts and ref.fact not in needed:
+                    needed.append(ref.fact)
+        return needed
+
     def is_complete(self, review: Review) -> bool:
-        if self.pending(review):
-            return False
-        if self.unanswered(review):
-            return False
-        # Everything live is answered; nothing may still wait for an unknown gate.
-        return all(state is not None for state in self.gates(review.facts).values())
+        """Every live criterion judged, its follow-ups done, and no criterion waiting for a
+        gate.  Facts that only feed consistency checks may stay unknown (SPEC §4)."""
+        return not self.pending(review) and not self.open_criteria(review)
+
+    def checks_not_run(self, review: Review) -> list[tuple[str, tuple[str, ...]]]:
+        """Consistency checks that could not run for want of a fact: (title, missing fact ids).
+
+        A check counts when its criterion applies and its own condition does not rule it out;
+        a fact that is not asked for this case (its ``asked_when`` is false) is not missing."""
+        from assistant.engine.items import condition_holds
+
+        gates = self.gates(review.facts)
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for check in self.fw.checks:
+            if gates.get(check.criterion) is not True:
+                continue
+            if condition_holds(check.applies_when, review.facts) is False:
+                continue
+            missing = tuple(
+                f for f in check.facts_used() if f not in review.facts and gates.get(f) is not False
+            )
+            if missing:
+                out.append((check.title, missing))
+        return out
 
     def flags(self, review: Review) -> list[Flag]:
         from assistant.engine.flags import derive_flags  # (not needed for the first question)
@@ -197,6 +281,7 @@ class Engine:
         return self._criterion_question(review, criterion, step, number, len(live))
 
     def _fact_question(self, review: Review, fact: Fact, number: int, total: int) -> Question:
+        fact = offered(fact, review.facts)
         if fact.type == "yesno":
             options = [("Yes", "yes"), ("No", "no")]
         elif fact.type in ("choice", "multichoice"):
@@ -243,7 +328,7 @@ class Engine:
             options += [("Skip", SKIP), ("Why?", WHY)]
             current = None
             if judgement is not None:
-                current = outcome_label(judgement.outcome)
+                current = judgement_label(judgement)
                 if judgement.reasons:
                     labels = [r.label for rid in judgement.reasons if (r := criterion.reason(rid))]
                     current += ": " + "; ".join(labels)
@@ -253,6 +338,36 @@ class Engine:
                 help=criterion.help,
                 choices=_choices(options),
                 current=current,
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "confirm":
+            said = judgement_label(judgement).split(" (")[0]
+            evidence = " ".join(f.message for f in self.contradictions(review, criterion.id))
+            return Question(
+                step="confirm",
+                text=(
+                    f"You answered {said}, but the case facts say otherwise: {evidence} "
+                    "Keep your judgement, or change it?"
+                ),
+                help="A judgement kept against the facts is marked as such in the summary, "
+                "the export and the report.",
+                choices=_choices(
+                    [
+                        (f"Keep {said}", "keep"),
+                        ("Change to No", "no"),
+                        ("Change to Partly", "partly"),
+                    ]
+                ),
+                **common,  # type: ignore[arg-type]
+            )
+        if step == "view_outcome":
+            options = [(OUTCOME_WORDS[o], o) for o in criterion.outcomes]
+            return Question(
+                step="view_outcome",
+                text="What is the case manager's own judgement?",
+                help="Pick one, or say it in words with their reasons; it is recorded beside "
+                "the inspector's judgement.",
+                choices=_choices(options),
                 **common,  # type: ignore[arg-type]
             )
         if step == "reasons":
@@ -275,7 +390,7 @@ class Engine:
                 **common,  # type: ignore[arg-type]
             )
         if step == "view":
-            recorded = outcome_label(judgement.outcome if judgement else None)
+            recorded = judgement_label(judgement)
             return Question(
                 step="view",
                 text=f"Does the case manager agree with the judgement ({recorded})?",
@@ -304,10 +419,11 @@ class Engine:
     # --- starting and navigating ---------------------------------------------------------
 
     def start(self, review: Review) -> Step:
-        """Begin or resume: skipped items are asked again; the first open question is asked."""
-        changed = bool(review.skipped) or review.focus is not None
+        """Begin or resume at the first unanswered question in order; items skipped earlier
+        come back at the end (those skipped twice too, once more per resume)."""
+        changed = bool(review.deferred) or review.focus is not None
         if changed:
-            review = review.copy(skipped=(), focus=None)
+            review = review.copy(deferred=(), focus=None)
         return Step(review, (), self.question(review), changed)
 
     def back(self, review: Review) -> Step:
@@ -385,6 +501,8 @@ class Engine:
         if question is None:
             return Step(review, (Notice(self._nothing_to_answer(review)),), None)
         text = _clean(text)
+        if not text and question.step == "note":
+            return self.skip(review, at=at)  # an empty line at an optional prompt skips it
         if not text:
             return Step(
                 review, (Notice("Type an answer, or pick a quick reply.", "clarify"),), question
@@ -422,6 +540,8 @@ class Engine:
         criterion = self.fw.criterion(question.item)
         assert criterion is not None
         handler = {
+            "confirm": self._answer_confirm,
+            "view_outcome": self._answer_view_outcome,
             "judgement": self._answer_judgement,
             "reasons": self._answer_reasons,
             "note": self._answer_note,
@@ -436,16 +556,15 @@ class Engine:
         if question is None:
             return Step(review, (Notice(self._nothing_to_answer(review)),), None)
         if question.step in ("fact", "judgement"):
-            skipped = (
-                review.skipped
-                if question.item in review.skipped
-                else (*review.skipped, question.item)
-            )
-            focus = None if review.focus == question.item else review.focus
-            updated = review.copy(skipped=skipped, focus=focus)
-            return self._commit(
-                review, updated, [Recorded(question.item, question.step, "Skipped")], at=at
-            )
+            item = question.item
+            focus = None if review.focus == item else review.focus
+            if item in review.skipped:  # skipped again at the end: not asked again this time
+                updated = review.copy(deferred=(*review.deferred, item), focus=focus)
+                shown = "Skipped again: it stays open (finish lists what is open)"
+            else:
+                updated = review.copy(skipped=(*review.skipped, item), focus=focus)
+                shown = "Skipped: asked again at the end"
+            return self._commit(review, updated, [Recorded(item, question.step, shown)], at=at)
         # Skipping a follow-up: no reasons / no note / no view; move on.
         return self._follow_on(
             review,
@@ -492,6 +611,7 @@ class Engine:
         at = given.at
         fact = self.fw.fact(question.item)
         assert fact is not None
+        fact = offered(fact, review.facts)
         value: bool | str | list[str] | None
         if values is not None and fact.type == "yesno":
             value = values == ["yes"]
@@ -511,6 +631,7 @@ class Engine:
         updated = review.copy(
             facts=facts,
             skipped=tuple(s for s in review.skipped if s != fact.id),
+            deferred=tuple(s for s in review.deferred if s != fact.id),
             focus=None if review.focus == fact.id else review.focus,
         )
         events: list[Event] = [Recorded(fact.id, "fact", show_fact(fact, value))]
@@ -523,12 +644,13 @@ class Engine:
         at = given.at
         by = given.by
         if values is not None:
-            outcome = {"yes": "sufficient", "no": "insufficient", "partly": "insufficient"}.get(
-                values[0], values[0]
-            )
+            outcome, said = REPLIES[values[0]]
             reading = _reader().Reading(outcome, (), "")  # type: ignore[arg-type]
         else:
             reading = _reader().interpret(criterion, text)
+            said = SAID.get(reading.outcome, "")
+            if reading.outcome == "insufficient" and _PARTLY_RE.search(text):
+                said = "partly"
         if reading.outcome == "unclear":
             options = " / ".join(c.label for c in question.choices if c.value not in (SKIP, WHY))
             return Step(
@@ -559,18 +681,22 @@ class Engine:
             outcome=reading.outcome,
             reasons=tuple(r for r in reading.reasons if criterion.reason(r)),
             note=note,
+            answer=said,  # type: ignore[arg-type]
             answered_at=at,
             answered_by=by,
         )
         if review.mode == "joint":
             judgement = judgement.copy(inspector_outcome=reading.outcome)
-        judgement = judgement.copy(pending=self._next_follow_up(judgement, review.mode, None))
+        judgement = judgement.copy(
+            pending=self._next_follow_up(review, criterion.id, judgement, None)
+        )
         updated = self._with_judgement(review, criterion.id, judgement)
         updated = updated.copy(
             skipped=tuple(s for s in review.skipped if s != criterion.id),
+            deferred=tuple(s for s in review.deferred if s != criterion.id),
             focus=None if review.focus == criterion.id else review.focus,
         )
-        shown = outcome_label(judgement.outcome)
+        shown = judgement_label(judgement)
         if judgement.reasons:
             shown += ": " + "; ".join(
                 r.label for x in judgement.reasons if (r := criterion.reason(x))
@@ -634,51 +760,103 @@ class Engine:
         ]
         return self._follow_on(review, criterion.id, judgement, "note", events, at)
 
-    def _answer_view(self, review: Review, criterion: Criterion, given: _Input) -> Step:
-        question = given.question
-        text = given.text
-        values = given.values
-        at = given.at
+    def _answer_confirm(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        """Keep a judgement that a consistency check contradicts, or change it."""
         judgement = review.judgements[criterion.id]
+        choice = given.values[0] if given.values else _confirm_choice(given.text)
+        if choice is None:
+            return Step(
+                review,
+                (Notice("Keep your judgement, or change it to No or Partly?", "clarify"),),
+                given.question,
+            )
+        findings = self.contradictions(review, criterion.id)
+        if choice == "keep":
+            judgement = judgement.copy(kept_despite=tuple(f.check.id for f in findings))
+            shown = f"Kept {judgement_label(judgement)}, against the facts (marked)"
+        else:
+            reasons = tuple(dict.fromkeys(f.check.reason for f in findings))
+            update: dict[str, object] = {
+                "outcome": "insufficient",
+                "answer": choice,
+                "reasons": tuple(r.id for r in criterion.reasons if r.id in reasons),
+            }
+            if review.mode == "joint":
+                update["inspector_outcome"] = "insufficient"
+            judgement = judgement.copy(**update)
+            labels = [r.label for x in judgement.reasons if (r := criterion.reason(x))]
+            shown = f"Changed to {judgement_label(judgement)}: " + "; ".join(labels)
+        events: list[Event] = [Recorded(criterion.id, "confirm", shown)]
+        return self._follow_on(review, criterion.id, judgement, "confirm", events, given.at)
+
+    def _answer_view(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        """Joint mode: does the case manager agree with the inspector's judgement?  "Yes" and
+        "no" answer that question; an answer that states a judgement gives their view."""
+        text, values = given.text, given.values
+        judgement = review.judgements[criterion.id]
+        outcome: str | None = None
+        note = ""
         if values is not None:
             agrees = values == ["agree"]
-            view = View(agrees=agrees, outcome=judgement.outcome if agrees else None)
         else:
             lowered = text.lower()
+            yes_no = _reader().read_yes_no(text)
             reading = _reader().interpret(criterion, text)
-            if re.search(r"\bdisagree", lowered):
+            stated = reading.outcome if reading.outcome in criterion.outcomes else None
+            if re.search(r"\bdisagree|\bdo(es)? not agree|\bdon'?t agree", lowered):
                 agrees = False
             elif re.search(r"\bagree", lowered):
                 agrees = True
-            elif reading.outcome in criterion.outcomes:
-                agrees = reading.outcome == judgement.outcome
-            else:
-                yes_no = _reader().read_yes_no(text)
-                if yes_no is None:
-                    return Step(
-                        review,
-                        (
-                            Notice(
-                                "Does the case manager agree? Say agree or disagree, or give "
-                                "their view (e.g. 'they think it was sufficient').",
-                                "clarify",
-                            ),
-                        ),
-                        question,
-                    )
+            elif yes_no is not None:
                 agrees = yes_no
-            outcome = reading.outcome if reading.outcome in criterion.outcomes else None
-            view = View(
-                agrees=agrees,
-                outcome=judgement.outcome if agrees else outcome,
-                note=_cap_note(reading.note)[0],
-            )
+            elif stated is not None:
+                agrees = stated == judgement.outcome
+            else:
+                return Step(
+                    review,
+                    (
+                        Notice(
+                            "Does the case manager agree? Say yes or no, or give their view "
+                            "(e.g. 'they think it was sufficient').",
+                            "clarify",
+                        ),
+                    ),
+                    given.question,
+                )
+            note = _cap_note(reading.note)[0] if reading.note else ""
+            if not agrees and reading.note and stated is not None and stated != judgement.outcome:
+                outcome = stated  # their own judgement was given with the disagreement
+        view = View(agrees=agrees, outcome=judgement.outcome if agrees else outcome, note=note)
         judgement = judgement.copy(view=view)
         shown = "Case manager agrees" if view.agrees else "Case manager disagrees"
         if not view.agrees and view.outcome:
             shown += f" (their view: {outcome_label(view.outcome)})"
         events: list[Event] = [Recorded(criterion.id, "view", shown)]
-        return self._follow_on(review, criterion.id, judgement, "view", events, at)
+        return self._follow_on(review, criterion.id, judgement, "view", events, given.at)
+
+    def _answer_view_outcome(self, review: Review, criterion: Criterion, given: _Input) -> Step:
+        """Joint mode, after a disagreement: the case manager's own judgement."""
+        judgement = review.judgements[criterion.id]
+        note = ""
+        if given.values is not None:
+            outcome = given.values[0]
+        else:
+            reading = _reader().interpret(criterion, given.text)
+            if reading.outcome not in criterion.outcomes:
+                options = ", ".join(OUTCOME_WORDS[o] for o in criterion.outcomes)
+                return Step(
+                    review,
+                    (Notice(f"Which judgement does the case manager give? {options}.", "clarify"),),
+                    given.question,
+                )
+            outcome, note = reading.outcome, _cap_note(reading.note)[0]
+        old = judgement.view or View(agrees=False)
+        view = old.copy(outcome=outcome, note=_join_note(old.note, note) if note else old.note)
+        judgement = judgement.copy(view=view)
+        events: list[Event] = [
+            Recorded(criterion.id, "view_outcome", f"Case manager's view: {outcome_label(outcome)}")
+        ]
+        return self._follow_on(review, criterion.id, judgement, "view_outcome", events, given.at)
 
     def _answer_agreed(self, review: Review, criterion: Criterion, given: _Input) -> Step:
         question = given.question
@@ -801,29 +979,41 @@ class Engine:
     ) -> Step:
         """Store ``judgement`` once step ``after`` is answered: ask its next follow-up, or,
         when there is none, show its flag."""
-        pending = self._next_follow_up(judgement, review.mode, after)
+        pending = self._next_follow_up(review, criterion_id, judgement, after)
         judgement = judgement.copy(pending=pending)
         updated = self._with_judgement(review, criterion_id, judgement)
         finished = criterion_id if pending is None else None
         return self._commit(review, updated, events, finished=finished, at=at)
 
-    @staticmethod
-    def _next_follow_up(judgement: Judgement, mode: str, after: str | None) -> FollowUp | None:
+    def contradictions(self, review: Review, criterion_id: str) -> list[Finding]:
+        """Consistency checks on this criterion that fire on the review's facts."""
+        from assistant.engine.checks import run_checks
+
+        return [f for f in run_checks(self.fw, review.facts) if f.check.criterion == criterion_id]
+
+    def _next_follow_up(
+        self, review: Review, criterion_id: str, judgement: Judgement, after: str | None
+    ) -> FollowUp | None:
         start = 0 if after is None else FOLLOW_UPS.index(after) + 1  # type: ignore[arg-type]
-        joint = mode == "joint"
+        joint = review.mode == "joint"
+        view = judgement.view
         for step in FOLLOW_UPS[start:]:
+            if (
+                step == "confirm"
+                and judgement.outcome != "insufficient"
+                and not judgement.kept_despite
+                and self.contradictions(review, criterion_id)
+            ):
+                return step
             if step == "reasons" and judgement.outcome == "insufficient" and not judgement.reasons:
                 return step
             if step == "note" and judgement.outcome == "insufficient" and not judgement.note:
                 return step
-            if step == "view" and joint and judgement.view is None:
+            if step == "view" and joint and view is None:
                 return step
-            if (
-                step == "agreed"
-                and joint
-                and judgement.view is not None
-                and not judgement.view.agrees
-            ):
+            if step == "view_outcome" and joint and view and not view.agrees and not view.outcome:
+                return step
+            if step == "agreed" and joint and view is not None and not view.agrees:
                 return step
             if step == "quotable" and joint and judgement.note and not judgement.quotable:
                 return step
@@ -868,6 +1058,23 @@ class Engine:
             is_new = flag_id not in old_flags or flag_id == finished
             if is_new or (flag.source == "check" and flag.detail != old_flags[flag_id].detail):
                 out.append(FlagRaised(flag))
+                judged = after.judgements.get(flag.criterion)
+                if (
+                    flag.source == "check"
+                    and flag_id not in old_flags
+                    and judged is not None
+                    and judged.pending is None
+                    and judged.outcome != "insufficient"
+                    and flag_id.removeprefix(CHECK_PREFIX) not in judged.kept_despite
+                ):
+                    out.append(
+                        Notice(
+                            f"This contradicts your judgement on {flag.criterion} "
+                            f"({judgement_label(judged)}). Type jump {flag.criterion} to look "
+                            "at it again.",
+                            "problem",
+                        )
+                    )
 
         for section in self.fw.sections:
             ids = self._section_ids[section.id]
@@ -878,7 +1085,13 @@ class Engine:
         after = self.settle(after, at)
         if after.status == "complete" and not was_complete:
             open_flags = [f for f in new_flags.values() if f.open]
-            out.append(ReviewComplete(len(open_flags), sum(f.urgent for f in open_flags)))
+            out.append(
+                ReviewComplete(
+                    len(open_flags),
+                    sum(f.urgent for f in open_flags),
+                    tuple(title for title, _ in self.checks_not_run(after)),
+                )
+            )
         return Step(after, tuple(out), self.question(after), changed=True)
 
     def settle(self, review: Review, at: datetime | None = None) -> Review:
@@ -903,6 +1116,23 @@ class Engine:
             and review.judgements[cid].pending is None
             for cid in live
         )
+
+
+_KEEP_RE = re.compile(r"\b(keep|kept|confirm|stand|stands|correct|right|sure|yes)\b")
+_CHANGE_RE = re.compile(r"\b(change|wrong|no|not)\b")
+
+
+def _confirm_choice(text: str) -> str | None:
+    """Free text at the confirm-or-correct question: keep, no or partly; None if unclear."""
+    lowered = text.lower()
+    if _PARTLY_RE.search(lowered):
+        return "partly"
+    keep, change = bool(_KEEP_RE.search(lowered)), bool(_CHANGE_RE.search(lowered))
+    if keep and not change:
+        return "keep"
+    if change and not keep:
+        return "no"
+    return None
 
 
 def _choices(options: list[tuple[str, str]]) -> tuple[Choice, ...]:

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from assistant.engine.flags import Flag
     from store.records import Review
 
-StepKind = Literal["fact", "judgement", "reasons", "note", "view", "agreed", "quotable"]
+StepKind = Literal[
+    "fact", "judgement", "confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"
+]
 
 
 @frozen(slots=False)
@@ -86,6 +88,19 @@ class SectionComplete:
 class ReviewComplete:
     open_flags: int
     urgent_flags: int
+    checks_not_run: tuple[str, ...] = ()  # titles of checks that lacked a fact
+
+
+@frozen(slots=False)
+class Finished:
+    """The answer to ``finish``: what is still open (nothing, when the review is complete)."""
+
+    complete: bool
+    open_criteria: tuple[str, ...]
+    waiting_on: tuple[str, ...]  # unknown facts that decide whether criteria apply
+    pending: str | None  # a criterion whose follow-up question waits
+    optional_open: tuple[str, ...]  # facts left unknown that only feed checks
+    checks_not_run: tuple[str, ...]
 
 
 @frozen(slots=False)
@@ -111,6 +126,7 @@ Event = (
     | CriteriaRestored
     | SectionComplete
     | ReviewComplete
+    | Finished
     | Notice
     | Explanation
 )

@@ -10,12 +10,10 @@ from __future__ import annotations
 from typing import Literal
 
 from assistant.engine.checks import run_checks
-from assistant.engine.items import criterion_applies
+from assistant.engine.items import CHECK_PREFIX, criterion_applies
 from checked import frozen
 from prompts.model import Criterion, Framework
 from store.records import Review
-
-CHECK_PREFIX = "check:"
 
 
 @frozen(slots=False)

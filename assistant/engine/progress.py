@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from assistant.engine.conversation import Engine, outcome_label
+from assistant.engine.conversation import Engine, judgement_label
 from assistant.engine.facts import show_fact
 from assistant.engine.items import criterion_applies, fact_relevant
 from checked import frozen
@@ -130,7 +130,7 @@ def summary_rows(engine: Engine, review: Review) -> list[SummaryRow]:
                 kind="criterion",
                 section=criterion.section,
                 text=criterion.title,
-                answer=outcome_label(judgement.outcome) if judgement else "not answered",
+                answer=judgement_label(judgement),
                 reasons=reasons,
                 note=judgement.note if judgement else "",
                 state=state,
