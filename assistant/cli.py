@@ -71,14 +71,24 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, top=False)
         return p
 
+    def review_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--team", metavar="T", help="the team the review counts for in reports")
+        p.add_argument(
+            "--new",
+            action="store_true",
+            help="start a new review of the case even if it has one (a re-audit)",
+        )
+
     p = add("review", "open the review of one case in the app (new or resumed)")
     p.add_argument("case_ref", metavar="REF", help="pseudonymous case reference, e.g. HAR-01")
-    p.add_argument("--mode", choices=["self", "joint"], default="self")
+    p.add_argument("--mode", choices=["self", "joint"], default=None)
+    review_options(p)
 
     p = add("chat", "the same conversation line by line on stdin/stdout")
     p.add_argument("--plain", action="store_true", help="plain line mode (the only mode here)")
     p.add_argument("--case", metavar="REF", dest="case_ref", help="case reference to review")
     p.add_argument("--mode", choices=["self", "joint"], default=None)
+    review_options(p)
 
     p = add("interpret", "print how the assistant reads one free-text answer, as JSON")
     p.add_argument("--criterion", required=True, metavar="ID")

@@ -36,21 +36,36 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from assistant.engine.items import CHECK_PREFIX, criterion_applies
 from checked import validate
 from prompts import Framework, FrameworkError, get_framework
-from prompts.model import Criterion, Fact
+from prompts.model import Check, Criterion, Fact
 from store import Actor, ConflictError, Store, StoreError
-from store.records import SCHEMA_VERSION, FlagState, Review, View, migrate
+from store.records import (
+    ANSWER_OUTCOMES,
+    MAX_NOTE,
+    SCHEMA_VERSION,
+    FlagState,
+    Mode,
+    Outcome,
+    Review,
+    Role,
+    Status,
+    View,
+    case_ref_problem,
+    migrate,
+    name_problem,
+    normalise_case_ref,
+)
 
 FORMAT = "case-review/1"
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 200
-MAX_TEXT = 20000
+MAX_TEXT = MAX_NOTE
 
 REQUIRED = (
     "id",
@@ -74,14 +89,20 @@ OPTIONAL = (
     "updated_at",
     "completed_at",
 )
-INTERNAL = ("revision", "pending", "focus", "skipped")
+INTERNAL = ("revision", "pending", "focus", "skipped", "deferred")
 JUDGEMENT_FIELDS = ("outcome", "reasons", "note", "quotable")
-JUDGEMENT_OPTIONAL = ("view", "inspector_outcome", "answered_at", "answered_by")
-MODES = ("self", "joint", "learning")
-STATUSES = ("in_progress", "complete")
-ROLES = ("case_manager", "inspector", "manager", "learner", "other")
-OUTCOMES = ("sufficient", "insufficient", "not_applicable")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+JUDGEMENT_OPTIONAL = (
+    "answer",
+    "kept_despite",
+    "view",
+    "inspector_outcome",
+    "answered_at",
+    "answered_by",
+)
+MODES: tuple[str, ...] = get_args(Mode)
+STATUSES: tuple[str, ...] = get_args(Status)
+ROLES: tuple[str, ...] = get_args(Role)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -106,7 +127,7 @@ def export_judgement(judgement: Any) -> dict[str, Any]:
     data = judgement.to_data()
     out = {key: data[key] for key in JUDGEMENT_FIELDS}
     for key in JUDGEMENT_OPTIONAL:
-        if data.get(key) not in (None, ""):
+        if data.get(key) not in (None, "", []):
             out[key] = data[key]
     return out
 
@@ -290,7 +311,7 @@ def _check_outcome(p: _Problems, where: str, value: Any, criterion: Criterion) -
 
 
 def _check_judgement(
-    p: _Problems, where: str, value: Any, criterion: Criterion
+    p: _Problems, where: str, value: Any, criterion: Criterion, checks: tuple[Check, ...]
 ) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         p.add(where, f"must be an object, found {_type_name(value)}")
@@ -321,6 +342,21 @@ def _check_judgement(
                 seen.add(reason)
     if "note" in value:
         _check_text(p, f"{where}.note", value["note"], MAX_TEXT)
+    if "answer" in value:
+        answer = value["answer"]
+        if _check_choice(p, f"{where}.answer", answer, tuple(ANSWER_OUTCOMES)):
+            said = ANSWER_OUTCOMES[answer]
+            if value.get("outcome") in OUTCOMES and value["outcome"] != said:
+                p.add(
+                    f"{where}.answer", f"{answer!r} does not go with outcome {value['outcome']!r}"
+                )
+    kept = value.get("kept_despite", [])
+    if not isinstance(kept, list) or not all(isinstance(k, str) for k in kept):
+        p.add(f"{where}.kept_despite", f"must be a list of check ids, found {_short(kept)}")
+    else:
+        for check_id in kept:
+            if not any(c.id == check_id and c.criterion == criterion.id for c in checks):
+                p.add(f"{where}.kept_despite", f"no check {check_id!r} on {criterion.id}")
     if "quotable" in value and not isinstance(value["quotable"], bool):
         p.add(f"{where}.quotable", f"must be true or false, found {_short(value['quotable'])}")
     if value.get("inspector_outcome") is not None:
@@ -364,19 +400,19 @@ def _check_review(
     if "id" in raw:
         _check_text(p, f"{where}.id", raw["id"], 200, empty=False, strip=False)
     case_ref = raw.get("case_ref")
-    if (
-        "case_ref" in raw
-        and _check_text(p, f"{where}.case_ref", case_ref, 40, empty=False)
-        and _CONTROL.search(case_ref)
-    ):
-        p.add(f"{where}.case_ref", "contains control characters")
+    if "case_ref" in raw and _check_text(p, f"{where}.case_ref", case_ref, 1000, empty=False):
+        problem = case_ref_problem(case_ref)
+        if problem:
+            p.add(f"{where}.case_ref", problem)
     if "mode" in raw:
         _check_choice(p, f"{where}.mode", raw["mode"], MODES)
     if "status" in raw:
         _check_choice(p, f"{where}.status", raw["status"], STATUSES)
     for key in ("reviewer", "team"):
-        if key in raw:
-            _check_text(p, f"{where}.{key}", raw[key], 200)
+        if key in raw and _check_text(p, f"{where}.{key}", raw[key], 200):
+            problem = name_problem(raw[key], f"The {key}")
+            if problem:
+                p.add(f"{where}.{key}", problem)
     if "reviewer_role" in raw:
         _check_choice(p, f"{where}.reviewer_role", raw["reviewer_role"], ROLES)
     if "framework_version" in raw:
@@ -433,7 +469,7 @@ def _check_review(
                 if criterion is None:
                     p.add(at, f"unknown criterion {criterion_id!r} for {fw.id}")
                     continue
-                _check_judgement(p, at, value, criterion)
+                _check_judgement(p, at, value, criterion, fw.checks)
                 holds = gate_holds(criterion, gate_facts)
                 if wanted and not holds:
                     p.add(
@@ -461,6 +497,7 @@ def _check_review(
     if len(p.lines) != before:
         return None
     data = {key: raw[key] for key in raw if key != "set_aside"}
+    data["case_ref"] = normalise_case_ref(data["case_ref"])
     data["judgements"] = {**judgements, **set_aside}
     try:
         return validate(Review, {**migrate(data), "revision": 0})

@@ -1,9 +1,10 @@
 """`case-review chat --plain`: the conversation line by line on stdin/stdout.
 
 For screen readers, scripts and dumb terminals.  Every question line ends with the item id in
-brackets (``[rr.plan_review]``), every flag line starts with ``FLAG`` and names the id.  Each
-answer is saved through the store before the next question is printed; end of input or Ctrl+C
-leaves everything saved and exits 0.
+brackets (``[rr.plan_review]``), every flag line starts with ``FLAG`` and names the id (an
+urgent one ``FLAG !! URGENT cy.plan: ...``).  Each answer is saved through the session before
+the next question is printed; end of input or Ctrl+C leaves everything saved and exits 0.
+What is said comes from the shared presenter; this module only prints it.
 """
 
 from __future__ import annotations
@@ -13,60 +14,33 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from assistant.cli_framework import framework_from_args
-from assistant.engine.conversation import Engine
-from assistant.engine.events import (
-    CriteriaRestored,
-    CriteriaSetAside,
-    Event,
-    Explanation,
-    FlagRaised,
-    FlagStateChanged,
-    FlagWithdrawn,
-    Notice,
-    Question,
-    Recorded,
-    ReviewComplete,
-    SectionComplete,
-    Step,
+from assistant.commands import help_lines, parse
+from assistant.engine.events import Finished, Question, Step
+from assistant.presenter import (
+    Said,
+    choices_line,
+    one_line,
+    present_events,
+    present_flag,
+    summary_lines,
 )
-from assistant.engine.flags import Flag
-from assistant.engine.progress import summary_rows
 from assistant.session import Session
-from assistant.text import printable, valid_case_ref
 
-HELP = """Answer with a quick-reply number or word, or in your own words.
-Commands:
-  back            go to the previous question
-  jump ID         go to any question by its id, e.g. jump rr.plan_review
-  skip            leave this question unanswered for now
-  why             why this question matters and what good looks like
-  note TEXT       replace the note on the current (or last answered) criterion
-  summary         every answer and flag so far
-  flags           the flags raised so far
-  done FLAG_ID    mark a flag's action as done (open FLAG_ID reopens it)
-  help            this help
-  quit            stop; everything answered is already saved"""
-
-COMMANDS = {
-    "back",
-    "jump",
-    "why",
-    "note",
-    "summary",
-    "flags",
-    "done",
-    "open",
-    "help",
-    "quit",
-    "exit",
-}
+HELP = "\n".join(
+    [
+        "Answer with a quick-reply number or word, or in your own words.",
+        "Commands:",
+        *help_lines(),
+    ]
+)
 
 
 class PlainChat:
     def __init__(self, session: Session, out: TextIO) -> None:
         self.session = session
         self.out = out
+        self.finished = False  # ``finish`` found nothing open
+        self.question: Question | None = None
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -74,85 +48,54 @@ class PlainChat:
 
     # --- rendering ---------------------------------------------------------------------
 
+    def show_said(self, message: Said) -> None:
+        lines = message.plain_lines()
+        indent = "  " if message.kind == "info" else ""
+        self.say(indent + lines[0])
+        rest = "  " if message.kind in ("flag", "info") else ""
+        for line in lines[1:]:
+            self.say(rest + line)
+
     def show_question(self, q: Question | None) -> None:
+        self.question = q
         if q is None:
+            if self.finished:
+                return
             engine, review = self.session.engine, self.session.review
             if engine.is_complete(review):
                 self.say("Nothing left to ask. Type summary, jump ID to change an answer, or quit.")
             else:
-                left = engine.unanswered(review)
                 self.say(
-                    f"{len(left)} question(s) skipped: {', '.join(left)}. "
-                    "Type jump ID to answer one, or quit to finish later."
+                    "Nothing more to ask now; some questions are still open. Type finish to "
+                    "see them, jump ID to answer one, or quit to carry on later."
                 )
             return
         where = f"Q{q.number}/{q.total} " if q.step in ("fact", "judgement") else ""
         urgent = "URGENT " if q.urgent and q.step == "judgement" else ""
-        self.say(f"{where}{urgent}{printable(q.text, single_line=True)} [{q.item}]")
+        self.say(f"{where}{urgent}{one_line(q.text)} [{q.item}]")
         if q.current:
-            self.say(f"  (current answer: {printable(q.current, single_line=True)})")
+            self.say(f"  (current answer: {one_line(q.current)})")
         if q.choices:
-            self.say("  " + "  ".join(f"{c.key}) {c.label}" for c in q.choices))
-
-    def show_flag(self, flag: Flag, prefix: str = "FLAG") -> None:
-        urgent = " URGENT" if flag.urgent else ""
-        reasons = "; ".join(flag.reason_labels) or "no reason given yet"
-        self.say(f"{prefix}{urgent} {flag.criterion}: {flag.title}: {reasons}")
-        if flag.detail:
-            label = "Found" if flag.source == "check" else "Note"
-            self.say(f"  {label}: {printable(flag.detail, single_line=True)}")
-        self.say(f"  Why it matters: {flag.why}")
-        self.say(f"  Action: {flag.action}")
-
-    def show_event(self, event: Event) -> None:
-        if isinstance(event, Recorded):
-            if event.step != "note":
-                self.say(f"  Recorded: {printable(event.shown, single_line=True)}")
-        elif isinstance(event, FlagRaised):
-            self.show_flag(event.flag)
-        elif isinstance(event, FlagWithdrawn):
-            self.say(f"Withdrawn flag on {event.flag.criterion}: {event.flag.title}")
-        elif isinstance(event, FlagStateChanged):
-            self.say(f"Flag on {event.flag.criterion} is now {event.flag.state}.")
-        elif isinstance(event, CriteriaSetAside):
-            self.say(f"No longer applies (answers kept): {', '.join(event.ids)}")
-        elif isinstance(event, CriteriaRestored):
-            self.say(f"Applies again, with earlier answers: {', '.join(event.ids)}")
-        elif isinstance(event, SectionComplete):
-            self.say(f"Section complete: {event.title}")
-        elif isinstance(event, ReviewComplete):
-            self.say(
-                f"Review complete: {event.open_flags} open flag(s), {event.urgent_flags} urgent."
-            )
-        elif isinstance(event, Notice):
-            self.say(printable(event.text))
-        elif isinstance(event, Explanation):
-            self.say(f"Why it matters ({event.title}): {event.why}")
-            if event.good:
-                self.say(f"What good looks like: {event.good}")
+            self.say("  " + choices_line(q))
 
     def show(self, step: Step) -> None:
-        for event in step.events:
-            self.show_event(event)
+        for message in present_events(step.events):
+            self.show_said(message)
+        if any(isinstance(e, Finished) and e.complete for e in step.events):
+            self.finished = True
         self.show_question(step.question)
 
     def show_summary(self) -> None:
         engine, review = self.session.engine, self.session.review
-        self.say(
-            f"Summary of {printable(review.case_ref, single_line=True)} ({review.mode} review, "
-            f"{review.status.replace('_', ' ')})"
-        )
-        for row in summary_rows(engine, review):
+        heading, rows, remarks = summary_lines(engine, review)
+        self.say(heading)
+        for row in rows:
             mark = "FLAG " if row.flagged else ""
-            extra = f": {row.reasons}" if row.reasons else ""
-            state = "" if row.state == "answered" else f" ({row.state.replace('_', ' ')})"
-            if row.disagreement:
-                state += " (case manager disagrees)"
-            if row.quotable:
-                state += " (quotable)"
-            self.say(f"  [{row.item}] {row.text}: {mark}{row.answer}{extra}{state}")
+            self.say(f"  [{row.item}] {row.text}: {mark}{one_line(row.answer)}")
             if row.note:
-                self.say(f"      note: {printable(row.note, single_line=True)}")
+                self.say(f"      note: {one_line(row.note)}")
+        for remark in remarks:
+            self.say(remark)
         self.show_flags()
 
     def show_flags(self) -> None:
@@ -160,57 +103,39 @@ class PlainChat:
         if not flags:
             self.say("No flags.")
         for flag in flags:
-            self.show_flag(flag, "FLAG" if flag.open else "FLAG (done)")
+            self.show_said(present_flag(flag, state=True))
 
     # --- input -------------------------------------------------------------------------
 
     def handle(self, line: str) -> bool:
-        """Handle one line; False when the user asked to quit."""
-        text = line.strip()
-        word, _, rest = text.lstrip("/").partition(" ")
-        command = word.lower() if (text.startswith("/") or word.lower() in COMMANDS) else ""
-        session, engine = self.session, self.session.engine
-        if command in ("quit", "exit"):
-            return False
-        if command == "help":
-            self.say(HELP)
-            self.show_question(engine.question(session.review))
-        elif command == "summary":
-            self.show_summary()
-            self.show_question(engine.question(session.review))
-        elif command == "flags":
-            self.show_flags()
-            self.show_question(engine.question(session.review))
-        elif command == "back":
-            self.show(session.apply(engine.back(session.review)))
-        elif command == "jump":
-            if not rest.strip():
-                self.say("Say which question: jump ID, e.g. jump rr.plan_review")
-                self.show_question(engine.question(session.review))
+        """Handle one line; False when the user asked to quit (or finished the review)."""
+        from store import StoreError
+
+        command = parse(line, bare_words=True)
+        session = self.session
+        try:
+            if command is None:
+                self.show(session.answer(line))
+            elif command.name == "quit":
+                return False
+            elif command.name == "help":
+                self.say(HELP)
+                self.show_question(self.question)
+            elif command.name == "summary":
+                self.show_summary()
+                self.show_question(self.question)
+            elif command.name == "flags":
+                self.show_flags()
+                self.show_question(self.question)
             else:
-                self.show(session.apply(engine.jump(session.review, rest.strip())))
-        elif command == "why":
-            self.show(engine.why(session.review, rest.strip() or None))
-        elif command == "note":
-            self.show(session.apply(engine.set_note(session.review, rest)))
-        elif command in ("done", "open"):
-            flag_id = rest.strip()
-            flags = engine.flags(session.review)
-            match = [f for f in flags if flag_id in (f.id, f.criterion)] if flag_id else []
-            if len(match) != 1:
-                self.say(f"Say which flag: {command} ID, one of: {', '.join(f.id for f in flags)}")
-                self.show_question(engine.question(session.review))
-            else:
-                self.show(
-                    session.apply(
-                        engine.set_flag_state(
-                            session.review, match[0].id, command, by=session.actor.name
-                        )
-                    )
-                )
-        else:
-            self.show(session.respond(text))
-        return True
+                self.show(session.command(command))
+        except StoreError as exc:
+            self.say(
+                f"Could not save: {exc}. That answer was not recorded; everything before it "
+                "is safe."
+            )
+            self.show_question(self.question)
+        return not self.finished
 
 
 def _lines(stream: TextIO, prompt: Callable[[], None]) -> Iterator[str]:
@@ -223,7 +148,10 @@ def _lines(stream: TextIO, prompt: Callable[[], None]) -> Iterator[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from assistant.cli_framework import framework_from_args
+    from assistant.engine.conversation import Engine
     from store import Actor, Store, StoreError
+    from store.records import case_ref_problem, name_problem, normalise_case_ref
 
     out = sys.stdout
     stdin = sys.stdin
@@ -234,6 +162,12 @@ def run(args: argparse.Namespace) -> int:
             out.write("> ")
             out.flush()
 
+    problem = case_ref_problem(args.case_ref) if args.case_ref is not None else None
+    team = getattr(args, "team", None)
+    problem = problem or (name_problem(team, "A team name") if team is not None else None)
+    if problem:
+        print(f"case-review: {problem}", file=sys.stderr)
+        return 2
     fw = framework_from_args(args)
     if fw is None:
         return 1
@@ -247,15 +181,16 @@ def run(args: argparse.Namespace) -> int:
     lines = _lines(stdin, prompt)
     case_ref = args.case_ref
     try:
-        while case_ref is None or valid_case_ref(case_ref):
+        while case_ref is None or case_ref_problem(case_ref):
             if case_ref is not None:
-                print(valid_case_ref(case_ref), file=out)
+                print(case_ref_problem(case_ref), file=out)
             print("Case reference (a pseudonymous code, e.g. HAR-01)? [case_ref]", file=out)
             case_ref = next(lines, None)
             if case_ref is None:
                 return 0
-        case_ref = case_ref.strip()
+        case_ref = normalise_case_ref(case_ref)
         mode = args.mode
+        new = getattr(args, "new", False)
         if mode is None and args.case_ref is None and store.find_case(case_ref) is None:
             print("Mode? 1) self (your own case)  2) joint (with an inspector) [mode]", file=out)
             answer = (next(lines, None) or "").strip().lower()
@@ -264,33 +199,35 @@ def run(args: argparse.Namespace) -> int:
             args.reviewer or "", args.role or ("inspector" if mode == "joint" else "case_manager")
         )
         try:
-            session = Session.open(store, engine, case_ref, mode=mode, actor=actor)
+            session = Session.open(
+                store, engine, case_ref, mode=mode, actor=actor, team=team, new=new
+            )
         except StoreError as exc:
             print(f"case-review: {exc}", file=sys.stderr)
             return 1
         chat = PlainChat(session, out)
-        if session.resumed:
-            chat.say(
-                f"Resuming the review of {printable(session.review.case_ref, single_line=True)}."
-            )
-        for notice in session.notices:
-            chat.say(printable(notice))
         review = session.review
-        chat.say(
-            f"Reviewing {printable(review.case_ref, single_line=True)} ({review.mode} review, "
-            f"{fw.id})."
-        )
+        if session.resumed:
+            chat.say(f"Resuming the review of {one_line(review.case_ref)}.")
+        for notice in session.notices:
+            chat.say(one_line(notice))
+        chat.say(f"Reviewing {one_line(review.case_ref)} ({review.mode} review, {fw.id}).")
         try:
-            chat.show(session.start())
+            step = session.start()
+            if session.resumed and session.complete:
+                chat.show_summary()
+                chat.say(
+                    "This review is complete. Type jump ID to change an answer, or quit. "
+                    f"(A new review of the case: case-review chat --plain --case "
+                    f"{one_line(review.case_ref)} --new)"
+                )
+            chat.show(step)
             for line in lines:
                 if not chat.handle(line):
                     break
         finally:
             session.close()
-        chat.say(
-            f"Saved. Resume with: case-review chat --plain --case "
-            f"{printable(review.case_ref, single_line=True)}"
-        )
+        chat.say(f"Saved. Resume with: case-review chat --plain --case {one_line(review.case_ref)}")
     except KeyboardInterrupt:
         out.write("\nStopped. Every answer given is saved.\n")
         return 0

@@ -10,12 +10,21 @@ version and says so, so neither side's answers are lost silently.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from assistant.commands import Command
 from assistant.engine.conversation import Engine
-from assistant.engine.events import Notice, Step
-from store import Actor, ConflictError, Store
-from store.records import Review
+from assistant.engine.events import Notice, Question, Step
+from assistant.text import printable
+from store import Actor, ConflictError, Store, StoreError
+from store.records import Review, normalise_case_ref
+
+if TYPE_CHECKING:
+    from assistant.engine.flags import Flag
+    from assistant.engine.progress import Progress, SummaryRow
+    from prompts.model import Framework
 
 MAX_MERGE_ATTEMPTS = 5
 
@@ -44,8 +53,19 @@ def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]
     return theirs.copy(**update), clashes
 
 
+BeforeSave = Callable[[Step], None]
+
+
 @dataclass
 class Session:
+    """One review being answered: the only way a front end reaches the engine and the store.
+
+    ``answer`` and ``command`` take the user's input and return a ``Step``: the events to show,
+    the next question, the flags and the progress, computed once; the review is saved before
+    they return.  ``before_save`` (optional) is called with the computed step just before the
+    save, so a front end can paint a flag while the disk works.
+    """
+
     store: Store
     engine: Engine
     review: Review
@@ -53,12 +73,41 @@ class Session:
     notices: list[str] = field(default_factory=list)
     resumed: bool = False  # an existing review was opened (rather than a new one started)
     _begun: bool = False  # ``begin`` has run
+    _changed_on_open: bool = False  # the status or team of the opened review changed: save it
 
     @property
     def unsaved(self) -> bool:
         """A new review not saved yet (see ``open(create_now=False)``): stored ones have a
         revision."""
         return self.review.revision == 0
+
+    @property
+    def complete(self) -> bool:
+        return self.review.status == "complete"
+
+    # --- what the front ends read (computed by the engine, kept for the current review) ------
+
+    @property
+    def framework(self) -> Framework:
+        return self.engine.fw
+
+    @property
+    def flags(self) -> list[Flag]:
+        return self.engine.flags(self.review)
+
+    @property
+    def question(self) -> Question | None:
+        return self.engine.question(self.review)
+
+    def progress(self) -> Progress:
+        from assistant.engine.progress import progress
+
+        return progress(self.engine, self.review, self.flags)
+
+    def summary_rows(self) -> list[SummaryRow]:
+        from assistant.engine.progress import summary_rows
+
+        return summary_rows(self.engine, self.review)
 
     @classmethod
     def open(
@@ -69,18 +118,31 @@ class Session:
         *,
         mode: str | None = None,
         actor: Actor | None = None,
-        team: str = "",
+        team: str | None = None,
+        new: bool = False,
+        review_id: str | None = None,
         create_now: bool = True,
     ) -> Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one.
 
-        With ``create_now=False`` nothing is written here: ``begin()`` saves a new review and
-        claims it, or at the latest the first answer (``apply``) does.  The app shows the
-        first question first and calls ``begin`` just after (saving validates the record,
-        which needs pydantic, which is kept off the start-up path).
+        ``review_id`` opens that stored review.  ``new`` starts a new review even when the
+        case has one (a re-audit; the earlier review
+        is kept as it is).  ``team`` sets the team of a new review, or changes it on the one
+        resumed.  With ``create_now=False`` nothing is written here: ``begin()`` saves a new
+        review and claims it, or at the latest the first answer does.  The app shows the first
+        question first and calls ``begin`` just after (saving validates the record, which needs
+        pydantic, which is kept off the start-up path).
         """
         actor = actor or Actor()
-        existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
+        case_ref = normalise_case_ref(case_ref)
+        if review_id is not None:
+            try:
+                existing: Review | None = store.get(review_id)
+            except KeyError:
+                raise StoreError(f"There is no review {review_id!r} in the store.") from None
+            case_ref, mode = existing.case_ref, existing.mode
+        else:
+            existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
         notices: list[str] = [
             f"A stored review could not be read and was left untouched: {problem}"
             for problem in store.problems()
@@ -96,9 +158,20 @@ class Session:
                 f"starting a separate {engine.fw.id} review."
             )
             existing = None
-        resumed = existing is not None
+        if existing is not None and new:
+            notices.append(
+                f"Starting a new review of {existing.case_ref} (a re-audit); the earlier "
+                f"review, last changed {existing.updated_at:%Y-%m-%d}, is kept as it is."
+            )
+            existing = None
+        changed = False
         if existing is not None:
             review = existing
+            if team is not None and team != review.team:
+                review = review.copy(team=team)
+            # Completion follows the answers (a review made before the rule changed, say).
+            review = engine.settle(review, review.updated_at).copy(updated_at=review.updated_at)
+            changed = review != existing
         else:
             review = engine.new_review(
                 uuid.uuid4().hex,
@@ -106,74 +179,146 @@ class Session:
                 mode=mode or "self",
                 reviewer=actor.name,
                 role=actor.role,
-                team=team,
+                team=team or "",
             )
-        session = cls(store, engine, review, actor, notices, resumed=resumed)
+        session = cls(store, engine, review, actor, notices, resumed=existing is not None)
+        session._changed_on_open = changed
         if create_now:
             notices.extend(session.begin())
         return session
 
     def begin(self) -> list[str]:
-        """Save a new review for the first time and claim the review; return what the user
-        should know (another session has it open).  Once is enough; later calls do nothing."""
+        """Save a new review for the first time (or the status and team of a resumed one, when
+        they changed) and claim the review; return what the user should know (another session
+        has it open).  Once is enough; later calls do nothing."""
         if self._begun:
             return []
         if self.unsaved:
-            from assistant.engine.progress import index_summary
-
-            summary = index_summary(self.engine, self.review)
-            self.review = self.store.save(
-                self.review, self.actor, summary=summary, action="created"
-            )
+            self.review = self._save(self.review, action="created")
+        elif self._changed_on_open:
+            self.review = self._save(self.review, action="changed")
+            self._changed_on_open = False
         self._begun = True
         claimed = self.store.claim(self.review.id)
         return [claimed] if claimed else []
 
     def start(self) -> Step:
-        return self.apply(self.engine.start(self.review))
+        """The first question: where the review stopped.  What starting changes (a focus left
+        from last time) is saved now, or by ``begin`` when the session has not begun (the
+        app's first frame writes nothing)."""
+        step = self.engine.start(self.review)
+        if not self._begun:
+            # Nothing written, and no flags: the app's first frame needs only the question.
+            if step.changed:
+                self.review = step.review
+                self._changed_on_open = True
+            return step.copy(changed=False)
+        return self._finish(step, None)
 
-    def apply(self, step: Step) -> Step:
-        """Save the step's review if it changed; return the step with the stored review."""
-        if not step.changed:
+    # --- the one way in ----------------------------------------------------------------------
+
+    def answer(
+        self,
+        text: str | None = None,
+        *,
+        values: list[str] | None = None,
+        before_save: BeforeSave | None = None,
+    ) -> Step:
+        """Take one answer: typed ``text`` (a quick-reply number or word, or free text) or
+        quick-reply ``values`` (buttons, a multi-select)."""
+        by = self.actor.name
+        if values is not None:
+            step = self.engine.choose(self.review, values, by=by)
+        else:
+            step = self.engine.respond(self.review, text or "", by=by)
+        return self._finish(step, before_save)
+
+    def command(self, command: Command, *, before_save: BeforeSave | None = None) -> Step:
+        """Carry out a command that works on the review (see ``assistant.commands``).  The
+        front ends show summaries, flags and help themselves."""
+        engine, review, arg = self.engine, self.review, command.argument
+        name = command.name
+        if name == "back":
+            step = engine.back(review)
+        elif name == "jump":
+            step = (
+                engine.jump(review, arg)
+                if arg
+                else self._say("Say which question: jump ID, e.g. jump rr.plan_review", "clarify")
+            )
+        elif name == "skip":
+            step = engine.skip(review)
+        elif name == "why":
+            step = engine.why(review, arg or None)
+        elif name == "note":
+            step = engine.set_note(review, arg)
+        elif name in ("done", "open"):
+            step = engine.set_flag_state(review, arg, name, by=self.actor.name)
+        elif name == "team":
+            step = engine.set_team(review, arg)
+        elif name == "finish":
+            step = engine.finish(review)
+        else:
+            word = printable(arg if name == "unknown" else name, single_line=True)
+            step = self._say(f"Unknown command /{word}. Type /help for the commands.", "problem")
+        return self._finish(step, before_save)
+
+    def _say(self, text: str, kind: str = "info") -> Step:
+        notice = Notice(text, kind)  # type: ignore[arg-type]
+        return Step(self.review, (notice,), self.engine.question(self.review))
+
+    def _finish(self, step: Step, before_save: BeforeSave | None) -> Step:
+        """Save the step's review if it changed; add flags and progress, computed once."""
+        flags = tuple(self.engine.flags(step.review))
+        if before_save is not None:
+            before_save(step.copy(flags=flags))
+        if step.changed:
+            step = self._store(step)
+            flags = tuple(self.engine.flags(step.review))
+        else:
             self.review = step.review
-            return step
+        from assistant.engine.progress import progress
+
+        return step.copy(flags=flags, progress=progress(self.engine, step.review, flags))
+
+    def _save(self, review: Review, *, action: str = "answered") -> Review:
+        from assistant.engine.progress import index_summary
+
+        summary = index_summary(self.engine, review)
+        return self.store.save(review, self.actor, summary=summary, action=action)
+
+    def _store(self, step: Step) -> Step:
+        """Save ``step.review``; on a conflict, merge it into the newer version and say so."""
         ours = step.review
         events = list(step.events)
+        question = step.question
         if not self._begun:
-            new = self.unsaved
             events += [Notice(text, "problem") for text in self.begin()]
-            if new:
-                ours = ours.copy(revision=self.review.revision)
+            ours = ours.copy(revision=self.review.revision)  # begin may have saved it
         base = self.review
-        from assistant.engine.progress import index_summary  # (not needed to open a review)
-
+        merged = False
         for _ in range(MAX_MERGE_ATTEMPTS):
             try:
-                saved = self.store.save(ours, self.actor, summary=index_summary(self.engine, ours))
+                saved = self._save(ours)
                 break
             except ConflictError:
                 theirs = self.store.get(base.id)
-                merged, clashes = merge(base, ours, theirs)
-                merged = self.engine.settle(merged)
+                combined, clashes = merge(base, ours, theirs)
+                combined = self.engine.settle(combined)
                 text = "This review was also changed in another session; your answer was added "
                 text += "to the latest version."
                 if clashes:
                     text += f" You both changed {', '.join(clashes)}: your answer is the one kept "
                     text += "(the audit trail has both)."
                 events.append(Notice(text, "problem"))
-                base, ours = theirs, merged
+                base, ours = theirs, combined
+                merged = True
         else:  # pragma: no cover - only under relentless concurrent writes
             raise ConflictError(f"could not save {base.case_ref}: it keeps changing elsewhere")
         self.review = saved
-        question = self.engine.question(saved)
-        return Step(saved, tuple(events), question, changed=True)
+        if merged:
+            question = self.engine.question(saved)  # asked afresh of the merged review
+        return step.copy(review=saved, events=tuple(events), question=question)
 
     def close(self) -> None:
         self.store.release(self.review.id)
-
-    # Shorthands the front ends use.
-    def respond(self, text: str) -> Step:
-        return self.apply(self.engine.respond(self.review, text, by=self.actor.name))
-
-    def choose(self, values: list[str]) -> Step:
-        return self.apply(self.engine.choose(self.review, values, by=self.actor.name))

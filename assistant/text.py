@@ -36,15 +36,3 @@ def printable(text: str, *, single_line: bool = False, notation: str = "caret") 
     if single_line:
         out = out.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return out
-
-
-def valid_case_ref(text: str) -> str | None:
-    """None if ``text`` is a usable case reference, else what is wrong with it."""
-    ref = text.strip()
-    if not ref:
-        return "A case reference is needed, e.g. HAR-01."
-    if len(ref) > 40:
-        return "A case reference is at most 40 characters (use the team's pseudonymous code)."
-    if _CONTROL.search(ref) or "\n" in ref or "\t" in ref:
-        return "A case reference cannot contain control characters."
-    return None

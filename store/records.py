@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from checked import FORBID, Doc, Str, frozen, parse_time, to_data
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable"]
 Mode = Literal["self", "joint", "learning"]
@@ -26,13 +26,74 @@ Status = Literal["in_progress", "complete"]
 Role = Literal["case_manager", "inspector", "manager", "learner", "other"]
 FollowUp = Literal["confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"]
 Answer = Literal["yes", "no", "partly", "na"]
+# What was said, and the outcome it stands for ("partly" counts as insufficient).
+ANSWER_OUTCOMES: dict[str, str] = {
+    "yes": "sufficient",
+    "no": "insufficient",
+    "partly": "insufficient",
+    "na": "not_applicable",
+}
+OUTCOME_ANSWERS: dict[str, str] = {
+    "sufficient": "yes",
+    "insufficient": "no",
+    "not_applicable": "na",
+}
 FactValue = bool | str | list[str]
 
+MAX_CASE_REF = 40
+MAX_NOTE = 20_000
+MAX_NAME = 200
+# No control, format (zero-width, bidi), line or paragraph separator characters.
+_UNPRINTABLE = r"\p{Cc}\p{Cf}\p{Zl}\p{Zp}"
 CaseRef = Annotated[
-    str, Str(strip=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")
+    str,
+    Str(strip=True, min_length=1, max_length=MAX_CASE_REF, pattern=f"^[^{_UNPRINTABLE}]+$"),
 ]
-Note = Annotated[str, Str(max_length=20000)]
-Name = Annotated[str, Str(max_length=200)]
+Note = Annotated[str, Str(max_length=MAX_NOTE)]
+Name = Annotated[str, Str(max_length=MAX_NAME)]  # (input refuses unprintable ones: name_problem)
+
+
+def _unprintable(text: str) -> str | None:
+    """The first character of ``text`` that has no place in a reference or a name."""
+    import unicodedata
+
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+
+
+def normalise_case_ref(text: str) -> str:
+    """A case reference as stored: NFKC-normalised (full-width and compatibility forms fold
+    to their plain letters) and stripped."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def case_ref_problem(text: str) -> str | None:
+    """None if ``text`` (normalised) is a usable case reference, else what is wrong with it."""
+    ref = normalise_case_ref(text)
+    if not ref:
+        return "A case reference is needed, e.g. HAR-01."
+    if len(ref) > MAX_CASE_REF:
+        return (
+            f"A case reference is at most {MAX_CASE_REF} characters (use the team's "
+            "pseudonymous code)."
+        )
+    bad = _unprintable(ref)
+    if bad is not None:
+        return (
+            f"A case reference cannot contain control or invisible characters (U+{ord(bad):04X})."
+        )
+    return None
+
+
+def name_problem(text: str, what: str = "A name") -> str | None:
+    """None if ``text`` is a usable team or person name, else what is wrong with it."""
+    if len(text) > MAX_NAME:
+        return f"{what} is at most {MAX_NAME} characters."
+    bad = _unprintable(text)
+    if bad is not None:
+        return f"{what} cannot contain control or invisible characters (U+{ord(bad):04X})."
+    return None
 
 
 def now() -> datetime:
@@ -188,7 +249,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a stored record dict up to SCHEMA_VERSION (a copy; the input is untouched).
 
     Version 0 (before versions were written) named the case reference ``case`` and kept
-    judgements' reasons as a comma-separated string.
+    judgements' reasons as a comma-separated string.  Version 1 allowed invisible (format)
+    characters in case references.
     """
     out = dict(data)
     version = out.get("schema_version", 0)
@@ -212,4 +274,12 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
                 fixed[key] = value
             out["judgements"] = fixed
         out["schema_version"] = 1
+    if out["schema_version"] < 2:
+        # Version 2 refuses invisible (format) characters in case references and stores them
+        # NFKC-normalised; it added judgements' answer and kept_despite, and deferred items.
+        ref = out.get("case_ref")
+        if isinstance(ref, str):
+            ref = normalise_case_ref(ref)
+            out["case_ref"] = "".join(c for c in ref if _unprintable(c) is None) or ref
+        out["schema_version"] = 2
     return out

@@ -505,6 +505,8 @@ def test_export_reports_unreadable_reviews_and_exports_the_rest(tmp_path: Path) 
 # -- property: random valid reviews round-trip exactly ------------------------------------------
 
 TEXT = st.text(max_size=40)
+# Names (reviewer, participants, team) carry no control or invisible characters.
+NAME = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp", "Cs")), max_size=40)
 MOMENTS = st.datetimes(
     min_value=datetime(2012, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
 )
@@ -537,8 +539,10 @@ def judgements_for(draw: st.DrawFn, criterion: Any) -> Judgement:
             note=TEXT,
         )
     )
+    said = {"sufficient": "yes", "insufficient": "partly", "not_applicable": "na"}[outcome]
     return Judgement(
         outcome=outcome,
+        answer=draw(st.none() | st.just(said)),
         reasons=tuple(reasons) if outcome == "insufficient" else (),
         note=draw(TEXT),
         quotable=draw(st.booleans()),
@@ -566,10 +570,10 @@ def reviews(draw: st.DrawFn) -> Review:
         framework=FW.id,
         framework_version=FW.version,
         mode=draw(st.sampled_from(["self", "joint"])),
-        reviewer=draw(TEXT),
+        reviewer=draw(NAME),
         reviewer_role=draw(st.sampled_from(["case_manager", "inspector", "manager", "other"])),
         participants=tuple(
-            draw(st.lists(st.builds(Participant, name=TEXT, role=st.just("inspector")), max_size=2))
+            draw(st.lists(st.builds(Participant, name=NAME, role=st.just("inspector")), max_size=2))
         ),
         team=draw(st.sampled_from(["", "North", "South team"])),
         status=status,

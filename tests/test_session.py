@@ -16,7 +16,7 @@ def open_session(root, name: str) -> Session:
 def test_each_answer_is_stored_before_the_next_question(tmp_path):
     session = open_session(tmp_path, "A")
     session.start()
-    step = session.respond("yes")
+    step = session.answer("yes")
     assert step.question.item == "custody"
     stored = Store.open(tmp_path).get(session.review.id)
     assert stored.facts == {"psr": True}
@@ -29,11 +29,11 @@ def test_two_sessions_on_one_review_keep_both_answers_and_say_so(tmp_path):
     first.start()
     second = open_session(tmp_path, "B")
     second.start()
-    first.respond("yes")  # psr
-    step = second.respond("no")  # also psr, from a stale copy: a clash
+    first.answer("yes")  # psr
+    step = second.answer("no")  # also psr, from a stale copy: a clash
     notices = [e.text for e in step.events if isinstance(e, Notice)]
     assert any("also changed in another session" in n and "psr" in n for n in notices)
-    step = first.respond("yes")  # first's next question: custody
+    step = first.answer("yes")  # first's next question: custody
     stored = Store.open(tmp_path).get(first.review.id)
     assert stored.facts["psr"] is False  # the later answer is kept...
     assert stored.facts["custody"] is True  # ...and neither session lost an answer
@@ -45,7 +45,7 @@ def test_a_joint_review_of_a_self_audited_case_is_a_separate_review(tmp_path):
     engine, store = Engine(get_framework()), Store.open(tmp_path)
     mine = Session.open(store, engine, "HAR-61", actor=Actor("CM"))
     mine.start()
-    mine.respond("yes")
+    mine.answer("yes")
     assert not mine.resumed
     joint = Session.open(store, engine, "HAR-61", mode="joint", actor=Actor("Insp", "inspector"))
     assert not joint.resumed and joint.review.mode == "joint"

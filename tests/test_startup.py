@@ -90,8 +90,8 @@ def test_a_resumed_review_opens_without_the_heavy_modules_too(tmp_path):
     first_frame(tmp_path, "--store", str(store), "review", "WARM-UP")
     session = Session.open(Store.open(store), Engine(get_framework()), "HAR-02", actor=Actor("A"))
     session.start()
-    session.respond("yes")  # psr
-    session.respond("no")  # custody
+    session.answer("yes")  # psr
+    session.answer("no")  # custody
     session.close()
     frame = first_frame(tmp_path, "--store", str(store), "review", "HAR-02")
     # Only flag derivation: the restored transcript shows the flags raised so far.  The review
@@ -118,7 +118,7 @@ def test_an_answer_before_the_session_began_creates_the_review_first(tmp_path):
     store = Store.open(tmp_path)
     session = Session.open(store, Engine(get_framework()), "HAR-04", create_now=False)
     session.start()
-    step = session.respond("yes")
+    step = session.answer("yes")
     assert step.question.item == "custody"
     stored = store.get(session.review.id)
     assert stored.facts == {"psr": True} and stored.revision == 2

@@ -157,7 +157,7 @@ DAMAGE = {
     "wrong schema": lambda raw: json.dumps(
         {"review": {"1": {"record": {"id": 5, "judgements": "lots"}}}}
     ).encode(),
-    "newer schema": lambda raw: raw.replace(b'"schema_version":1', b'"schema_version":99'),
+    "newer schema": lambda raw: raw.replace(b'"schema_version":2', b'"schema_version":99'),
 }
 
 
@@ -285,14 +285,14 @@ def test_an_older_record_is_migrated_on_load_and_its_file_left_alone(store: Stor
     path.write_bytes(raw)
     review = store.get("old-1")
     assert review.case_ref == "HAR-03"
-    assert review.schema_version == 1
+    assert review.schema_version == 2
     assert review.judgements["rr.plan"].reasons == ("not_done", "goals_not_measurable")
     assert path.read_bytes() == raw  # reading never writes
     assert [s.case_ref for s in store.summaries()] == ["HAR-03"]
 
     saved = store.save(answer(review, "rr.psr"), SAM)
     stored = json.loads(path.read_bytes())["review"]["1"]["record"]
-    assert stored["schema_version"] == 1 and stored["case_ref"] == "HAR-03"
+    assert stored["schema_version"] == 2 and stored["case_ref"] == "HAR-03"
     assert "case" not in stored
     assert store.get("old-1") == saved
 

@@ -191,7 +191,7 @@ async def test_home_lists_reviews_urgent_first_and_resumes_one(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.screen.query_one("DataTable")
         first = table.get_row_at(0)
-        assert str(first[0]) == "HAR-21" and "!!" in str(first[5])
+        assert str(first[0]) == "HAR-21" and "!!" in str(first[6])
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

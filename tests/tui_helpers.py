@@ -38,9 +38,9 @@ def store_with_case(
     session = Session.open(store, engine, case_ref, mode=mode, actor=Actor("Tester"))
     step = session.start()
     while step.question is not None and step.question.step == "fact":
-        step = session.respond(FACTS[step.question.item])
+        step = session.answer(FACTS[step.question.item])
     for answer in answers:
-        step = session.respond(answer)
+        step = session.answer(answer)
     session.close()
     return store
 

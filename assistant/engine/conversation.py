@@ -25,6 +25,7 @@ from assistant.engine.events import (
     CriteriaSetAside,
     Event,
     Explanation,
+    Finished,
     FlagRaised,
     FlagStateChanged,
     FlagWithdrawn,
@@ -44,7 +45,18 @@ from assistant.engine.items import (
     offered,
 )
 from prompts.model import Criterion, Fact, Framework
-from store.records import FlagState, FollowUp, Judgement, Review, View, now
+from store.records import (
+    ANSWER_OUTCOMES,
+    MAX_NOTE,
+    OUTCOME_ANSWERS,
+    FlagState,
+    FollowUp,
+    Judgement,
+    Review,
+    View,
+    name_problem,
+    now,
+)
 
 if TYPE_CHECKING:
     from assistant.engine.checks import Finding
@@ -65,19 +77,12 @@ OUTCOME_WORDS = {
     "not_applicable": "Not applicable",
 }
 PARTLY_WORDS = "Partly (insufficient)"
-# A quick reply's value -> (outcome, what was said).
-REPLIES: dict[str, tuple[str, str]] = {
-    "yes": ("sufficient", "yes"),
-    "no": ("insufficient", "no"),
-    "partly": ("insufficient", "partly"),
-    "not_applicable": ("not_applicable", "na"),
-}
-SAID = {"sufficient": "yes", "insufficient": "no", "not_applicable": "na"}
+# A quick reply's value -> what was said (its outcome: ANSWER_OUTCOMES).
+REPLY_ANSWERS = {"yes": "yes", "no": "no", "partly": "partly", "not_applicable": "na"}
 _PARTLY_RE = re.compile(
     r"\b(partly|partially|part(ial)? ?way|in part|to some extent|to a degree|somewhat|half)\b",
     re.IGNORECASE,
 )
-MAX_NOTE = 20000
 SKIP, WHY = "skip", "why"
 
 
@@ -132,6 +137,7 @@ class Engine:
             for s in framework.sections
         }
         self._gates_for = lru_cache(maxsize=256)(self._compute_gates)
+        self._flag_memo: list[tuple[dict, dict, dict, list[Flag]]] = []
 
     # --- gates, computed once per set of facts ---------------------------------------------
 
@@ -261,9 +267,20 @@ class Engine:
         return out
 
     def flags(self, review: Review) -> list[Flag]:
+        """The review's flags (derived from its answers; the last few results are kept, as a
+        flag depends only on the facts, judgements and flag states, which copies share)."""
         from assistant.engine.flags import derive_flags  # (not needed for the first question)
 
-        return derive_flags(self.fw, review)
+        key = (review.facts, review.judgements, review.flag_states)
+        for i, (facts, judgements, states, flags) in enumerate(self._flag_memo):
+            if facts is key[0] and judgements is key[1] and states is key[2]:
+                if i:
+                    self._flag_memo.insert(0, self._flag_memo.pop(i))
+                return flags
+        flags = derive_flags(self.fw, review)
+        self._flag_memo.insert(0, (*key, flags))
+        del self._flag_memo[4:]
+        return flags
 
     def question(self, review: Review) -> Question | None:
         item_id = self.current_item(review)
@@ -644,11 +661,11 @@ class Engine:
         at = given.at
         by = given.by
         if values is not None:
-            outcome, said = REPLIES[values[0]]
-            reading = _reader().Reading(outcome, (), "")  # type: ignore[arg-type]
+            said = REPLY_ANSWERS[values[0]]
+            reading = _reader().Reading(ANSWER_OUTCOMES[said], (), "")  # type: ignore[arg-type]
         else:
             reading = _reader().interpret(criterion, text)
-            said = SAID.get(reading.outcome, "")
+            said = OUTCOME_ANSWERS.get(reading.outcome, "")
             if reading.outcome == "insufficient" and _PARTLY_RE.search(text):
                 said = "partly"
         if reading.outcome == "unclear":
@@ -681,7 +698,7 @@ class Engine:
             outcome=reading.outcome,
             reasons=tuple(r for r in reading.reasons if criterion.reason(r)),
             note=note,
-            answer=said,  # type: ignore[arg-type]
+            answer=said or None,  # type: ignore[arg-type]
             answered_at=at,
             answered_by=by,
         )
@@ -938,6 +955,52 @@ class Engine:
             review, updated, [*notices, Recorded(target, "note", note or "No note")], at=at
         )
 
+    def set_team(self, review: Review, team: str, *, at: datetime | None = None) -> Step:
+        """Set the team the review counts for in reports (empty: no team)."""
+        team = " ".join(team.split())
+        problem = name_problem(team, "A team name")
+        if problem:
+            return Step(review, (Notice(problem, "problem"),), self.question(review))
+        shown = f"Team: {team}" if team else "Team cleared"
+        updated = review.copy(team=team)
+        return self._commit(review, updated, [Recorded("team", "fact", shown)], at=at)
+
+    def finish(self, review: Review) -> Step:
+        """What is still open; the review is finished when nothing is (SPEC §4)."""
+        gates = self.gates(review.facts)
+        optional = [f.id for f in self.fw.facts if gates[f.id] is True and f.id not in review.facts]
+        event = Finished(
+            complete=self.is_complete(review),
+            open_criteria=tuple(c for c in self.open_criteria(review) if gates[c] is True),
+            waiting_on=tuple(self.waiting_on(review)),
+            pending=self.pending(review),
+            optional_open=tuple(optional),
+            checks_not_run=tuple(title for title, _ in self.checks_not_run(review)),
+        )
+        question = None if event.complete else self.question(review)
+        return Step(review, (event,), question)
+
+    def find_flag(self, review: Review, wanted: str) -> tuple[Flag | None, str]:
+        """The flag ``wanted`` names (its id, or its criterion's id when that names one flag);
+        else None and what to say."""
+        flags = self.flags(review)
+        wanted = wanted.strip()
+        ids = ", ".join(f.id for f in flags) or "none yet"
+        if not wanted:
+            return None, f"Say which flag: done ID. The flags: {ids}."
+        exact = [f for f in flags if f.id == wanted]
+        if exact:
+            return exact[0], ""
+        same = [f for f in flags if f.criterion == wanted]
+        if len(same) == 1:
+            return same[0], ""
+        if same:
+            return None, (
+                f"{wanted} has {len(same)} flags: {', '.join(f.id for f in same)}. "
+                "Say which one by its id."
+            )
+        return None, f"There is no flag {wanted!r} on this review. The flags: {ids}."
+
     def set_flag_state(
         self,
         review: Review,
@@ -947,13 +1010,11 @@ class Engine:
         at: datetime | None = None,
         by: str = "",
     ) -> Step:
-        flag = next((f for f in self.flags(review) if f.id == flag_id), None)
+        """Mark a flag's action done (or open again); ``flag_id`` as ``find_flag`` takes it."""
+        flag, problem = self.find_flag(review, flag_id)
         if flag is None:
-            return Step(
-                review,
-                (Notice(f"There is no flag {flag_id!r} on this review.", "problem"),),
-                self.question(review),
-            )
+            return Step(review, (Notice(problem, "problem"),), self.question(review))
+        flag_id = flag.id
         states = {
             **review.flag_states,
             flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),  # type: ignore[arg-type]

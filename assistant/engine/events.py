@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import field, replace
 from typing import TYPE_CHECKING, Literal
 
 from checked import frozen
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
+    from assistant.engine.progress import Progress
     from store.records import Review
 
 StepKind = Literal[
@@ -141,3 +142,9 @@ class Step:
     question: Question | None = None
     changed: bool = False  # the review differs and must be saved
     extra: dict[str, object] = field(default_factory=dict)
+    # Filled in by the session, once per input: the review's flags and its progress.
+    flags: tuple[Flag, ...] = ()
+    progress: Progress | None = None
+
+    def copy(self, **changes: object) -> Step:
+        return replace(self, **changes)  # type: ignore[arg-type]

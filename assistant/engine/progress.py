@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
 
-from assistant.engine.conversation import Engine, judgement_label
+from assistant.engine.conversation import Engine, judgement_label, outcome_label
 from assistant.engine.facts import show_fact
 from assistant.engine.items import criterion_applies, fact_relevant
 from checked import frozen
 from store.records import Review
+
+if TYPE_CHECKING:
+    from assistant.engine.flags import Flag
 
 
 @frozen(slots=False)
@@ -51,13 +55,16 @@ class SummaryRow:
     urgent: bool
     disagreement: bool = False
     quotable: bool = False
+    marks: tuple[str, ...] = ()  # e.g. "case manager disagrees", "quotable", "kept despite ..."
 
 
-def progress(engine: Engine, review: Review) -> Progress:
+def progress(engine: Engine, review: Review, flags: Sequence[Flag] | None = None) -> Progress:
+    """Answered and applicable items, and open flags, per section (``flags``: the review's
+    flags when the caller has them)."""
     fw = engine.fw
     facts_relevant = [f for f in fw.facts if fact_relevant(f, review.facts) is True]
     facts_answered = sum(1 for f in facts_relevant if f.id in review.facts)
-    flags = [f for f in engine.flags(review) if f.open]
+    flags = [f for f in (engine.flags(review) if flags is None else flags) if f.open]
     sections = []
     for section in fw.sections:
         live = [c for c in fw.criteria_in(section.id) if criterion_applies(c, review.facts)]
@@ -124,8 +131,18 @@ def summary_rows(engine: Engine, review: Review) -> list[SummaryRow]:
         reasons = ""
         if judgement and judgement.reasons:
             reasons = "; ".join(r.label for x in judgement.reasons if (r := criterion.reason(x)))
+        marks: list[str] = []
+        if judgement and judgement.view and not judgement.view.agrees:
+            view = judgement.view.outcome
+            marks.append("case manager disagrees" + (f": {outcome_label(view)}" if view else ""))
+        if judgement and judgement.quotable:
+            marks.append("quotable")
+        if judgement and judgement.kept_despite:
+            titles = [c.title for c in fw.checks if c.id in judgement.kept_despite]
+            marks.append("kept against the check: " + "; ".join(titles))
         rows.append(
             SummaryRow(
+                marks=tuple(marks),
                 item=criterion.id,
                 kind="criterion",
                 section=criterion.section,
@@ -145,8 +162,9 @@ def summary_rows(engine: Engine, review: Review) -> list[SummaryRow]:
 
 def index_summary(engine: Engine, review: Review) -> dict[str, int]:
     """The small dict the store keeps beside each review for fast listing."""
-    p = progress(engine, review)
-    flags = [f for f in engine.flags(review) if f.open]
+    all_flags = engine.flags(review)
+    p = progress(engine, review, all_flags)
+    flags = [f for f in all_flags if f.open]
     return {
         "answered": p.answered,
         "total": p.total,

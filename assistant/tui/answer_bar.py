@@ -10,14 +10,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
 from assistant.engine.events import Question
-
-SLASH_COMMANDS = ["/back", "/jump ", "/note ", "/why", "/summary", "/help", "/flags", "/skip"]
+from store.records import MAX_NOTE
 
 
 class AnswerInput(Input):
@@ -28,9 +28,19 @@ class AnswerInput(Input):
             self.key = key
             super().__init__()
 
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.quick_keys: set[str] = set()
+
+    def action_complete(self) -> None:
+        """Tab completes a /command (the suggestion shown); elsewhere it moves focus on."""
+        if self.value.startswith("/") and len(self._suggestion) > len(self.value):
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
     async def _on_key(self, event: events.Key) -> None:
         if event.character and event.character in self.quick_keys and not self.value:
@@ -76,11 +86,17 @@ class AnswerBar(Vertical):
     AnswerBar AnswerInput { margin: 0; }
     """
 
-    class Picked(Message):
-        """Quick-reply values chosen (one value, or the ticked options of a multi-select)."""
+    class Submitted(Message):
+        """The user's input, the one message the answer bar posts: a typed line (``text``;
+        an answer or a /command) or quick-reply ``values`` (one value, or the ticked options
+        of a multi-select), with ``shown``, the reply in words for the transcript."""
 
-        def __init__(self, values: list[str]) -> None:
+        def __init__(
+            self, text: str = "", values: list[str] | None = None, shown: str = ""
+        ) -> None:
+            self.text = text
             self.values = values
+            self.shown = shown or text
             super().__init__()
 
     def __init__(self, commands: list[str], **kwargs: object) -> None:
@@ -98,7 +114,7 @@ class AnswerBar(Vertical):
             id="answer",
             placeholder="Type an answer, a quick-reply number, or / for commands",
             suggester=SuggestFromList(self._commands, case_sensitive=False),
-            max_length=20000,
+            max_length=MAX_NOTE,
         )
 
     @property
@@ -198,7 +214,27 @@ class AnswerBar(Vertical):
             if choice.value in values:
                 picker.toggle(choice.value)
                 return
-        self.post_message(self.Picked([choice.value]))
+        self._pick([choice.value])
+
+    def _pick(self, values: list[str]) -> None:
+        question = self.question
+        labels = {c.value: c.label for c in question.choices} if question else {}
+        shown = ", ".join(labels.get(v, v) for v in values) or "None of these"
+        self.post_message(self.Submitted(values=values, shown=shown))
+
+    @on(AnswerInput.QuickKey)
+    def _quick_key(self, event: AnswerInput.QuickKey) -> None:
+        event.stop()
+        self.key_pressed(event.key)
+
+    @on(Input.Submitted, "#answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value
+        event.input.value = ""
+        if not text.strip() and self.confirm_selection():
+            return
+        self.post_message(self.Submitted(text))
 
     def confirm_selection(self) -> bool:
         """Enter on an empty input: submit the ticked options of a multi-select."""
@@ -211,11 +247,10 @@ class AnswerBar(Vertical):
             if not self.furnished:
                 return True  # the picker is on its way; nothing is ticked yet
             picker = self.query_one("#picker", SelectionList)
-            selected = list(picker.selected)
-            self.post_message(self.Picked(selected))
+            self._pick(list(picker.selected))
             return True
         if question.step == "note":
-            self.post_message(self.Picked(["skip"]))
+            self._pick(["skip"])
             return True
         return False
 
@@ -223,5 +258,5 @@ class AnswerBar(Vertical):
     def _quick(self, event: QuickReply.Pressed) -> None:
         event.stop()
         assert isinstance(event.button, QuickReply)
-        self.post_message(self.Picked([event.button.value]))
+        self._pick([event.button.value])
         self.input.focus()

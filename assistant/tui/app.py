@@ -31,6 +31,8 @@ class CaseReviewApp(App[None]):
         *,
         open_case: str | None = None,
         mode: str | None = None,
+        team: str | None = None,
+        new: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
@@ -38,6 +40,7 @@ class CaseReviewApp(App[None]):
         self.actor = actor or Actor()
         self._open_case = open_case
         self._mode = mode
+        self._open_options = {"team": team, "new": new}
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
         self._home_mode = False  # see go_home
 
@@ -45,7 +48,7 @@ class CaseReviewApp(App[None]):
         """The first screen: the review of the case given on the command line (nothing built
         beneath it; the home screen replaces it when the user leaves), else the home screen."""
         if self._open_case:
-            review = self._review_screen(self._open_case, self._mode)
+            review = self._review_screen(self._open_case, self._mode, **self._open_options)
             if review is not None:
                 return review
         from assistant.tui.home import HomeScreen
@@ -100,12 +103,28 @@ class CaseReviewApp(App[None]):
                 self._home_mode = True
             self.switch_mode("home")
 
-    def open_review(self, case_ref: str, mode: str | None = None) -> None:
-        screen = self._review_screen(case_ref, mode)
+    def open_review(
+        self, case_ref: str, mode: str | None = None, *, team: str | None = None, new: bool = False
+    ) -> None:
+        screen = self._review_screen(case_ref, mode, team=team, new=new)
         if screen is not None:
             self.push_screen(screen)
 
-    def _review_screen(self, case_ref: str, mode: str | None) -> Screen | None:
+    def open_review_id(self, review_id: str) -> None:
+        """Open one stored review (the home screen's and the dashboard's rows)."""
+        screen = self._review_screen("", None, review_id=review_id)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _review_screen(
+        self,
+        case_ref: str,
+        mode: str | None,
+        *,
+        team: str | None = None,
+        new: bool = False,
+        review_id: str | None = None,
+    ) -> Screen | None:
         """The review of ``case_ref`` (resumed or new), or None (and a notice) if it cannot be
         opened."""
         from assistant.tui.review import ReviewScreen
@@ -120,6 +139,9 @@ class CaseReviewApp(App[None]):
                 case_ref,
                 mode=mode,
                 actor=Actor(self.actor.name, role),
+                team=team,
+                new=new,
+                review_id=review_id,
                 create_now=False,  # the review screen saves it once its first frame is shown
             )
         except StoreError as exc:

@@ -539,4 +539,4 @@ class CasesScreen(Screen[None]):
         if link is None:
             return
         self._opened = True
-        self.app.open_review(link.case_ref, link.mode)  # type: ignore[attr-defined]
+        self.app.open_review_id(link.review_id)  # type: ignore[attr-defined]

@@ -47,7 +47,9 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Case", "Mode", "Status", "Progress", "Open flags", "Urgent", "Updated")
+        table.add_columns(
+            "Case", "Team", "Mode", "Status", "Progress", "Open flags", "Urgent", "Updated"
+        )
         self.refresh_reviews()
 
     def on_screen_resume(self) -> None:
@@ -74,6 +76,7 @@ class HomeScreen(Screen[None]):
             urgent = int(info.get("urgent_flags", 0))
             table.add_row(
                 Text(printable(s.case_ref, single_line=True)),
+                Text(printable(s.team, single_line=True)),
                 s.mode,
                 s.status.replace("_", " "),
                 f"{answered}/{total}",
@@ -101,11 +104,13 @@ class HomeScreen(Screen[None]):
             self.query_one("#new", Button).focus()
 
     def action_new(self) -> None:
-        from assistant.tui.new_review import NewReviewScreen
+        from assistant.tui.new_review import NewReview, NewReviewScreen
 
-        def started(result: tuple[str, str] | None) -> None:
+        def started(result: NewReview | None) -> None:
             if result:
-                self.app.open_review(*result)  # type: ignore[attr-defined]
+                self.app.open_review(  # type: ignore[attr-defined]
+                    result.case_ref, result.mode, team=result.team or None
+                )
 
         self.app.push_screen(NewReviewScreen(), started)
 
@@ -115,8 +120,7 @@ class HomeScreen(Screen[None]):
             self.action_new()
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        summary = next(s for s in self.app.store.summaries() if s.id == key)  # type: ignore[attr-defined]
-        self.app.open_review(summary.case_ref, summary.mode)  # type: ignore[attr-defined]
+        self.app.open_review_id(key)  # type: ignore[attr-defined]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_resume()

@@ -37,16 +37,24 @@ def run_home(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from assistant.text import valid_case_ref
+    from store.records import case_ref_problem, name_problem, normalise_case_ref
 
-    problem = valid_case_ref(args.case_ref)
+    problem = case_ref_problem(args.case_ref)
+    if problem is None and args.team is not None:
+        problem = name_problem(args.team, "A team name")
     if problem:
         print(f"case-review: {problem}", file=sys.stderr)
-        return 1
+        return 2
     prepared = _prepare(args)
     if prepared is None:
         return 1
     from assistant.tui.app import CaseReviewApp
 
-    CaseReviewApp(*prepared, open_case=args.case_ref.strip(), mode=args.mode).run()
+    CaseReviewApp(
+        *prepared,
+        open_case=normalise_case_ref(args.case_ref),
+        mode=args.mode,
+        team=args.team,
+        new=args.new,
+    ).run()
     return 0

@@ -1,6 +1,8 @@
-"""Start a review: the case reference (a pseudonymous code) and the mode."""
+"""Start a review: the case reference (a pseudonymous code), the mode and the team."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
@@ -9,29 +11,48 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from assistant.text import valid_case_ref
+from store.records import MAX_CASE_REF, MAX_NAME, case_ref_problem, name_problem
 
 
-class NewReviewScreen(ModalScreen[tuple[str, str] | None]):
-    """Returns (case_ref, mode) or None when cancelled."""
+@dataclass(frozen=True)
+class NewReview:
+    case_ref: str
+    mode: str
+    team: str
+
+
+class NewReviewScreen(ModalScreen[NewReview | None]):
+    """Returns the review to start, or None when cancelled.  The team field starts with the
+    team used last (remembered per user)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     NewReviewScreen { align: center middle; }
     NewReviewScreen > Vertical {
-        width: 64; max-width: 100%; height: auto;
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 1 2;
     }
+    NewReviewScreen Label { width: 1fr; }
     NewReviewScreen #problem { color: $error; height: auto; }
     NewReviewScreen Horizontal { height: auto; margin-top: 1; }
     NewReviewScreen Button { margin-right: 2; }
     """
 
     def compose(self) -> ComposeResult:
+        from assistant import prefs
+
         with Vertical():
-            yield Label("Case reference (a pseudonymous code such as HAR-01, never a name)")
-            yield Input(placeholder="HAR-01", id="case-ref", max_length=40)
+            yield Label("Case reference: a pseudonymous code such as HAR-01, never a name")
+            yield Input(placeholder="HAR-01", id="case-ref", max_length=MAX_CASE_REF)
             yield Static("", id="problem")
+            yield Label("Team (for the team's report; optional)")
+            team = prefs.load().get("team")
+            yield Input(
+                value=team if isinstance(team, str) else "",
+                placeholder="e.g. North",
+                id="team",
+                max_length=MAX_NAME,
+            )
             yield Label("Mode")
             with RadioSet(id="mode"):
                 yield RadioButton("Self-audit (my own case)", value=True, id="self")
@@ -43,18 +64,26 @@ class NewReviewScreen(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#case-ref", Input).focus()
 
-    @on(Input.Submitted, "#case-ref")
+    @on(Input.Submitted)
     @on(Button.Pressed, "#start")
     def start(self) -> None:
-        ref = self.query_one("#case-ref", Input).value
-        problem = valid_case_ref(ref)
+        from assistant import prefs
+
+        ref_input = self.query_one("#case-ref", Input)
+        team = " ".join(self.query_one("#team", Input).value.split())
+        problem = case_ref_problem(ref_input.value)
+        field = ref_input
+        if problem is None:
+            problem = name_problem(team, "A team name")
+            field = self.query_one("#team", Input)
         if problem:
             self.query_one("#problem", Static).update(problem)
-            self.query_one("#case-ref", Input).focus()
+            field.focus()
             return
         pressed = self.query_one(RadioSet).pressed_button
         mode = pressed.id if pressed is not None and pressed.id else "self"
-        self.dismiss((ref.strip(), mode))
+        prefs.remember("team", team)
+        self.dismiss(NewReview(ref_input.value, mode, team))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

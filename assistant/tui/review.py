@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TypeAlias
 
 from rich.text import Text
 from textual import on
@@ -16,43 +17,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 
-from assistant.engine.events import (
-    CriteriaRestored,
-    CriteriaSetAside,
-    Event,
-    Explanation,
-    FlagRaised,
-    FlagStateChanged,
-    FlagWithdrawn,
-    Notice,
-    Question,
-    Recorded,
-    ReviewComplete,
-    SectionComplete,
-    Step,
-)
-from assistant.session import Session
+from assistant.commands import Command, completions, parse
+from assistant.engine.events import Finished, Question, Recorded, Step
+from assistant.presenter import Said, present_events, question_place
+from assistant.session import BeforeSave, Session
 from assistant.text import printable
-from assistant.tui.answer_bar import SLASH_COMMANDS, AnswerBar, AnswerInput
+from assistant.tui.answer_bar import AnswerBar
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
-from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
+Work: TypeAlias = Callable[[BeforeSave], Step]  # an input handed to the session
 
 
 def question_text(q: Question, section_title: str = "") -> Text:
     text = Text()
-    where = []
-    if q.number:
-        where.append(f"Q{q.number} of {q.total}")
-    if section_title:
-        where.append(section_title)
-    elif q.title:
-        where.append(q.title)
-    if where:
-        text.append(" · ".join(where) + "\n", style="dim")
+    place = question_place(q, section_title)
+    if place:
+        text.append(place + "\n", style="dim")
     if q.urgent and q.step == "judgement":
         text.append("Safeguarding (urgent if flagged)  ", style="bold")
     text.append(printable(q.text), style="bold")
@@ -102,14 +85,13 @@ class ReviewScreen(Screen[None]):
         super().__init__(classes="-narrow" if self.app.size.width < NARROW else "")
         self.session = session
         self._shown: tuple[str, str] | None = None
-        self._start_pending: list[Static] | None = None  # see _opening
         self._first_question: Question | None = None
         self._saving = False
-        self._queue: list[tuple[Callable[[Review], Step], list[Static]]] = []
+        self._queue: list[tuple[Work, list[Static]]] = []
         self._furnished = False
         self._furnish_asked = False
-        ids = [it.id for it in session.engine.fw.facts] + [c.id for c in session.engine.fw.criteria]
-        self._commands = SLASH_COMMANDS + [f"/jump {i}" for i in ids]
+        fw = session.engine.fw
+        self._commands = completions([it.id for it in fw.facts] + [c.id for c in fw.criteria])
 
     # --- layout --------------------------------------------------------------------------
 
@@ -122,17 +104,21 @@ class ReviewScreen(Screen[None]):
             yield AnswerBar(self._commands, id="answer-bar")
 
     def _opening(self) -> list[Static]:
-        """The transcript's first messages: the history so far, notices and, unless starting
-        changes the review (skipped questions asked again: a save), the first question."""
+        """The transcript's first messages: the history so far, notices and the first question
+        (nothing is written here: the session saves what starting changed when it begins)."""
         widgets = self._history()
         notices = [self._turn(n, "notice") for n in self.session.notices]
-        step = self.session.engine.start(self.session.review)
-        if step.changed:
-            self._start_pending = notices  # on_mount runs the start through a save
-            return widgets
-        self.session.review = step.review
+        step = self.session.start()
         self._first_question = step.question
-        widgets += [*notices, *self._event_widgets(step.events)]
+        widgets += [*notices, *self._said_widgets(step)]
+        if self.session.resumed and self.session.complete:
+            widgets.append(
+                self._turn(
+                    "This review is complete: its summary is open (Escape returns here). Any "
+                    "answer can still be changed: /jump ID, or Enter on a row of the summary.",
+                    "question",
+                )
+            )
         return [*widgets, *self._question_widgets(step.question, recorded=False)]
 
     async def _furnish(self) -> None:
@@ -165,11 +151,10 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         review = self.session.review
         self.title = f"Review {printable(review.case_ref, single_line=True)}"
-        if self._start_pending is not None:
-            self._run(self.session.engine.start, pre=self._start_pending)
-        else:
-            self.answer_bar.show(self._first_question)
-            self.answer_bar.input.focus()
+        self.answer_bar.show(self._first_question)
+        self.answer_bar.input.focus()
+        if self.session.resumed and self.session.complete:
+            self.call_after_refresh(self.action_summary)
         if self.app.ready:  # type: ignore[attr-defined]
             self.furnish_after_refresh()
         # else the app calls ``furnish_after_refresh`` once its first frame is on the terminal
@@ -185,12 +170,10 @@ class ReviewScreen(Screen[None]):
 
     def _history(self) -> list[Static]:
         """On resume, what was asked and answered so far."""
-        engine, review = self.session.engine, self.session.review
+        review = self.session.review
         rows = []
         if review.facts or review.judgements:
-            from assistant.engine.progress import summary_rows
-
-            rows = [r for r in summary_rows(engine, review) if r.state == "answered"]
+            rows = [r for r in self.session.summary_rows() if r.state == "answered"]
         if not rows:
             return [
                 self._turn(
@@ -203,7 +186,7 @@ class ReviewScreen(Screen[None]):
         widgets: list[Static] = [
             self._turn(f"Resuming the review of {review.case_ref}. So far:", "info")
         ]
-        flags = {f.criterion: f for f in engine.flags(review) if f.source == "judgement"}
+        flags = {f.criterion: f for f in self.session.flags if f.source == "judgement"}
         for row in rows:
             widgets.append(AssistantTurn(literal(row.text), classes="-question"))
             answer = row.answer + (f": {row.reasons}" if row.reasons else "")
@@ -221,33 +204,34 @@ class ReviewScreen(Screen[None]):
 
     # --- driving the session -------------------------------------------------------------
     #
-    # An input is computed by the pure engine at once and its events (the flag above all) are
-    # shown straight away; the new review is saved right after that frame is painted, and only
-    # then is the next question shown.  Input that arrives while a save is under way waits in
-    # a queue, so nothing typed is lost and every answer is durable before the next question.
+    # Every input goes to the session in a thread.  The session computes the step (the pure
+    # engine) and calls back before it saves: the events (the flag above all) are painted
+    # straight away, while the disk works; the next question is shown once the answer is
+    # saved.  Input that arrives while a save is under way waits in a queue, so nothing typed
+    # is lost and every answer is durable before the next question.
 
-    def _run(self, compute: Callable[[Review], Step], *, pre: list[Static] | None = None) -> None:
-        """Apply ``compute(review)`` (a pure engine call) and show what it means."""
+    def _run(self, work: Work, *, pre: list[Static] | None = None) -> None:
+        """Give the session an input (``work`` calls it) and show what it means."""
         if self._saving:
-            self._queue.append((compute, pre or []))
-            return
-        step = compute(self.session.review)
-        widgets = [*(pre or []), *self._event_widgets(step.events)]
-        if not step.changed:
-            self.session.review = step.review
-            self._show(widgets, step.question, recorded=False)
+            self._queue.append((work, pre or []))
             return
         self._saving = True
-        if widgets:
-            self.transcript.add(*widgets)
-        self.run_worker(self._save(step), group="save")
+        if pre:
+            self.transcript.add(*pre)
+        self.run_worker(self._work(work), group="save")
 
-    async def _save(self, step: Step) -> None:
-        """Save in a thread, so painting (the flag) never waits for the disk."""
+    async def _work(self, work: Work) -> None:
         from store import StoreError
 
+        painted: list[Step] = []
+
+        def before_save(step: Step) -> None:  # (in the worker thread)
+            if step.changed:
+                painted.append(step)
+                self.app.call_from_thread(self._paint, step)
+
         try:
-            saved = await asyncio.to_thread(self.session.apply, step)
+            step = await asyncio.to_thread(work, before_save)
         except StoreError as exc:
             widgets = [
                 self._turn(
@@ -256,15 +240,28 @@ class ReviewScreen(Screen[None]):
                     "notice",
                 )
             ]
-            self._show(widgets, self.session.engine.question(self.session.review), True)
+            self._show(widgets, self.session.question, True)
         else:
-            extra = self._event_widgets(saved.events[len(step.events) :])
+            done = len(painted[0].events) if painted else 0
+            extra = self._said_widgets(step, skip=done)
             recorded = any(isinstance(e, Recorded) for e in step.events)
-            self._show(extra, saved.question, recorded)
+            self._show(extra, step.question, recorded, step)
+            if any(isinstance(e, Finished) and e.complete for e in step.events):
+                self.app.notify(
+                    f"The review of {printable(self.session.review.case_ref, single_line=True)} "
+                    "is finished.",
+                    title="Review complete",
+                )
+                self.action_leave()
         finally:
             self._saving = False
             self.app.collect_when_idle()  # type: ignore[attr-defined]
         self._next_queued()
+
+    def _paint(self, step: Step) -> None:
+        widgets = self._said_widgets(step)
+        if widgets:
+            self.transcript.add(*widgets)
 
     async def _begin(self) -> None:
         from store import StoreError
@@ -282,8 +279,8 @@ class ReviewScreen(Screen[None]):
     def _next_queued(self) -> None:
         """Run the first input that waited for a save, if any."""
         if self._queue:
-            compute, pre = self._queue.pop(0)
-            self._run(compute, pre=pre)
+            work, pre = self._queue.pop(0)
+            self._run(work, pre=pre)
 
     def _question_widgets(self, question: Question | None, recorded: bool) -> list[Static]:
         """The question's turn, if it is not the one shown last (or an answer was recorded)."""
@@ -291,77 +288,54 @@ class ReviewScreen(Screen[None]):
         shown, self._shown = self._shown, key
         if question is None or (key == shown and not recorded):
             return []
-        section = self.session.engine.fw.section(question.section or "")
+        section = self.session.framework.section(question.section or "")
         title = section.title if section else ""
         return [self._turn(question_text(question, title), "question")]
 
-    def _show(self, widgets: list[Static], question: Question | None, recorded: bool) -> None:
+    def _show(
+        self,
+        widgets: list[Static],
+        question: Question | None,
+        recorded: bool,
+        step: Step | None = None,
+    ) -> None:
         """Add ``widgets`` and the question (if it is new) in one go; refresh the rest."""
         widgets = [*widgets, *self._question_widgets(question, recorded)]
         if widgets:
             self.transcript.add(*widgets)
         self.answer_bar.show(question)
-        self.refresh_panel()
+        self.refresh_panel(step)
         self.answer_bar.input.focus()
 
-    def _event_widgets(self, events: tuple[Event, ...]) -> list[Static]:
-        widgets: list[Static] = []
-        for event in events:
-            widget = self._event_widget(event)
-            if widget is not None:
-                widgets.append(widget)
-        return widgets
+    def _said_widgets(self, step: Step, skip: int = 0) -> list[Static]:
+        return [self._said_widget(m) for m in present_events(step.events[skip:])]
 
-    def _event_widget(self, event: Event) -> Static | None:
-        turn = self._turn
-        if isinstance(event, Recorded):
-            return None if event.step == "note" else turn(f"Recorded: {event.shown}", "info")
-        if isinstance(event, FlagRaised):
-            return FlagTurn(event.flag)
-        if isinstance(event, FlagWithdrawn):
-            return FlagTurn(event.flag, withdrawn=True)
-        if isinstance(event, FlagStateChanged):
-            return turn(f"Flag on {event.flag.criterion} marked {event.flag.state}.", "info")
-        if isinstance(event, CriteriaSetAside):
-            return turn("No longer applies to this case (answers kept): " + ", ".join(event.ids),
-                        "info")  # fmt: skip
-        if isinstance(event, CriteriaRestored):
-            return turn("Applies again, with the earlier answers: " + ", ".join(event.ids), "info")
-        if isinstance(event, SectionComplete):
-            return turn(f"Section complete: {event.title}", "info")
-        if isinstance(event, ReviewComplete):
-            return turn(
-                f"Review complete: {event.open_flags} open flag(s), {event.urgent_flags} "
-                "urgent. F2 shows the summary; any answer can still be changed.",
-                "question",
-            )
-        if isinstance(event, Notice):
-            return turn(event.text, "notice")
-        if isinstance(event, Explanation):
-            text = Text()
-            text.append(f"Why it matters: {event.title}\n", style="bold")
-            text.append(event.why)
-            if event.good:
-                text.append("\nWhat good looks like: ", style="bold")
-                text.append(event.good)
-            return turn(text)
-        return None
+    def _said_widget(self, message: Said) -> Static:
+        if message.kind in ("flag", "withdrawn") and message.flag is not None:
+            return FlagTurn(message.flag, withdrawn=message.kind == "withdrawn")
+        kind = {"clarify": "notice", "explanation": ""}.get(message.kind, message.kind)
+        lines = [Text.assemble(*line) for line in message.lines]
+        return self._turn(Text("\n").join(lines), kind)
 
     def say(self, text: str, kind: str = "notice") -> None:
         self.transcript.add(self._turn(text, kind))
 
-    def refresh_panel(self) -> None:
+    def refresh_panel(self, step: Step | None = None) -> None:
+        """The header line and the side panel (from ``step``'s flags and progress)."""
         if not self._furnished:
             return  # ``_furnish`` shows it
-        from assistant.engine.progress import progress
         from assistant.tui.side_panel import FlagList, ProgressPanel
 
-        engine, review = self.session.engine, self.session.review
-        p = progress(engine, review)
-        flags = [f for f in engine.flags(review) if f.open]
+        review = self.session.review
+        if step is not None and step.progress is not None:
+            p, all_flags = step.progress, step.flags
+        else:
+            p, all_flags = self.session.progress(), tuple(self.session.flags)
+        flags = [f for f in all_flags if f.open]
         urgent = sum(f.urgent for f in flags)
+        team = f" · team {printable(review.team, single_line=True)}" if review.team else ""
         self.sub_title = (
-            f"{review.mode} review · {p.answered}/{p.total} answered · "
+            f"{review.mode} review{team} · {p.answered}/{p.total} answered · "
             f"{len(flags)} open flag(s)" + (f", {urgent} URGENT" if urgent else "")
         )
         self.query_one(ProgressPanel).show(p)
@@ -369,85 +343,55 @@ class ReviewScreen(Screen[None]):
 
     # --- input ---------------------------------------------------------------------------
 
-    @on(AnswerInput.QuickKey)
-    def _quick_key(self, event: AnswerInput.QuickKey) -> None:
-        self.answer_bar.key_pressed(event.key)
-
-    @on(AnswerBar.Picked)
-    def _picked(self, event: AnswerBar.Picked) -> None:
-        question = self.answer_bar.question
-        if question is None:
+    @on(AnswerBar.Submitted)
+    def _submitted(self, event: AnswerBar.Submitted) -> None:
+        """The one way input arrives: a typed line (an answer or a /command) or quick-reply
+        values."""
+        if event.values is not None:
+            values = event.values
+            self._run(
+                lambda before: self.session.answer(values=values, before_save=before),
+                pre=[UserTurn(literal(event.shown))],
+            )
             return
-        labels = {c.value: c.label for c in question.choices}
-        shown = ", ".join(labels.get(v, v) for v in event.values) or "None of these"
-        engine, by, values = self.session.engine, self.session.actor.name, event.values
-        self._run(lambda r: engine.choose(r, values, by=by), pre=[UserTurn(literal(shown))])
-
-    @on(Input.Submitted, "#answer")
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""
+        text = event.text
         if not text.strip():
-            if not self.answer_bar.confirm_selection():
-                self.say("Type an answer, or press a quick-reply number.")
+            self.say("Type an answer, or press a quick-reply number.")
             return
-        if text.lstrip().startswith("/"):
-            self.command(text.strip())
-            return
-        engine, by = self.session.engine, self.session.actor.name
-        self._run(lambda r: engine.respond(r, text, by=by), pre=[UserTurn(literal(text))])
-
-    def command(self, text: str) -> None:
-        word, _, rest = text[1:].partition(" ")
-        word, rest = word.lower(), rest.strip()
-        engine, by = self.session.engine, self.session.actor.name
-        if word == "back":
-            self.action_back()
-        elif word == "jump":
-            if not rest:
-                self.say("Say which question: /jump ID, e.g. /jump rr.plan_review")
-            else:
-                self._run(lambda r: engine.jump(r, rest))
-        elif word == "note":
-            self._run(lambda r: engine.set_note(r, rest))
-        elif word == "why":
-            self.action_why()
-        elif word == "summary":
-            self.action_summary()
-        elif word == "help":
-            self.action_help()
-        elif word == "flags":
-            self.action_focus_flags()
-        elif word == "skip":
-            self._run(engine.skip)
-        elif word in ("done", "open"):
-            flags = [f for f in engine.flags(self.session.review) if rest in (f.id, f.criterion)]
-            if len(flags) != 1:
-                self.say(f"Say which flag: /{word} ID (see the flags panel).")
-            else:
-                flag_id = flags[0].id
-                self._run(lambda r: engine.set_flag_state(r, flag_id, word, by=by))
-        elif word in ("quit", "exit"):
-            self.app.exit()
+        command = parse(text, bare_words=False)
+        if command is None:
+            self._run(
+                lambda before: self.session.answer(text, before_save=before),
+                pre=[UserTurn(literal(text))],
+            )
         else:
-            self.say(f"Unknown command /{printable(word, single_line=True)}. Try /help.")
+            self.command(command)
+
+    def command(self, command: Command) -> None:
+        local = {
+            "summary": self.action_summary,
+            "help": self.action_help,
+            "flags": self.action_focus_flags,
+            "quit": self.app.exit,
+        }
+        if command.name in local:
+            local[command.name]()
+        else:
+            self._run(lambda before: self.session.command(command, before_save=before))
 
     @on(OptionList.OptionSelected, "#flags")
     def _flag_selected(self, event: OptionList.OptionSelected) -> None:
-        engine = self.session.engine
-        flag = next((f for f in engine.flags(self.session.review) if f.id == event.option.id),
-                    None)  # fmt: skip
+        flag = next((f for f in self.session.flags if f.id == event.option.id), None)
         if flag is not None:
-            criterion = flag.criterion
-            self._run(lambda r: engine.jump(r, criterion))
+            self.command(Command("jump", flag.criterion))
 
     # --- actions -------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self._run(self.session.engine.back)
+        self.command(Command("back"))
 
     def action_why(self) -> None:
-        self._run(self.session.engine.why)
+        self.command(Command("why"))
 
     def action_toggle_panel(self) -> None:
         if self.has_class("-narrow"):
@@ -475,8 +419,7 @@ class ReviewScreen(Screen[None]):
 
         def edit(item: str | None) -> None:
             if item:
-                engine = self.session.engine
-                self._run(lambda r: engine.jump(r, item))
+                self.command(Command("jump", item))
             else:
                 self.answer_bar.input.focus()
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from assistant.engine.conversation import Engine
 from assistant.engine.progress import summary_rows
+from assistant.presenter import summary_lines
 from assistant.text import printable
 from store.records import Review
 
@@ -56,10 +57,10 @@ class SummaryScreen(ModalScreen[str | None]):
         review = self.review
         flags = [f for f in self.engine.flags(review) if f.open]
         urgent = sum(f.urgent for f in flags)
-        heading = Text()
-        heading.append(f"Summary of {printable(review.case_ref, single_line=True)}")
-        heading.append(f"  {review.mode} review, {review.status.replace('_', ' ')}; ")
-        heading.append(f"{len(flags)} open flag(s), {urgent} urgent.\n")
+        title, _, remarks = summary_lines(self.engine, review)
+        heading = Text(f"{title}; {len(flags)} open flag(s), {urgent} urgent.\n")
+        for remark in remarks:
+            heading.append(remark + "\n", style="italic")
         heading.append(
             'Enter edits an answer. ⚑ flag, !! urgent flag, ≠ disagreement, " quotable.',
             style="dim",
@@ -79,7 +80,8 @@ class SummaryScreen(ModalScreen[str | None]):
             answer = Text(printable(row.answer, single_line=True))
             if row.state != "answered":
                 answer = Text(STATE_WORDS[row.state], style="italic")
-            detail = "; ".join(x for x in (row.reasons, printable(row.note, single_line=True)) if x)
+            note = printable(row.note, single_line=True)
+            detail = "; ".join(x for x in (row.reasons, *row.marks, note) if x)
             mark = ""
             if row.flagged:
                 mark = "!!" if row.urgent else "⚑"

@@ -1,0 +1,223 @@
+"""What the assistant says: events, questions, flags and summaries as styled lines of text.
+
+One presenter serves every front end.  It turns what the session returns into ``Said``: a kind
+of message (a question, a flag, a notice, ...) and lines of ``(text, style)`` parts, where the
+style is a Rich style string.  The app assembles each message into a ``rich.text.Text`` (so
+nothing a user typed is ever read as markup); plain mode joins the texts and drops the styles.
+User text is made printable here (control characters and escape sequences shown, never sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from assistant.engine.events import (
+    CriteriaRestored,
+    CriteriaSetAside,
+    Event,
+    Explanation,
+    Finished,
+    FlagRaised,
+    FlagStateChanged,
+    FlagWithdrawn,
+    Notice,
+    Question,
+    Recorded,
+    ReviewComplete,
+    SectionComplete,
+)
+from assistant.text import printable
+
+if TYPE_CHECKING:
+    from assistant.engine.conversation import Engine
+    from assistant.engine.flags import Flag
+    from store.records import Review
+
+Kind = Literal["info", "notice", "clarify", "question", "flag", "withdrawn", "explanation"]
+Part = tuple[str, str]  # (text, Rich style; "" for none)
+Line = tuple[Part, ...]
+
+BOLD, DIM, URGENT = "bold", "dim", "bold reverse"
+URGENT_MARK = "!! URGENT"
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message of the assistant's."""
+
+    kind: Kind
+    lines: tuple[Line, ...]
+    flag: Flag | None = None  # the flag a "flag" or "withdrawn" message shows
+
+    def plain_lines(self) -> list[str]:
+        return ["".join(text for text, _ in line) for line in self.lines]
+
+
+def text_line(*parts: Part | str) -> Line:
+    return tuple((p, "") if isinstance(p, str) else p for p in parts)
+
+
+def said(kind: Kind, *lines: str) -> Said:
+    """A message of plain lines (user text in them is made printable)."""
+    return Said(kind, tuple(text_line(printable(line)) for line in lines))
+
+
+def one_line(text: str) -> str:
+    return printable(text, single_line=True)
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+
+def flag_heading(flag: Flag, *, state: bool = False) -> Line:
+    """``FLAG !! URGENT cy.plan: title: reasons`` (SPEC §4), as every front end starts a flag."""
+    parts: list[Part] = [("FLAG", BOLD)]
+    if state and not flag.open:
+        parts.append((" (done)", ""))
+    if flag.urgent:
+        parts += [(" ", ""), (URGENT_MARK, URGENT)]
+    parts += [(f" {flag.criterion}", BOLD), (f": {flag.title}", "")]
+    reasons = "; ".join(flag.reason_labels)
+    if reasons:
+        parts.append((f": {reasons}", ""))
+    return tuple(parts)
+
+
+def flag_lines(flag: Flag, *, state: bool = False) -> tuple[Line, ...]:
+    lines: list[Line] = [flag_heading(flag, state=state)]
+    if flag.detail:
+        label = "Found: " if flag.source == "check" else "Note: "
+        lines.append(((label, BOLD), (one_line(flag.detail), "")))
+    lines.append((("Why it matters: ", BOLD), (flag.why, "")))
+    lines.append((("Action: ", BOLD), (flag.action, "")))
+    return tuple(lines)
+
+
+def present_flag(flag: Flag, *, state: bool = False) -> Said:
+    return Said("flag", flag_lines(flag, state=state), flag)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def present_event(event: Event) -> Said | None:
+    """The message for one event; None for events that show nothing (a note as typed)."""
+    if isinstance(event, Recorded):
+        return None if event.step == "note" else said("info", f"Recorded: {event.shown}")
+    if isinstance(event, FlagRaised):
+        return present_flag(event.flag)
+    if isinstance(event, FlagWithdrawn):
+        flag = event.flag
+        line = text_line(("Flag withdrawn ", BOLD), f"{flag.criterion}: {flag.title}")
+        return Said("withdrawn", (line,), flag)
+    if isinstance(event, FlagStateChanged):
+        flag = event.flag
+        return said("info", f"Flag {flag.id} on {flag.criterion} is now {flag.state}.")
+    if isinstance(event, CriteriaSetAside):
+        ids = ", ".join(event.ids)
+        return said("info", f"No longer applies to this case (answers kept): {ids}")
+    if isinstance(event, CriteriaRestored):
+        return said("info", "Applies again, with the earlier answers: " + ", ".join(event.ids))
+    if isinstance(event, SectionComplete):
+        return said("info", f"Section complete: {event.title}")
+    if isinstance(event, ReviewComplete):
+        lines = [
+            f"Review complete: {event.open_flags} open flag(s), {event.urgent_flags} urgent. "
+            "Any answer can still be changed (jump ID, or edit from the summary)."
+        ]
+        if event.checks_not_run:
+            lines.append(_checks_not_run_line(event.checks_not_run))
+        return said("question", *lines)
+    if isinstance(event, Finished):
+        return present_finished(event)
+    if isinstance(event, Notice):
+        return said("clarify" if event.kind == "clarify" else "notice", event.text)
+    if isinstance(event, Explanation):
+        lines: list[Line] = [text_line((f"Why it matters ({event.title}): ", BOLD), event.why)]
+        if event.good:
+            lines.append(text_line(("What good looks like: ", BOLD), event.good))
+        return Said("explanation", tuple(lines))
+    return None
+
+
+def present_events(events: tuple[Event, ...] | list[Event]) -> Iterator[Said]:
+    for event in events:
+        message = present_event(event)
+        if message is not None:
+            yield message
+
+
+def _checks_not_run_line(titles: tuple[str, ...]) -> str:
+    return "Checks that could not run for want of a fact: " + "; ".join(titles) + "."
+
+
+def present_finished(event: Finished) -> Said:
+    if event.complete:
+        lines = ["The review is complete: nothing is left to answer."]
+        if event.optional_open:
+            lines.append(
+                "Optional facts left unknown (jump ID to answer one): "
+                + ", ".join(event.optional_open)
+            )
+        if event.checks_not_run:
+            lines.append(_checks_not_run_line(event.checks_not_run))
+        return said("question", *lines)
+    lines = ["Still open before the review is complete:"]
+    if event.pending:
+        lines.append(f"  the follow-up questions of {event.pending} (answer or skip them)")
+    if event.waiting_on:
+        lines.append("  facts that decide which criteria apply: " + ", ".join(event.waiting_on))
+    if event.open_criteria:
+        lines.append("  criteria not judged yet: " + ", ".join(event.open_criteria))
+    lines.append("Type jump ID to answer one, or quit to carry on later (everything is saved).")
+    return said("notice", *lines)
+
+
+# --- questions and summaries ----------------------------------------------------------------
+
+
+def question_place(question: Question, section_title: str = "") -> str:
+    """``Q3 of 27 · Reducing reoffending``: where the question is in the review."""
+    where = [f"Q{question.number} of {question.total}"] if question.number else []
+    title = section_title or question.title
+    return " · ".join([*where, title] if title else where)
+
+
+def choices_line(question: Question) -> str:
+    return "  ".join(f"{c.key}) {c.label}" for c in question.choices)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    item: str
+    text: str
+    answer: str  # the answer with its reasons and marks, in words
+    note: str
+    flagged: bool
+
+
+def summary_lines(engine: Engine, review: Review) -> tuple[str, list[SummaryLine], list[str]]:
+    """The summary of a review: a heading, one line per item, and closing remarks (checks
+    that could not run).  Flags are listed apart (``present_flag``)."""
+    from assistant.engine.progress import summary_rows
+
+    heading = (
+        f"Summary of {one_line(review.case_ref)} ({review.mode} review, "
+        f"{review.status.replace('_', ' ')}"
+        + (f", team {one_line(review.team)}" if review.team else "")
+        + ")"
+    )
+    out: list[SummaryLine] = []
+    for row in summary_rows(engine, review):
+        answer = row.answer + (f": {row.reasons}" if row.reasons else "")
+        if row.state != "answered":
+            answer += f" ({row.state.replace('_', ' ')})"
+        answer += "".join(f" ({mark})" for mark in row.marks)
+        out.append(SummaryLine(row.item, row.text, answer, row.note, row.flagged))
+    remarks = []
+    not_run = engine.checks_not_run(review)
+    if not_run:
+        remarks.append(_checks_not_run_line(tuple(title for title, _ in not_run)))
+    return heading, out, remarks
