@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.engine.interpret import interpret  # noqa: E402
 from prompts import get_framework  # noqa: E402
 
-DEV = Path(os.environ.get("CASE_REVIEW_DEV_SET", ROOT.parent / "shared/data/answers-dev.jsonl"))
+DEV = Path(os.environ.get("CASE_REVIEW_DEV_SET", ROOT / "tests/data/answers-dev.jsonl"))
 HOLDOUT = ROOT / "tests/data/answers-holdout.jsonl"
 
 # In a fresh process: the first answer ever (builds shared tables) and the first answer to each

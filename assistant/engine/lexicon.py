@@ -61,6 +61,14 @@ class Lexicon:
     contractions_nt: dict[str, str]
     apostrophe_endings: dict[str, str]
     rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    # case facts
+    none_answers: frozenset[str]
+    months: dict[str, int]  # name -> 1..12
+    weekdays: dict[str, int]  # name -> 0 (Monday)..6
+    weekday_re: re.Pattern[str]  # group "day": a day name, with words pointing back around it
+    date_before_re: re.Pattern[str]
+    date_after_re: re.Pattern[str]
+    vague_date_re: re.Pattern[str]
 
     @property
     def cue_words(self) -> frozenset[str]:
@@ -116,6 +124,12 @@ def lexicon() -> Lexicon:
     negative = stems(cues["negative"]) - {NOT, NUM}
     # ("noted" would stem to "not": the negator itself is never a cue word)
     positive = stems(cues["positive"]) - negative - {NOT, NUM}
+    facts = data["facts"]
+    months = {w: i for i, names in enumerate(facts["months"], 1) for w in names.split()}
+    weekdays = {w: i for i, names in enumerate(facts["weekdays"]) for w in names.split()}
+    day = "|".join(sorted(weekdays, key=len, reverse=True))
+    before = "|".join(facts["weekday_before"])
+    after = "|".join(facts["weekday_after"])
     return Lexicon(
         yes=words(replies["yes"]),
         no=words(replies["no"]),
@@ -151,4 +165,11 @@ def lexicon() -> Lexicon:
         contractions_nt=dict(data["contractions_nt"]),
         apostrophe_endings=dict(data["apostrophe_endings"]),
         rewrites=tuple((re.compile(r["pattern"]), r["as"]) for r in data["rewrites"]),
+        none_answers=frozenset(facts["none"]),
+        months=months,
+        weekdays=weekdays,
+        weekday_re=re.compile(rf"^(?:(?:{before}) )?(?P<day>{day})(?: (?:{after}))?$"),
+        date_before_re=re.compile(rf"^(?:(?:{'|'.join(facts['date_before'])})\b[ ,]*)+"),
+        date_after_re=re.compile(rf"(?:[ ,]*\b(?:{'|'.join(facts['date_after'])}))+$"),
+        vague_date_re=_any_of(facts["vague_dates"]),
     )
