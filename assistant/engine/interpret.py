@@ -44,13 +44,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.engine.interpret_cues import cues, deficits
-from assistant.engine.interpret_match import compiled, find_hits, repair, resolve_overlaps
-from assistant.engine.interpret_normalise import WORD_RE, normalise, tokens
-from assistant.engine.lexicon import NOT, lexicon
+from assistant.engine.interpret_match import (
+    Compiled,
+    compiled,
+    find_hits,
+    repair,
+    resolve_overlaps,
+)
+from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, normalise, tokens
+from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
 OUTCOMES: tuple[Outcome, ...] = ("sufficient", "insufficient", "not_applicable", "unclear")
+
+
+_CLAUSE_SPLIT = re.compile(r"[,.;:!?]| but | although | though | however | whereas ")
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ def _reply_kind(normalised: str) -> Outcome | None:
         return "not_applicable"
     if any(w in lex.hedge for w in words) or lex.hedge_re.search(joined):
         return "unclear"
+    if _both(joined, lex):
+        return "unclear"
     if any(w in lex.partly for w in words) or lex.partly_re.search(joined):
         return "insufficient"
     if any(w in lex.no or w == NOT for w in words):
@@ -83,6 +94,62 @@ def _reply_kind(normalised: str) -> Outcome | None:
     if any(w in lex.yes or w in lex.yes_like for w in words):
         return "sufficient"
     return None
+
+
+def _both(spoken: str, lex: Lexicon) -> bool:
+    """Whether words of the answer affirm and deny at once ("yes and no", "did and didn't")."""
+    if any(pattern.search(spoken) for pattern in lex.both_res):
+        return True
+    words = spoken.split()
+    said_yes = any(w in lex.yes and w not in lex.weak_yes for w in words)
+    return said_yes and any(w in lex.no and w not in lex.weak_no for w in words)
+
+
+def _clauses_both(normalised: str, toks: list[str], lex: Lexicon) -> bool:
+    """Whether one clause says yes and another no ("yes it had goals, no it didn't"), or one
+    clause is another with a "not" ("it was reviewed, it wasn't reviewed")."""
+    clauses = [" ".join(WORD_RE.findall(c)) for c in _CLAUSE_SPLIT.split(normalised)]
+    if any(lex.yes_clause_re.match(c) for c in clauses) and any(
+        lex.no_clause_re.match(c) for c in clauses
+    ):
+        return True
+    plain: set[tuple[str, ...]] = set()
+    denied: set[tuple[str, ...]] = set()
+    current: list[str] = []
+    for token in [*toks, BOUNDARY]:
+        if token not in BREAKS:
+            current.append(token)
+            continue
+        if current:
+            stripped = tuple(t for t in current if t != NOT)
+            (denied if len(stripped) < len(current) else plain).add(stripped)
+        current = []
+    return bool(plain & denied - {()})
+
+
+def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
+    """Whether the answer is about something else: another part of the case ("the court
+    report was good" to a question about the plan's review) or nothing to do with the case.
+
+    Its own words (neither generic nor praise or criticism) must all lie outside the
+    criterion's text, and they must carry the answer: come before any praise or criticism
+    (the subject: "the victim work was good"), or outnumber it ("the quick brown fox").  A cue
+    word counts as the criterion's own when its id, title or question uses it ("reviewed").
+    """
+    generic = lex.not_a_topic | lex.prepositions | {NOT, NUM}
+    content = cued = 0
+    leads = False
+    for t in toks:
+        if t in generic or t in BREAKS:
+            continue
+        if t in matcher.core or (t in matcher.topic and t not in lex.cue_words):
+            return False
+        if t in lex.cue_words:
+            cued += 1
+        elif len(t) > 2 and t.isalpha():
+            leads = leads or cued == 0
+            content += 1
+    return content > 0 and (leads or content > cued)
 
 
 def _reply_bonus(normalised: str) -> tuple[int, int]:
@@ -122,7 +189,7 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         return kind, (), True
     matcher = compiled(criterion)
     spoken = " ".join(words)
-    if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken):
+    if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken) or _both(spoken, lex):
         return "unclear", (), False
     not_applicable = bool(lex.not_applicable_re.search(spoken))
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
@@ -130,15 +197,23 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(find_hits(toks, matcher))
+    if _clauses_both(without_na, toks, lex):
+        return "unclear", (), False
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
-    lenient = praise == 0 and not not_applicable
+    about_child = words[0] in lex.child_subject and praise == 0 and found.negative == 0
+    lenient = praise == 0 and not not_applicable and not about_child
     named = deficits(toks, hits, found, lenient)
     if named:
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False
     if not_applicable:
         return "not_applicable", (), False
+    if lex.hedge_weak_re.search(spoken):
+        return "unclear", (), False
+    pointed = bonus_pos + bonus_neg > 0 or not lex.work_pronouns.isdisjoint(words)
+    if about_child or (not pointed and _off_topic(toks, matcher, lex)):
+        return "unclear", (), False
     if lex.partly_re.search(spoken):
         return "insufficient", (), False
     negative = found.negative + bonus_neg
@@ -220,7 +295,7 @@ def _read_yes_no(text: str) -> bool | None:
     spoken = " ".join(words)
     if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken):
         return None
-    if lex.partly_re.search(spoken):
+    if lex.partly_re.search(spoken) or _both(spoken, lex):
         return None
     first = words[0]
     has_no = any(w in lex.negators or w in lex.no for w in words)

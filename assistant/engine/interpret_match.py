@@ -8,6 +8,7 @@ one-edit misspellings of its vocabulary, matching phrases with small gaps inside
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,11 @@ class Compiled:
     vocabulary: frozenset[str]  # the criterion's own words and the generic cue words
     repairs: dict[str, tuple[str, ...]]  # one of its own words less one letter -> the words
     repaired: dict[str, str]  # memo of tokens already looked at
+    # Every word of the criterion's own text (id, title, question, help, learning, gate,
+    # reasons): an answer that names nothing, none of whose words is here, is about something
+    # else.
+    topic: frozenset[str]
+    core: frozenset[str]  # the words of its id, title, question, aspect and gate alone
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,17 @@ def _compile(criterion: Criterion) -> Compiled:
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in cue_words):
                 bare_by_first.setdefault(bare[0], []).append(Phrase(index, bare, False))
     cue_vocabulary = _cue_vocabulary()
+    core_text = [
+        re.sub(r"[._]", " ", criterion.id),
+        criterion.title,
+        criterion.question,
+        criterion.aspect,
+        re.sub(r"[._]", " ", criterion.applies_when or ""),
+    ]
+    core = {t for text in core_text for t in phrase_tokens(text)}
+    topic = set(vocabulary) | core
+    for text in (criterion.help, criterion.learning.why, criterion.learning.good):
+        topic.update(phrase_tokens(text))
     return Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
@@ -83,6 +100,8 @@ def _compile(criterion: Criterion) -> Compiled:
         vocabulary=frozenset(vocabulary) | cue_vocabulary,
         repairs=_repairs_for(frozenset(vocabulary - cue_vocabulary)),
         repaired={},
+        topic=frozenset(topic),
+        core=frozenset(core),
     )
 
 
@@ -97,7 +116,8 @@ def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> 
 def _cue_repairs() -> dict[str, tuple[str, ...]]:
     """Repairs towards the generic cue words: built once, shared by every criterion."""
     repairs: dict[str, tuple[str, ...]] = {}
-    _add_repairs(repairs, _cue_vocabulary())
+    # Only longer cue words: "started" is not a misspelt "smart".
+    _add_repairs(repairs, frozenset(w for w in _cue_vocabulary() if len(w) >= 6))
     return repairs
 
 

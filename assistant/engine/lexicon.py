@@ -32,6 +32,7 @@ class Lexicon:
     reply_filler: frozenset[str]
     yes_like: frozenset[str]
     weak_yes: frozenset[str]
+    weak_no: frozenset[str]
     strong_no: frozenset[str]
     fact_no_start: frozenset[str]
     negators: frozenset[str]
@@ -51,9 +52,16 @@ class Lexicon:
     partly_re: re.Pattern[str]
     hedge_re: re.Pattern[str]
     hedge_whole_re: re.Pattern[str]
+    hedge_weak_re: re.Pattern[str]
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
+    both_res: tuple[re.Pattern[str], ...]  # each its own pattern: they use back-references
+    yes_clause_re: re.Pattern[str]
+    no_clause_re: re.Pattern[str]
+    not_a_topic: frozenset[str]  # stemmed
+    child_subject: frozenset[str]
+    work_pronouns: frozenset[str]
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
@@ -139,6 +147,7 @@ def lexicon() -> Lexicon:
         reply_filler=words(replies["filler"]),
         yes_like=words(replies["yes_like"]),
         weak_yes=words(replies["weak_yes"]),
+        weak_no=words(replies["weak_no"]),
         strong_no=words(replies["strong_no"]),
         fact_no_start=words(replies["fact_no_start"]),
         negators=words(plain["negators"]),
@@ -156,10 +165,17 @@ def lexicon() -> Lexicon:
         partly_re=_any_of(phrases["partly"]),
         hedge_re=_any_of(phrases["hedge"]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
+        hedge_weak_re=_any_of(phrases["hedge_weak"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
+        both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
+        yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
+        no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
+        not_a_topic=stems(plain["not_a_topic"]),
+        child_subject=words(plain["child_subject"]),
+        work_pronouns=words(plain["work_pronouns"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
