@@ -386,7 +386,16 @@ def test_match_reasons_ignores_a_negated_deficit():
     ],
 )
 def test_read_yes_no(text: str, answer: bool | None):
-    assert read_yes_no(text) is answer
+    assert read_yes_no(text, "Was a pre-sentence report (PSR) prepared for the court?") is answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the quick brown fox", "lunch was late today", "I will check the file tomorrow", "yes no"],
+)
+def test_an_unrelated_sentence_is_neither_yes_nor_no(text: str):
+    assert read_yes_no(text) is None
+    assert read_yes_no(text, "Was a pre-sentence report (PSR) prepared for the court?") is None
 
 
 # --- the measured sets ------------------------------------------------------------------------

@@ -268,7 +268,7 @@ def read_fact(
     if fact.type == "yesno":
         from assistant.engine.interpret import read_yes_no  # imported when first needed
 
-        value = read_yes_no(text)
+        value = read_yes_no(text, f"{fact.id.replace('_', ' ')} {fact.question} {fact.help}")
         if value is None:
             return None, "Please answer yes or no (or skip)."
         return value, None

@@ -276,15 +276,28 @@ def _match_reasons(criterion: Criterion, text: str) -> tuple[str, ...]:
     return tuple(matcher.reason_ids[i] for i in sorted(named))
 
 
-def read_yes_no(text: str) -> bool | None:
-    """Yes (True), no (False) or unsure (None) for a yes/no case fact.  Never raises."""
+def read_yes_no(text: str, about: str = "") -> bool | None:
+    """Yes (True), no (False) or unsure (None) for a yes/no question.  Never raises.
+
+    ``about``: the question's own text (a fact's question and help).  An answer that is a
+    sentence rather than a yes or a no must be about it ("PSR was done") or be plain ("it
+    wasn't"); an unrelated sentence ("the quick brown fox") is None, so the chat asks again.
+    """
     try:
-        return _read_yes_no(text)
+        return _read_yes_no(text, about)
     except Exception:  # pragma: no cover - a last resort; the property tests call the inner
         return None
 
 
-def _read_yes_no(text: str) -> bool | None:
+def _about(toks: list[str], about: str, lex: Lexicon) -> bool:
+    """Whether an answer's own words are none, or some of them are the question's."""
+    topic = set(tokens(normalise(about))) if about else set()
+    generic = lex.not_a_topic | lex.prepositions | lex.cue_words | {NOT, NUM}
+    content = [t for t in toks if t not in generic and t not in BREAKS and len(t) > 2]
+    return not content or any(t in topic for t in content)
+
+
+def _read_yes_no(text: str, about: str = "") -> bool | None:
     if not isinstance(text, str):
         return None
     lex = lexicon()
@@ -298,19 +311,22 @@ def _read_yes_no(text: str) -> bool | None:
     if lex.partly_re.search(spoken) or _both(spoken, lex):
         return None
     first = words[0]
-    has_no = any(w in lex.negators or w in lex.no for w in words)
-    has_yes = any(w in lex.yes for w in words)
     if first in lex.yes and first not in lex.weak_yes:
         return True
     if first in lex.no or first in lex.fact_no_start:
         return False
+    if lex.subject_aux_re.match(spoken):
+        return True
+    toks = tokens(normalised)
+    if not _about(toks, about, lex):
+        return None
+    has_no = any(w in lex.negators or w in lex.no for w in words)
+    has_yes = any(w in lex.yes for w in words)
     if has_no and not has_yes:
         return False
     if has_yes and not has_no:
         return True
-    if lex.subject_aux_re.match(spoken):
-        return True
-    found = cues(tokens(normalised))  # "PSR was done", "it wasn't prepared"
+    found = cues(toks)  # "PSR was done", "it wasn't prepared"
     if found.positive and not found.negative:
         return True
     if found.negative and not found.positive:
