@@ -202,7 +202,9 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
-    about_child = words[0] in lex.child_subject and praise == 0 and found.negative == 0
+    # "she missed two appointments in April": the child's doings, no judgement of the work
+    # (a "not" would judge it: "he was never seen").
+    about_child = words[0] in lex.child_subject and praise == 0 and NOT not in toks
     lenient = praise == 0 and not not_applicable and not about_child
     named = deficits(toks, hits, found, lenient)
     if named:
