@@ -26,6 +26,11 @@ from tests.conftest import ROOT, case_review, cli_env
 FW = get_framework("sqs-youth-2014")
 DEV = ROOT / "tests" / "data" / "answers-dev.jsonl"  # a copy of ../shared/data/answers-dev.jsonl
 HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
+# Written blind (by someone who never saw this code), with a kind per answer: batch 3 was tuned
+# on, batch 4 was run once as the held-out figure (bench/RESULTS.md).
+BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
+BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
+UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
 def read(criterion_id: str, text: str) -> Reading:
@@ -248,12 +253,93 @@ def test_insufficient_with_no_reason_found_gives_no_reasons():
         "?",
         "I'd need to double check the contact log",
         "can't remember",
+        "probably did, I'd need to check the contact log",
+        "not 100% sure there's one",
+        "possibly? there may be a note somewhere",
     ],
 )
 def test_hedges_are_unclear(text: str):
     reading = read("rr.plan_review", text)
     assert reading.outcome == "unclear"
     assert reading.reasons == ()
+
+
+# --- unclear is a class of its own: the chat asks ----------------------------------------------
+
+
+@pytest.mark.parametrize("criterion", FW.criteria, ids=lambda c: c.id)
+def test_the_quick_brown_fox_is_unclear_for_every_criterion(criterion: Criterion):
+    assert interpret(criterion, "the quick brown fox").outcome == "unclear"
+    assert interpret(criterion, "yes no").outcome == "unclear"
+    assert interpret(criterion, "I will check the file tomorrow").outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "yes and no"),
+        ("pp.oversight", "the manager did and didn't, if you see what I mean"),
+        ("cy.plan_review", "it was and it wasn't, it's on one system and not the other"),
+        ("rr.plan", "yes it had measurable goals, no it didn't, we argued about it"),
+        ("rr.assessment_review", "it was reviewed, it wasn't reviewed, depends who you ask"),
+    ],
+)
+def test_an_answer_that_affirms_and_denies_is_unclear(criterion_id: str, text: str):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("unclear", ())
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "the court report was good tbh"),
+        ("ss.compliance", "the victim work was good"),
+        ("pp.assessment", "the safeguarding side was really poor though"),
+        ("pp.victims", "MAPPA referral was on time"),
+        ("rr.psr", "the plan was a mess, goals all vague"),
+    ],
+)
+def test_an_answer_about_another_part_of_the_case_is_unclear(criterion_id: str, text: str):
+    assert read(criterion_id, text).outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "he moved placement in March and started college in September"),
+        ("cy.assessment", "she's been self-harming since Easter and was excluded in May"),
+        ("ss.compliance", "she missed two appointments in April"),
+        ("ss.diversity", "he's got an EHCP and speaks Polish at home"),
+    ],
+)
+def test_an_answer_that_describes_the_child_without_judging_the_work_is_unclear(
+    criterion_id: str, text: str
+):
+    assert read(criterion_id, text).outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        ("ss.diversity", "he has SLCN and it was never picked up", "insufficient"),
+        ("ss.engagement", "he never turned up and his dad wasn't contacted", "insufficient"),
+        ("rr.plan", "a few gaps early on but it's good now", "sufficient"),
+        (
+            "ss.engagement",
+            "couldn't have been better, both him and his nan were fully involved",
+            "sufficient",
+        ),
+        ("cy.plan_review", "The VMP was updated after each missing episode.", "sufficient"),
+    ],
+)
+def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
+    reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))
+    assert read("rr.plan", "hard to say").outcome == "unclear"
 
 
 def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
@@ -401,8 +487,12 @@ def test_an_unrelated_sentence_is_neither_yes_nor_no(text: str):
 # --- the measured sets ------------------------------------------------------------------------
 
 
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
 def _score(path: Path) -> tuple[float, float, list[str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = _rows(path)
     right_outcome = right_reasons = 0
     misses = []
     for row in rows:
@@ -414,6 +504,20 @@ def _score(path: Path) -> tuple[float, float, list[str]]:
         else:
             misses.append(f"{row['criterion']}: {row['text']!r} -> {reading}")
     return right_outcome / len(rows), right_reasons / len(rows), misses
+
+
+def _by_kind(path: Path) -> tuple[float, float, list[str]]:
+    """(share of the unclear kinds read as unclear, outcome share on the judgements, misses)."""
+    unclear: list[bool] = []
+    judged: list[bool] = []
+    misses: list[str] = []
+    for row in _rows(path):
+        outcome = read(row["criterion"], row["text"]).outcome
+        ok = outcome == row["outcome"]
+        (unclear if row["kind"] in UNCLEAR_KINDS else judged).append(ok)
+        if not ok:
+            misses.append(f"[{row['kind']}] {row['criterion']}: {row['text']!r} -> {outcome}")
+    return sum(unclear) / len(unclear), sum(judged) / len(judged), misses
 
 
 def test_the_hold_out_set_covers_every_criterion_with_valid_labels():
@@ -439,8 +543,24 @@ def test_hold_out_set_stays_above_its_floor():
     # Floors sit below the measured figures (see bench/RESULTS.md): the first blind run of the
     # second hold-out batch scored 95% outcomes and 92% reason sets.
     outcome, reasons, misses = _score(HOLDOUT)
-    assert outcome >= 0.90, misses
+    assert outcome >= 0.95, misses
     assert reasons >= 0.85, misses
+
+
+@pytest.mark.parametrize("path", [BLIND_3, BLIND_4], ids=["blind-3", "blind-4"])
+def test_the_blind_batches_meet_the_targets(path: Path):
+    if not path.exists():
+        pytest.skip(f"{path.name} has not been copied in yet")
+    rows = _rows(path)
+    assert {row["kind"] for row in rows} <= UNCLEAR_KINDS | {"judgement"}
+    share = sum(row["kind"] in UNCLEAR_KINDS for row in rows) / len(rows)
+    assert 0.1 <= share <= 0.25  # about one answer in six is of an unclear kind
+    outcome, reasons, misses = _score(path)
+    assert outcome >= 0.95, misses
+    assert reasons >= 0.85, misses
+    unclear_recall, judged_outcome, misses = _by_kind(path)
+    assert unclear_recall >= 0.80, misses
+    assert judged_outcome >= 0.95, misses
 
 
 # --- the command line, as a real subprocess ------------------------------------------------
@@ -571,6 +691,17 @@ WORDS = st.sampled_from(
         "partly",
         "not sure",
         "after he moved",
+        "he",
+        "she",
+        "it was",
+        "and it wasn't",
+        "did and didn't",
+        "yes and no",
+        "heavy-handed",
+        "went missing",
+        "no-contact",
+        "the court report",
+        "fox",
     ]
 )
 TEXT = st.one_of(
@@ -602,6 +733,7 @@ def test_any_text_is_read_without_raising(criterion: Criterion, text: str):
     assert set(named) <= {r.id for r in criterion.reasons}
     assert named == match_reasons(criterion, text)
     assert interpret_module._read_yes_no(text) in (True, False, None)
+    assert interpret_module._read_yes_no(text, criterion.question) in (True, False, None)
 
 
 def test_huge_text_with_control_characters_and_markup_is_read():
