@@ -52,7 +52,7 @@ from assistant.engine.interpret_match import (
     resolve_overlaps,
 )
 from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, normalise, tokens
-from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon
+from assistant.engine.lexicon import NOT, Lexicon, lexicon
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
@@ -136,15 +136,15 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     (the subject: "the victim work was good"), or outnumber it ("the quick brown fox").  A cue
     word counts as the criterion's own when its id, title or question uses it ("reviewed").
     """
-    generic = lex.not_a_topic | lex.prepositions | {NOT, NUM}
+    generic, cue_words = lex.generic, lex.cue_words
     content = cued = 0
     leads = False
     for t in toks:
         if t in generic or t in BREAKS:
             continue
-        if t in matcher.core or (t in matcher.topic and t not in lex.cue_words):
+        if t in matcher.core or (t in matcher.topic and t not in cue_words):
             return False
-        if t in lex.cue_words:
+        if t in cue_words:
             cued += 1
         elif len(t) > 2 and t.isalpha():
             leads = leads or cued == 0
@@ -294,8 +294,11 @@ def read_yes_no(text: str, about: str = "") -> bool | None:
 def _about(toks: list[str], about: str, lex: Lexicon) -> bool:
     """Whether an answer's own words are none, or some of them are the question's."""
     topic = set(tokens(normalise(about))) if about else set()
-    generic = lex.not_a_topic | lex.prepositions | lex.cue_words | {NOT, NUM}
-    content = [t for t in toks if t not in generic and t not in BREAKS and len(t) > 2]
+    content = [
+        t
+        for t in toks
+        if t not in lex.generic and t not in lex.cue_words and t not in BREAKS and len(t) > 2
+    ]
     return not content or any(t in topic for t in content)
 
 

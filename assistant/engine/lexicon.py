@@ -78,9 +78,8 @@ class Lexicon:
     date_after_re: re.Pattern[str]
     vague_date_re: re.Pattern[str]
 
-    @property
-    def cue_words(self) -> frozenset[str]:
-        return self.negative_cues | self.positive_cues | self.yes_stems
+    cue_words: frozenset[str]  # all three above
+    generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
 
 
 def words(text: str) -> frozenset[str]:
@@ -138,6 +137,7 @@ def lexicon() -> Lexicon:
     day = "|".join(sorted(weekdays, key=len, reverse=True))
     before = "|".join(facts["weekday_before"])
     after = "|".join(facts["weekday_after"])
+    not_a_topic = stems(plain["not_a_topic"])
     return Lexicon(
         yes=words(replies["yes"]),
         no=words(replies["no"]),
@@ -173,7 +173,9 @@ def lexicon() -> Lexicon:
         both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
-        not_a_topic=stems(plain["not_a_topic"]),
+        not_a_topic=not_a_topic,
+        cue_words=negative | positive | stems(replies["yes"]),
+        generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
         work_pronouns=words(plain["work_pronouns"]),
         abbreviations=dict(data["abbreviations"]),
