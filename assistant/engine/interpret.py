@@ -1,34 +1,30 @@
 """Read a free-text answer to a criterion: outcome, reasons and the note to keep (SPEC §4).
 
-Pure: no I/O; imports only the standard library and ``prompts``.  Everything that names a
-criterion's subject matter (the words people use for each reason) is data in the framework;
-this module holds only generic English: how people say yes, no, partly, not applicable and
-"I'm not sure", which words negate, and which words praise or criticise.
+Owns the reading itself, and the public API: ``interpret``, ``match_reasons``,
+``read_yes_no`` and ``Reading``.  Pure: no I/O but reading its own word lists once
+(``lexicon.py``); imports only the standard library, ``prompts`` and its own modules:
+``interpret_normalise`` (text to tokens), ``interpret_match`` (a criterion's reason phrases
+found in the tokens), ``interpret_cues`` (praise, criticism, and which matches name a
+deficit).  Everything that names a criterion's subject matter (the words people use for each
+reason) is data in the framework; the generic English is data in ``lexicon-en.toml``.
 
 How a sentence is read:
 
-1. Normalise: Unicode, case, terminal escapes and Rich markup, contractions ("wasn't" ->
-   "was not"), common abbreviations ("wks", "mgr"), numbers ("six weeks" -> "num week"), and
-   a few generic turns of phrase: delays ("three weeks later", "took over a month" -> late),
-   counterfactuals ("should have included X" -> not included X), "no evidence that",
-   "nothing but", "yet to".  Then negators ("never", "no", "nothing", "nobody") become one
-   token, filler words go, words are lightly stemmed and one-edit misspellings of the
-   criterion's own vocabulary are repaired.  Full stops and contrast words ("but") split
-   clauses; commas split list items.
+1. Normalise (``interpret_normalise``): Unicode, case, terminal escapes and Rich markup,
+   contractions, abbreviations, numbers, and the lexicon's rewrites of generic turns of phrase
+   (delays, counterfactuals, "no evidence that").  Negators become one token, filler goes,
+   words are lightly stemmed and one-edit misspellings of the criterion's words are repaired.
 2. Quick replies ("yep", "nah", "n/a", "partly") are recognised as a whole; the note is "".
-3. Hedges ("not sure", "I'd have to check", "maybe") make the reading ``unclear``: the chat
-   then asks instead of guessing.
-4. Each reason's words are matched as token sequences (small gaps allowed, never across a
-   clause, never skipping a negator).  Where matches of different reasons overlap, the more
-   specific one wins ("never reviewed after he moved" is about the change, not about no
-   review).  A phrase that carries its own negative ("never reviewed", "weeks late", "no
-   RMP") names the deficit unless it is itself negated ("not late", "no contingency
-   issues").  A plain topic phrase ("SLCN", "contingency") names the deficit only when a
-   negative bears on it: near it in the clause ("contingency is weak"), or before it across
-   a list ("nothing on his mental health, school or care"), unless praise comes between or
-   the negative belongs to another reason's own phrase.  An answer without any praise or
-   negative lets a two-word topic phrase speak for itself ("all the actions are 'attend
-   appointments'").
+   A reply that says both yes and no ("yes no") is ``unclear``.
+3. ``unclear`` is a class of its own, not a fallback: the chat then asks instead of guessing.
+   Hedges ("not sure", "I'd have to check", "will check tomorrow"), answers that affirm and
+   deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed"), answers that
+   describe the child without judging the work ("he's 17 and lives with his nan"), and answers
+   whose own words all lie outside the criterion's text (another part of the case, or
+   nonsense: "the court report was good", "the quick brown fox") are unclear.
+4. Each reason's words are matched as token sequences; a phrase that carries its own negative
+   ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
+   ("contingency") names it only when a negative bears on it (``interpret_cues``).
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
    the balance of positive and negative cues (the part after "but" counting double) decide,
    and a tie is ``unclear``.
