@@ -1,9 +1,12 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
-Run with ``.venv/bin/python bench/interpret.py``.  Prints, for the dev set
-(../shared/data/answers-dev.jsonl) and the hold-out set (tests/data/answers-holdout.jsonl):
-the share of right outcomes, the share of exactly right reason sets, and every miss; then the
-mean and 95th-percentile time of one ``interpret`` call over typical sentences.
+Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
+under tests/data (answers-dev, answers-holdout, answers-blind-3, answers-blind-4; or only the
+named ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
+set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
+nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
+kind) and the outcome share on the judgements; then every miss unless ``--quiet``; then the
+mean and 95th-percentile time of one ``interpret`` call over the sets' sentences.
 """
 
 from __future__ import annotations
@@ -23,8 +26,14 @@ sys.path.insert(0, str(ROOT))
 from assistant.engine.interpret import interpret  # noqa: E402
 from prompts import get_framework  # noqa: E402
 
-DEV = Path(os.environ.get("CASE_REVIEW_DEV_SET", ROOT.parent / "shared/data/answers-dev.jsonl"))
-HOLDOUT = ROOT / "tests/data/answers-holdout.jsonl"
+DATA = ROOT / "tests/data"
+SETS = {
+    "dev": Path(os.environ.get("CASE_REVIEW_DEV_SET", DATA / "answers-dev.jsonl")),
+    "hold-out": DATA / "answers-holdout.jsonl",
+    "blind-3": DATA / "answers-blind-3.jsonl",
+    "blind-4": DATA / "answers-blind-4.jsonl",
+}
+UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 
 # In a fresh process: the first answer ever (builds shared tables) and the first answer to each
 # other criterion (compiles that criterion's words), before anything is cached.
@@ -49,31 +58,56 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def score(name: str, rows: list[dict]) -> tuple[float, float]:
+def score(name: str, rows: list[dict], *, quiet: bool = False) -> dict[str, float]:
+    """Print and return the figures of one labelled set."""
     fw = get_framework()
     right_outcome = right_reasons = 0
     misses = []
+    by_kind: dict[str, list[bool]] = {}
     for row in rows:
         reading = interpret(fw.criterion(row["criterion"]), row["text"])
         ok_outcome = reading.outcome == row["outcome"]
         ok_reasons = ok_outcome and set(reading.reasons) == set(row["reasons"])
         right_outcome += ok_outcome
         right_reasons += ok_reasons
+        if "kind" in row:
+            by_kind.setdefault(row["kind"], []).append(ok_outcome)
         if not ok_reasons:
             misses.append((row, reading))
     n = len(rows)
-    outcome_share, reasons_share = right_outcome / n, right_reasons / n
+    figures = {"outcome": right_outcome / n, "reasons": right_reasons / n}
     print(
-        f"{name}: {n} answers; outcome {right_outcome}/{n} = {outcome_share:.1%}; "
-        f"exact reasons {right_reasons}/{n} = {reasons_share:.1%}"
+        f"{name}: {n} answers; outcome {right_outcome}/{n} = {figures['outcome']:.1%}; "
+        f"exact reasons {right_reasons}/{n} = {figures['reasons']:.1%}"
     )
-    for row, reading in misses:
+    if by_kind:
+        unclear = [ok for kind in UNCLEAR_KINDS for ok in by_kind.get(kind, [])]
+        rest = by_kind.get("judgement", [])
+        if unclear:
+            figures["unclear_recall"] = sum(unclear) / len(unclear)
+            kinds = ", ".join(
+                f"{kind} {sum(by_kind[kind])}/{len(by_kind[kind])}"
+                for kind in UNCLEAR_KINDS
+                if kind in by_kind
+            )
+            print(
+                f"  unclear recall {sum(unclear)}/{len(unclear)} = "
+                f"{figures['unclear_recall']:.1%} ({kinds})"
+            )
+        if rest:
+            figures["outcome_rest"] = sum(rest) / len(rest)
+            print(
+                f"  outcome on the judgements {sum(rest)}/{len(rest)} = "
+                f"{figures['outcome_rest']:.1%}"
+            )
+    for row, reading in [] if quiet else misses:
+        kind = f" [{row['kind']}]" if "kind" in row else ""
         print(
-            f"  MISS {row['criterion']}: {row['text']!r}\n"
+            f"  MISS {row['criterion']}{kind}: {row['text']!r}\n"
             f"       want {row['outcome']} {sorted(row['reasons'])}"
             f"  got {reading.outcome} {sorted(reading.reasons)}"
         )
-    return outcome_share, reasons_share
+    return figures
 
 
 def timing(rows: list[dict], rounds: int = 20) -> None:
@@ -110,21 +144,26 @@ def timing(rows: list[dict], rounds: int = 20) -> None:
     print(f"one {len(big) // 1000} KB answer: {(clock() - t0) * 1e3:.1f} ms")
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    quiet = "--quiet" in argv
+    wanted = [a for a in argv if not a.startswith("--")] or list(SETS)
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"machine: {os.cpu_count()} cpus, Python {platform.python_version()}, "
         f"load average {busy:.1f}"
     )
-    dev = load(DEV) if DEV.exists() else []
-    holdout = load(HOLDOUT)
-    if dev:
-        score("dev", dev)
-    else:
-        print(f"dev set not found at {DEV}")
-    score("hold-out", holdout)
-    timing(dev + holdout)
+    everything: list[dict] = []
+    for name in wanted:
+        path = SETS[name]
+        if not path.exists():
+            print(f"{name}: not found at {path}")
+            continue
+        rows = load(path)
+        score(name, rows, quiet=quiet)
+        everything += rows
+    if "--no-timing" not in argv:
+        timing(everything)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -24,8 +24,13 @@ from prompts.model import Criterion
 from tests.conftest import ROOT, case_review, cli_env
 
 FW = get_framework("sqs-youth-2014")
-DEV = ROOT.parent / "shared" / "data" / "answers-dev.jsonl"
+DEV = ROOT / "tests" / "data" / "answers-dev.jsonl"  # a copy of ../shared/data/answers-dev.jsonl
 HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
+# Written blind (by someone who never saw this code), with a kind per answer: batch 3 was tuned
+# on, batch 4 was run once as the held-out figure (bench/RESULTS.md).
+BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
+BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
+UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
 def read(criterion_id: str, text: str) -> Reading:
@@ -248,12 +253,93 @@ def test_insufficient_with_no_reason_found_gives_no_reasons():
         "?",
         "I'd need to double check the contact log",
         "can't remember",
+        "probably did, I'd need to check the contact log",
+        "not 100% sure there's one",
+        "possibly? there may be a note somewhere",
     ],
 )
 def test_hedges_are_unclear(text: str):
     reading = read("rr.plan_review", text)
     assert reading.outcome == "unclear"
     assert reading.reasons == ()
+
+
+# --- unclear is a class of its own: the chat asks ----------------------------------------------
+
+
+@pytest.mark.parametrize("criterion", FW.criteria, ids=lambda c: c.id)
+def test_the_quick_brown_fox_is_unclear_for_every_criterion(criterion: Criterion):
+    assert interpret(criterion, "the quick brown fox").outcome == "unclear"
+    assert interpret(criterion, "yes no").outcome == "unclear"
+    assert interpret(criterion, "I will check the file tomorrow").outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "yes and no"),
+        ("pp.oversight", "the manager did and didn't, if you see what I mean"),
+        ("cy.plan_review", "it was and it wasn't, it's on one system and not the other"),
+        ("rr.plan", "yes it had measurable goals, no it didn't, we argued about it"),
+        ("rr.assessment_review", "it was reviewed, it wasn't reviewed, depends who you ask"),
+    ],
+)
+def test_an_answer_that_affirms_and_denies_is_unclear(criterion_id: str, text: str):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("unclear", ())
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "the court report was good tbh"),
+        ("ss.compliance", "the victim work was good"),
+        ("pp.assessment", "the safeguarding side was really poor though"),
+        ("pp.victims", "MAPPA referral was on time"),
+        ("rr.psr", "the plan was a mess, goals all vague"),
+    ],
+)
+def test_an_answer_about_another_part_of_the_case_is_unclear(criterion_id: str, text: str):
+    assert read(criterion_id, text).outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "he moved placement in March and started college in September"),
+        ("cy.assessment", "she's been self-harming since Easter and was excluded in May"),
+        ("ss.compliance", "she missed two appointments in April"),
+        ("ss.diversity", "he's got an EHCP and speaks Polish at home"),
+    ],
+)
+def test_an_answer_that_describes_the_child_without_judging_the_work_is_unclear(
+    criterion_id: str, text: str
+):
+    assert read(criterion_id, text).outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        ("ss.diversity", "he has SLCN and it was never picked up", "insufficient"),
+        ("ss.engagement", "he never turned up and his dad wasn't contacted", "insufficient"),
+        ("rr.plan", "a few gaps early on but it's good now", "sufficient"),
+        (
+            "ss.engagement",
+            "couldn't have been better, both him and his nan were fully involved",
+            "sufficient",
+        ),
+        ("cy.plan_review", "The VMP was updated after each missing episode.", "sufficient"),
+    ],
+)
+def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
+    reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
+    assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))
+    assert read("rr.plan", "hard to say").outcome == "unclear"
 
 
 def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
@@ -284,7 +370,8 @@ def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
         ("Partially", "insufficient"),
         ("sort of", "insufficient"),
         ("some of it", "insufficient"),
-        ("yes and no", "insufficient"),
+        ("yes and no", "unclear"),
+        ("yes no", "unclear"),
         ("n/a", "not_applicable"),
         ("N/A", "not_applicable"),
         ("not applicable", "not_applicable"),
@@ -385,14 +472,27 @@ def test_match_reasons_ignores_a_negated_deficit():
     ],
 )
 def test_read_yes_no(text: str, answer: bool | None):
-    assert read_yes_no(text) is answer
+    assert read_yes_no(text, "Was a pre-sentence report (PSR) prepared for the court?") is answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the quick brown fox", "lunch was late today", "I will check the file tomorrow", "yes no"],
+)
+def test_an_unrelated_sentence_is_neither_yes_nor_no(text: str):
+    assert read_yes_no(text) is None
+    assert read_yes_no(text, "Was a pre-sentence report (PSR) prepared for the court?") is None
 
 
 # --- the measured sets ------------------------------------------------------------------------
 
 
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
 def _score(path: Path) -> tuple[float, float, list[str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = _rows(path)
     right_outcome = right_reasons = 0
     misses = []
     for row in rows:
@@ -404,6 +504,20 @@ def _score(path: Path) -> tuple[float, float, list[str]]:
         else:
             misses.append(f"{row['criterion']}: {row['text']!r} -> {reading}")
     return right_outcome / len(rows), right_reasons / len(rows), misses
+
+
+def _by_kind(path: Path) -> tuple[float, float, list[str]]:
+    """(share of the unclear kinds read as unclear, outcome share on the judgements, misses)."""
+    unclear: list[bool] = []
+    judged: list[bool] = []
+    misses: list[str] = []
+    for row in _rows(path):
+        outcome = read(row["criterion"], row["text"]).outcome
+        ok = outcome == row["outcome"]
+        (unclear if row["kind"] in UNCLEAR_KINDS else judged).append(ok)
+        if not ok:
+            misses.append(f"[{row['kind']}] {row['criterion']}: {row['text']!r} -> {outcome}")
+    return sum(unclear) / len(unclear), sum(judged) / len(judged), misses
 
 
 def test_the_hold_out_set_covers_every_criterion_with_valid_labels():
@@ -419,7 +533,6 @@ def test_the_hold_out_set_covers_every_criterion_with_valid_labels():
             assert criterion.allow_not_applicable, row
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="the shared dev set is not next to this checkout")
 def test_dev_set_meets_the_targets():
     outcome, reasons, misses = _score(DEV)
     assert outcome >= 0.95, misses
@@ -430,8 +543,32 @@ def test_hold_out_set_stays_above_its_floor():
     # Floors sit below the measured figures (see bench/RESULTS.md): the first blind run of the
     # second hold-out batch scored 95% outcomes and 92% reason sets.
     outcome, reasons, misses = _score(HOLDOUT)
-    assert outcome >= 0.90, misses
+    assert outcome >= 0.95, misses
     assert reasons >= 0.85, misses
+
+
+# (outcome, exact reasons, unclear recall, outcome on the judgements) each set must reach.
+# Batch 3 was tuned on: the targets.  Batch 4 was run once, after all tuning, and fell short of
+# the 95% outcome targets (92.7% and 93.2%; bench/RESULTS.md): its floors sit just below what
+# it measured, so that they catch a regression without pretending the targets were met.
+BLIND_FLOORS = {"blind-3": (0.95, 0.85, 0.80, 0.95), "blind-4": (0.92, 0.85, 0.85, 0.92)}
+
+
+@pytest.mark.parametrize(("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4)])
+def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
+    if not path.exists():
+        pytest.skip(f"{path.name} has not been copied in yet")
+    rows = _rows(path)
+    assert {row["kind"] for row in rows} <= UNCLEAR_KINDS | {"judgement"}
+    share = sum(row["kind"] in UNCLEAR_KINDS for row in rows) / len(rows)
+    assert 0.1 <= share <= 0.25  # about one answer in six is of an unclear kind
+    outcome_floor, reasons_floor, recall_floor, judged_floor = BLIND_FLOORS[name]
+    outcome, reasons, misses = _score(path)
+    assert outcome >= outcome_floor, misses
+    assert reasons >= reasons_floor, misses
+    unclear_recall, judged_outcome, misses = _by_kind(path)
+    assert unclear_recall >= recall_floor, misses
+    assert judged_outcome >= judged_floor, misses
 
 
 # --- the command line, as a real subprocess ------------------------------------------------
@@ -476,29 +613,45 @@ def test_interpret_command_refuses_an_unknown_criterion_in_one_line():
 # --- the module stays generic and pure ----------------------------------------------------------
 
 
-def test_the_interpreter_imports_only_the_standard_library_and_prompts():
-    source = Path(interpret_module.__file__).read_text(encoding="utf-8")
-    tree = ast.parse(source)
+ENGINE = ROOT / "assistant" / "engine"
+INTERPRETER_FILES = sorted([*ENGINE.glob("interpret*.py"), ENGINE / "lexicon.py"])
+LEXICON_FILE = ENGINE / "lexicon-en.toml"
+
+
+def test_the_interpreter_imports_only_the_standard_library_prompts_and_itself():
+    assert len(INTERPRETER_FILES) >= 4
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            assert top in stdlib or top == "prompts", name
+    for path in INTERPRETER_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                own = name == "assistant.engine.lexicon" or name.startswith(
+                    "assistant.engine.interpret"
+                )
+                assert name.split(".")[0] in stdlib or name.startswith("prompts") or own, (
+                    path.name,
+                    name,
+                )
+
+
+def test_no_interpreter_module_is_long():
+    for path in INTERPRETER_FILES:
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
 
 
 def test_the_interpreter_names_no_criterion_and_no_reason_of_the_framework():
-    source = Path(interpret_module.__file__).read_text(encoding="utf-8")
-    for criterion in FW.criteria:
-        assert criterion.id not in source
+    sources = {p.name: p.read_text(encoding="utf-8") for p in [*INTERPRETER_FILES, LEXICON_FILE]}
     specific = {r.id for c in FW.criteria for r in c.reasons if "_" in r.id}
-    for reason_id in specific - {"not_done", "not_timely"}:
-        assert reason_id not in source, reason_id
+    for name, source in sources.items():
+        for criterion in FW.criteria:
+            assert criterion.id not in source, (name, criterion.id)
+        for reason_id in specific - {"not_done", "not_timely"}:
+            assert reason_id not in source, (name, reason_id)
 
 
 def test_another_framework_needs_no_code(mini):
@@ -546,6 +699,17 @@ WORDS = st.sampled_from(
         "partly",
         "not sure",
         "after he moved",
+        "he",
+        "she",
+        "it was",
+        "and it wasn't",
+        "did and didn't",
+        "yes and no",
+        "heavy-handed",
+        "went missing",
+        "no-contact",
+        "the court report",
+        "fox",
     ]
 )
 TEXT = st.one_of(
@@ -577,6 +741,7 @@ def test_any_text_is_read_without_raising(criterion: Criterion, text: str):
     assert set(named) <= {r.id for r in criterion.reasons}
     assert named == match_reasons(criterion, text)
     assert interpret_module._read_yes_no(text) in (True, False, None)
+    assert interpret_module._read_yes_no(text, criterion.question) in (True, False, None)
 
 
 def test_huge_text_with_control_characters_and_markup_is_read():

@@ -639,7 +639,7 @@ class Engine:
         elif values is not None and fact.type == "date" and values == ["none"]:
             value = ""
         else:
-            value, problem = read_fact(fact, text)
+            value, problem = read_fact(fact, text, at.astimezone().date())
             if value is None:
                 return Step(
                     review, (Notice(problem or "I did not understand.", "clarify"),), question

@@ -1,0 +1,163 @@
+"""Praise and criticism in an answer, and which reason matches name a deficit in context.
+
+Owns: counting positive and negative cues (with "not" flipping the cue after it: "not late",
+"not reviewed"; "no X concerns" and "spotted the gaps" as praise), and deciding, for each
+reason match, whether the answer says that part of the work fell short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.engine.interpret_match import Hit
+from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, SOFT
+from assistant.engine.lexicon import NOT, lexicon
+
+WINDOW_BEFORE = 8  # how far before a topic phrase a negative may sit
+WINDOW_AFTER = 4  # how far after a topic phrase a negative may sit
+WINDOW_LIST = 14  # how far back a negative may carry over commas into a list
+
+
+@dataclass
+class Cues:
+    positive: int
+    negative: int
+    negative_at: set[int]  # positions of negative evidence, for topic phrases
+    positive_at: set[int]  # positions of praise, which stop the search for a negative
+    cancelled: set[int]  # negators spent on a concern noun: "no contingency issues"
+
+
+def cues(tokens: list[str]) -> Cues:
+    lex = lexicon()
+    negative_cues, positive_cues, yes_stems = lex.negative_cues, lex.positive_cues, lex.yes_stems
+    concern_nouns, remedy_verbs = lex.concern_nouns, lex.remedy_verbs
+    positive = negative = 0
+    negative_at: set[int] = set()
+    positive_at: set[int] = set()
+    consumed: set[int] = set()
+    cancelled: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token in negative_cues:
+            far = (
+                token in concern_nouns
+                and i >= 2
+                and tokens[i - 2] == NOT
+                and i - 2 not in consumed
+                and tokens[i - 1] not in BREAKS
+                and tokens[i - 1] != NOT
+            )
+            remedied = token in concern_nouns and any(
+                j >= 0 and tokens[j] in remedy_verbs and j in positive_at
+                for j in (i - 1, i - 2, i - 3)
+                if not BREAKS.intersection(tokens[max(j, 0) : i])
+            )
+            if i >= 1 and tokens[i - 1] == NOT:
+                consumed.add(i - 1)
+                positive += 1  # "not late", "no gaps"
+                positive_at.add(i)
+            elif remedied:
+                continue  # "spotted the gaps": the problem was found, which is the good part
+            elif far:
+                consumed.add(i - 2)
+                cancelled.add(i - 2)
+                positive += 1
+                positive_at.add(i)
+            else:
+                negative += 1
+                negative_at.add(i)
+        elif token in positive_cues or token in yes_stems:
+            negator = next(
+                (j for j in (i - 1, i - 2) if j >= 0 and tokens[j] == NOT and j not in consumed),
+                None,
+            )
+            if negator is not None and not BREAKS.intersection(tokens[negator:i]):
+                consumed.add(negator)
+                negative += 1  # "not reviewed", "not clear"
+                negative_at.add(i)
+            else:
+                positive += 1
+                positive_at.add(i)
+    for i, token in enumerate(tokens):
+        if token == NOT and i not in consumed:
+            negative += 1
+            negative_at.add(i)
+    return Cues(positive, negative, negative_at, positive_at, cancelled)
+
+
+def _negative_near(tokens: list[str], hit: Hit, found: Cues, owner: dict[int, int]) -> bool:
+    """Whether a negative in the same clause bears on a topic match.
+
+    Looking back, a negative scopes over what follows it ("nothing on his mental health or his
+    care arrangements"), and over commas into a list when the topic's own list item says
+    nothing for itself ("didn't cover his mental health, physical health, school or ...");
+    looking forward it must be close ("contingency is weak").  Praise in between stops the
+    search, and a negative that belongs to another reason's own deficit phrase is not
+    borrowed ("the plan was never updated after the assault").
+    """
+
+    def usable(p: int) -> bool:
+        return p in found.negative_at and owner.get(p, hit.reason) == hit.reason
+
+    if any(usable(p) for p in range(hit.start, hit.end + 1)):
+        return True
+    # Does the hit's own list item carry any cue besides the hit?  Then it speaks for itself.
+    lo = hit.start
+    while lo > 0 and tokens[lo - 1] not in BREAKS:
+        lo -= 1
+    hi = hit.end
+    while hi + 1 < len(tokens) and tokens[hi + 1] not in BREAKS:
+        hi += 1
+    cued = set(range(lo, hit.start)) | set(range(hit.end + 1, hi + 1))
+    may_inherit = not (cued & (found.negative_at | found.positive_at))
+    limit = max(-1, hit.start - 1 - (WINDOW_LIST if may_inherit else WINDOW_BEFORE))
+    for p in range(hit.start - 1, limit, -1):
+        token = tokens[p]
+        if token == BOUNDARY or (token == SOFT and not may_inherit):
+            break
+        if usable(p):
+            return True
+        if p in found.positive_at:
+            break
+        if token != SOFT and p < lo - WINDOW_BEFORE and not may_inherit:
+            break
+    for p in range(hit.end + 1, min(len(tokens), hit.end + 1 + WINDOW_AFTER)):
+        if tokens[p] in BREAKS:
+            break
+        if usable(p):
+            return True
+        if p in found.positive_at:
+            break
+    return False
+
+
+def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> set[int]:
+    """Reasons whose matches, in context, name a deficit.
+
+    ``lenient``: the answer has no praise at all, so when nothing else names a deficit a plain
+    topic match of two words or more counts on its own ("all the actions are 'attend
+    appointments'"); a single topic word ("he has SLCN") is left for the chat to ask about.
+    """
+    negative_cues = lexicon().negative_cues
+    named: set[int] = set()
+    owner: dict[int, int] = {}
+    topical: list[Hit] = []
+    for hit in hits:
+        if not hit.intrinsic:
+            topical.append(hit)
+            continue
+        negated = (
+            hit.start >= 1
+            and tokens[hit.start - 1] == NOT
+            and tokens[hit.start] != NOT
+            and tokens[hit.start] in negative_cues
+        ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
+        if not negated:
+            named.add(hit.reason)
+            for p in range(hit.start, hit.end + 1):
+                owner.setdefault(p, hit.reason)
+    for hit in topical:
+        if _negative_near(tokens, hit, found, owner):
+            named.add(hit.reason)
+    if not named and lenient:
+        named = {hit.reason for hit in topical if hit.size >= 2}
+    return named

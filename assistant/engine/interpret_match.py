@@ -1,0 +1,242 @@
+"""Finding a criterion's reason phrases in an answer's tokens.
+
+Owns: compiling a criterion's reason words into token phrases (cached per criterion), repairing
+one-edit misspellings of its vocabulary, matching phrases with small gaps inside a clause
+(never across a boundary, never skipping a negator), and settling overlaps between reasons
+(the more specific phrase wins).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.engine.interpret_normalise import BREAKS, phrase_tokens
+from assistant.engine.lexicon import NOT, lexicon
+from prompts.model import Criterion
+
+GAP = 2  # tokens a phrase may skip between two of its own tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    reason: int  # index into the criterion's reasons
+    tokens: tuple[str, ...]
+    intrinsic: bool  # carries its own negative: names the deficit on its own
+
+
+@dataclass(frozen=True)
+class Compiled:
+    reason_ids: tuple[str, ...]
+    by_first: dict[str, tuple[Phrase, ...]]
+    # The same phrases without their negators ("no follow up" -> "follow up"), for answers to
+    # "which reasons?", where naming the topic is enough.
+    bare_by_first: dict[str, tuple[Phrase, ...]]
+    vocabulary: frozenset[str]  # the criterion's own words and the generic cue words
+    repairs: dict[str, tuple[str, ...]]  # one of its own words less one letter -> the words
+    repaired: dict[str, str]  # memo of tokens already looked at
+    # Every word of the criterion's own text (id, title, question, help, learning, gate,
+    # reasons): an answer that names nothing, none of whose words is here, is about something
+    # else.
+    topic: frozenset[str]
+    core: frozenset[str]  # the words of its id, title, question, aspect and gate alone
+
+
+@dataclass(frozen=True)
+class Hit:
+    reason: int
+    start: int
+    end: int  # inclusive
+    size: int  # number of phrase tokens matched: more is more specific
+    intrinsic: bool
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _cue_vocabulary() -> frozenset[str]:
+    lex = lexicon()
+    return lex.negative_cues | lex.positive_cues
+
+
+def _compile(criterion: Criterion) -> Compiled:
+    lex = lexicon()
+    cue_words = lex.cue_words
+    by_first: dict[str, list[Phrase]] = {}
+    bare_by_first: dict[str, list[Phrase]] = {}
+    vocabulary: set[str] = set()
+    for index, reason in enumerate(criterion.reasons):
+        texts = [*reason.words, reason.label, reason.id.replace("_", " ")]
+        seen: set[tuple[str, ...]] = set()
+        for text in texts:
+            tokens = phrase_tokens(text)
+            if not tokens or tokens in seen or tokens == (NOT,):
+                continue
+            seen.add(tokens)
+            intrinsic = any(t == NOT or t in lex.negative_cues for t in tokens)
+            by_first.setdefault(tokens[0], []).append(Phrase(index, tokens, intrinsic))
+            vocabulary.update(tokens)
+            bare = tuple(t for t in tokens if t != NOT)
+            if bare != tokens and bare and (len(bare) > 1 or bare[0] not in cue_words):
+                bare_by_first.setdefault(bare[0], []).append(Phrase(index, bare, False))
+    cue_vocabulary = _cue_vocabulary()
+    core_text = [
+        re.sub(r"[._]", " ", criterion.id),
+        criterion.title,
+        criterion.question,
+        criterion.aspect,
+        re.sub(r"[._]", " ", criterion.applies_when or ""),
+    ]
+    core = {t for text in core_text for t in phrase_tokens(text)}
+    topic = set(vocabulary) | core
+    for text in (criterion.help, criterion.learning.why, criterion.learning.good):
+        topic.update(phrase_tokens(text))
+    return Compiled(
+        reason_ids=tuple(r.id for r in criterion.reasons),
+        by_first={k: tuple(v) for k, v in by_first.items()},
+        bare_by_first={k: tuple(v) for k, v in bare_by_first.items()},
+        vocabulary=frozenset(vocabulary) | cue_vocabulary,
+        repairs=_repairs_for(frozenset(vocabulary - cue_vocabulary)),
+        repaired={},
+        topic=frozenset(topic),
+        core=frozenset(core),
+    )
+
+
+def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> None:
+    for word in sorted(words):
+        if len(word) >= 5 and word.isalpha():
+            for variant in _deletions(word):
+                repairs[variant] = (*repairs.get(variant, ()), word)
+
+
+@lru_cache(maxsize=1)
+def _cue_repairs() -> dict[str, tuple[str, ...]]:
+    """Repairs towards the generic cue words: built once, shared by every criterion."""
+    repairs: dict[str, tuple[str, ...]] = {}
+    # Only longer cue words: "started" is not a misspelt "smart".
+    _add_repairs(repairs, frozenset(w for w in _cue_vocabulary() if len(w) >= 6))
+    return repairs
+
+
+def _repairs_for(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    repairs = dict(_cue_repairs())
+    _add_repairs(repairs, words)
+    return repairs
+
+
+_CACHE: dict[int, tuple[Criterion, Compiled]] = {}
+_CACHE_LIMIT = 512
+
+
+def compiled(criterion: Criterion) -> Compiled:
+    """Compiled matcher for a criterion, cached by object identity (criteria are frozen)."""
+    entry = _CACHE.get(id(criterion))
+    if entry is not None and entry[0] is criterion:
+        return entry[1]
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    result = _compile(criterion)
+    _CACHE[id(criterion)] = (criterion, result)
+    return result
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter added, dropped, changed or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def repair(tokens: list[str], matcher: Compiled) -> list[str]:
+    """Fix one-edit misspellings of the criterion's own vocabulary ("reveiwed", "referal")."""
+    out = []
+    vocabulary, repairs, seen = matcher.vocabulary, matcher.repairs, matcher.repaired
+    for token in tokens:
+        if len(token) >= 4 and token.isalpha() and token not in vocabulary:
+            if token in seen:
+                token = seen[token]
+            else:
+                candidates = set(repairs.get(token, ()))  # a letter dropped: "mapa"
+                if len(token) >= 5:
+                    for variant in _deletions(token):
+                        if variant in vocabulary:  # a letter added
+                            candidates.add(variant)
+                        candidates.update(repairs.get(variant, ()))  # changed or swapped
+                fixed = sorted(c for c in candidates if len(c) >= 5 and _one_edit(token, c))
+                if len(seen) < 4096:
+                    seen[token] = fixed[0] if fixed else token
+                token = fixed[0] if fixed else token
+        out.append(token)
+    return out
+
+
+def find_hits(tokens: list[str], matcher: Compiled, *, bare: bool = False) -> list[Hit]:
+    """Every match of every reason phrase, allowing small gaps within a clause."""
+    prepositions = lexicon().prepositions
+    hits: list[Hit] = []
+    n = len(tokens)
+    index = matcher.bare_by_first if bare else matcher.by_first
+    for start, token in enumerate(tokens):
+        for phrase in index.get(token, ()):
+            pos = start
+            ok = True
+            for k, want in enumerate(phrase.tokens[1:]):
+                after_not = phrase.tokens[k] == NOT
+                gap = 1 if after_not else GAP
+                found = -1
+                for j in range(pos + 1, min(n, pos + 2 + gap)):
+                    if tokens[j] in BREAKS:
+                        break
+                    if tokens[j] == want:
+                        found = j
+                        break
+                    if tokens[j] == NOT or (after_not and tokens[j] in prepositions):
+                        break  # a gap never skips a negator: "referral wasn't late"
+                if found < 0:
+                    ok = False
+                    break
+                pos = found
+            if ok:
+                hits.append(Hit(phrase.reason, start, pos, len(phrase.tokens), phrase.intrinsic))
+    return hits
+
+
+def _loses_to(hit: Hit, other: Hit) -> bool:
+    """Whether ``hit`` gives way to an overlapping match ``other`` of another reason."""
+    if other.reason == hit.reason or other.start > hit.end or hit.start > other.end:
+        return False
+    if other.size != hit.size:
+        return other.size > hit.size  # the more specific (longer) phrase wins
+    hit_len, other_len = hit.end - hit.start, other.end - other.start
+    if other_len != hit_len:
+        return other_len < hit_len  # as specific: the tighter match wins
+    return other.start < hit.start  # a tie: the earlier phrase wins
+
+
+def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
+    hits = sorted(hits, key=lambda h: (h.start, h.end))
+    losers: set[int] = set()
+    for i, hit in enumerate(hits):
+        j = i + 1
+        while j < len(hits) and hits[j].start <= hit.end:
+            other = hits[j]
+            if _loses_to(hit, other):
+                losers.add(i)
+            elif _loses_to(other, hit):
+                losers.add(j)
+            j += 1
+    return [h for i, h in enumerate(hits) if i not in losers]

@@ -1,0 +1,193 @@
+"""The generic English the interpreter knows, read once from ``lexicon-en.toml``.
+
+Owns: loading the word and phrase lists (the only I/O of the interpreter, done at the first
+free-text answer, never at start-up), compiling the phrase lists into regular expressions, and
+the light stemmer that makes "reviewed", "reviews" and "review" one word.  Nothing here names a
+framework's criteria or reasons.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_FILE = Path(__file__).with_name("lexicon-en.toml")
+
+NOT = "not"  # every negator becomes this one token
+NUM = "num"  # every number becomes this one token
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists as sets, phrase lists as compiled patterns, spelling-out tables as dicts."""
+
+    yes: frozenset[str]
+    no: frozenset[str]
+    partly: frozenset[str]
+    hedge: frozenset[str]
+    not_applicable: frozenset[str]
+    reply_filler: frozenset[str]
+    yes_like: frozenset[str]
+    weak_yes: frozenset[str]
+    weak_no: frozenset[str]
+    strong_no: frozenset[str]
+    fact_no_start: frozenset[str]
+    negators: frozenset[str]
+    stopwords: frozenset[str]
+    numbers: frozenset[str]
+    clause: frozenset[str]
+    stem_keep: frozenset[str]
+    prepositions: frozenset[str]
+    # cue words, stemmed as answers are
+    negative_cues: frozenset[str]
+    positive_cues: frozenset[str]
+    yes_stems: frozenset[str]
+    concern_nouns: frozenset[str]
+    remedy_verbs: frozenset[str]
+    # phrase patterns
+    positive_phrases: re.Pattern[str]
+    partly_re: re.Pattern[str]
+    hedge_re: re.Pattern[str]
+    hedge_whole_re: re.Pattern[str]
+    hedge_weak_re: re.Pattern[str]
+    not_applicable_re: re.Pattern[str]
+    strong_not_applicable_re: re.Pattern[str]
+    subject_aux_re: re.Pattern[str]
+    both_res: tuple[re.Pattern[str], ...]  # each its own pattern: they use back-references
+    yes_clause_re: re.Pattern[str]
+    no_clause_re: re.Pattern[str]
+    not_a_topic: frozenset[str]  # stemmed
+    child_subject: frozenset[str]
+    work_pronouns: frozenset[str]
+    contrast_re: re.Pattern[str]
+    # spelling out
+    abbreviations: dict[str, str]
+    contractions: dict[str, str]
+    contractions_nt: dict[str, str]
+    apostrophe_endings: dict[str, str]
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    # case facts
+    none_answers: frozenset[str]
+    months: dict[str, int]  # name -> 1..12
+    weekdays: dict[str, int]  # name -> 0 (Monday)..6
+    weekday_re: re.Pattern[str]  # group "day": a day name, with words pointing back around it
+    date_before_re: re.Pattern[str]
+    date_after_re: re.Pattern[str]
+    vague_date_re: re.Pattern[str]
+
+    cue_words: frozenset[str]  # all three above
+    generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list: words separated by spaces or new lines."""
+    return frozenset(text.split())
+
+
+def stem_with(keep: frozenset[str], word: str) -> str:
+    """A deliberately light stemmer: plurals, -ed, -ing and a final e."""
+    if len(word) <= 3 or not word.isalpha() or word in keep:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def stem(word: str) -> str:
+    return stem_with(lexicon().stem_keep, word)
+
+
+def _any_of(phrases: list[str], *, whole: bool = False) -> re.Pattern[str]:
+    body = "|".join(phrases)
+    return re.compile(rf"^({body})$" if whole else rf"\b({body})\b")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon, read and compiled on first use and kept."""
+    with LEXICON_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    replies, plain, cues, phrases = data["replies"], data["words"], data["cues"], data["phrases"]
+    keep = words(plain["stem_keep"])
+
+    def stems(text: str) -> frozenset[str]:
+        return frozenset(stem_with(keep, w) for w in words(text))
+
+    negative = stems(cues["negative"]) - {NOT, NUM}
+    # ("noted" would stem to "not": the negator itself is never a cue word)
+    positive = stems(cues["positive"]) - negative - {NOT, NUM}
+    facts = data["facts"]
+    months = {w: i for i, names in enumerate(facts["months"], 1) for w in names.split()}
+    weekdays = {w: i for i, names in enumerate(facts["weekdays"]) for w in names.split()}
+    day = "|".join(sorted(weekdays, key=len, reverse=True))
+    before = "|".join(facts["weekday_before"])
+    after = "|".join(facts["weekday_after"])
+    not_a_topic = stems(plain["not_a_topic"])
+    return Lexicon(
+        yes=words(replies["yes"]),
+        no=words(replies["no"]),
+        partly=words(replies["partly"]),
+        hedge=words(replies["hedge"]),
+        not_applicable=words(replies["not_applicable"]),
+        reply_filler=words(replies["filler"]),
+        yes_like=words(replies["yes_like"]),
+        weak_yes=words(replies["weak_yes"]),
+        weak_no=words(replies["weak_no"]),
+        strong_no=words(replies["strong_no"]),
+        fact_no_start=words(replies["fact_no_start"]),
+        negators=words(plain["negators"]),
+        stopwords=words(plain["stopwords"]),
+        numbers=words(plain["numbers"]),
+        clause=words(plain["clause"]),
+        stem_keep=keep,
+        prepositions=words(plain["prepositions"]),
+        negative_cues=negative,
+        positive_cues=positive,
+        yes_stems=stems(replies["yes"]),
+        concern_nouns=stems(cues["concern_nouns"]),
+        remedy_verbs=stems(cues["remedy_verbs"]),
+        positive_phrases=_any_of(cues["positive_phrases"]),
+        partly_re=_any_of(phrases["partly"]),
+        hedge_re=_any_of(phrases["hedge"]),
+        hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
+        hedge_weak_re=_any_of(phrases["hedge_weak"]),
+        not_applicable_re=_any_of(phrases["not_applicable"]),
+        strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
+        subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
+        contrast_re=_any_of(sorted(words(plain["contrast"]))),
+        both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
+        yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
+        no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
+        not_a_topic=not_a_topic,
+        cue_words=negative | positive | stems(replies["yes"]),
+        generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
+        child_subject=words(plain["child_subject"]),
+        work_pronouns=words(plain["work_pronouns"]),
+        abbreviations=dict(data["abbreviations"]),
+        contractions=dict(data["contractions"]),
+        contractions_nt=dict(data["contractions_nt"]),
+        apostrophe_endings=dict(data["apostrophe_endings"]),
+        rewrites=tuple((re.compile(r["pattern"]), r["as"]) for r in data["rewrites"]),
+        none_answers=frozenset(facts["none"]),
+        months=months,
+        weekdays=weekdays,
+        weekday_re=re.compile(rf"^(?:(?:{before}) )?(?P<day>{day})(?: (?:{after}))?$"),
+        date_before_re=re.compile(rf"^(?:(?:{'|'.join(facts['date_before'])})\b[ ,]*)+"),
+        date_after_re=re.compile(rf"(?:[ ,]*\b(?:{'|'.join(facts['date_after'])}))+$"),
+        vague_date_re=_any_of(facts["vague_dates"]),
+    )
