@@ -181,33 +181,29 @@ def _fact_value_problem(fact: Fact, value: Any) -> str | None:
     return None
 
 
-def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
-    """Problems no single item can see: the case against its framework."""
-    if case.framework != fw.id:
-        return [
-            Problem(
-                name,
-                "(case)",
-                f"framework: written for {case.framework!r}, checked against {fw.id!r}",
-            )
-        ]
+def _fact_problems(
+    facts: Mapping[str, Any], fw: Framework, name: str
+) -> tuple[list[Problem], set[str]]:
+    """Problems with the model facts, and the ids of the facts found wrong (a condition that
+    tests one of those is not judged again, so one wrong value makes one problem)."""
     problems: list[Problem] = []
-    extract_ids: set[str] = set()
-    for extract in case.extracts:
-        if extract.id in extract_ids:
-            problems.append(Problem(name, extract.id, "duplicate extract id"))
-        extract_ids.add(extract.id)
-
-    facts = case.facts
+    bad: set[str] = set()
     for fact_id, value in facts.items():
         fact = fw.fact(fact_id)
         if fact is None:
-            problems.append(Problem(name, fact_id, f"not a fact of framework {fw.id!r}"))
-            continue
-        wrong = _fact_value_problem(fact, value)
+            wrong: str | None = f"not a fact of framework {fw.id!r}"
+        else:
+            wrong = _fact_value_problem(fact, value)
         if wrong:
             problems.append(Problem(name, fact_id, wrong))
-        elif fact.asked_when and evaluate(parse(fact.asked_when), facts) is False:
+            bad.add(fact_id)
+    for fact_id in facts:
+        fact = fw.fact(fact_id)
+        if fact is None or fact_id in bad or not fact.asked_when:
+            continue
+        if _tests_any(fact.asked_when, bad):
+            continue
+        if evaluate(parse(fact.asked_when), facts) is False:
             problems.append(
                 Problem(
                     name,
@@ -218,7 +214,9 @@ def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
             )
     undecided: dict[str, list[str]] = {}
     for crit in fw.criteria:
-        if crit.applies_when and evaluate(parse(crit.applies_when), facts) is None:
+        if crit.applies_when is None or _tests_any(crit.applies_when, bad):
+            continue
+        if evaluate(parse(crit.applies_when), facts) is None:
             for test in references(parse(crit.applies_when)):
                 if facts.get(test.fact) is None:
                     undecided.setdefault(test.fact, []).append(crit.id)
@@ -230,8 +228,21 @@ def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
                 f"no model value, but it decides whether {', '.join(dict.fromkeys(crits))} apply",
             )
         )
+    return problems, bad | set(undecided)
 
-    live = set(live_criteria(fw, facts))
+
+def _tests_any(condition: str, facts: set[str]) -> bool:
+    return any(t.fact in facts for t in references(parse(condition)))
+
+
+def _judgement_problems(
+    case: PracticeCase, fw: Framework, name: str, unsure: set[str]
+) -> list[Problem]:
+    """Problems with the model judgements: ids, gates, outcomes, reasons and citations.
+    Gates that test a fact in ``unsure`` (wrong or missing, reported already) are skipped."""
+    problems: list[Problem] = []
+    facts = case.facts
+    extract_ids = [e.id for e in case.extracts]
     judged: set[str] = set()
     for judgement in case.judgements:
         cid = judgement.criterion
@@ -243,13 +254,14 @@ def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
         if crit is None:
             problems.append(Problem(name, cid, f"not a criterion of framework {fw.id!r}"))
             continue
-        if crit.applies_when and evaluate(parse(crit.applies_when), facts) is False:
+        gate = crit.applies_when
+        if gate and not _tests_any(gate, unsure) and evaluate(parse(gate), facts) is False:
             problems.append(
                 Problem(
                     name,
                     cid,
                     f"judged, but the criterion does not apply under the model facts "
-                    f"(it applies when {crit.applies_when})",
+                    f"(it applies when {gate})",
                 )
             )
         if judgement.outcome not in crit.outcomes:
@@ -262,31 +274,53 @@ def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
                 )
             )
         known = [r.id for r in crit.reasons]
-        for reason in judgement.reasons:
-            if reason not in known:
-                problems.append(
-                    Problem(
-                        name,
-                        cid,
-                        f"reasons: unknown reason {reason!r} (this criterion's reasons: "
-                        f"{', '.join(known)})",
-                    )
-                )
-        for cited in judgement.cites:
-            if cited not in extract_ids:
-                problems.append(
-                    Problem(
-                        name,
-                        cid,
-                        f"cites: no extract has id {cited!r} "
-                        f"(extracts: {', '.join(e.id for e in case.extracts)})",
-                    )
-                )
-    for cid in sorted(live - judged, key=[c.id for c in fw.criteria].index):
-        problems.append(
-            Problem(name, cid, "applies under the model facts but has no model judgement")
-        )
+        problems += [
+            Problem(
+                name,
+                cid,
+                f"reasons: unknown reason {reason!r} (this criterion's reasons: "
+                f"{', '.join(known)})",
+            )
+            for reason in judgement.reasons
+            if reason not in known
+        ]
+        problems += [
+            Problem(
+                name,
+                cid,
+                f"cites: no extract has id {cited!r} (extracts: {', '.join(extract_ids)})",
+            )
+            for cited in judgement.cites
+            if cited not in extract_ids
+        ]
+    for crit in fw.criteria:
+        if crit.id in judged or (crit.applies_when and _tests_any(crit.applies_when, unsure)):
+            continue
+        if crit.applies_when is None or evaluate(parse(crit.applies_when), facts) is True:
+            problems.append(
+                Problem(name, crit.id, "applies under the model facts but has no model judgement")
+            )
     return problems
+
+
+def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
+    """Problems no single item can see: the case against its framework."""
+    if case.framework != fw.id:
+        return [
+            Problem(
+                name,
+                "(case)",
+                f"framework: written for {case.framework!r}, checked against {fw.id!r}",
+            )
+        ]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for extract in case.extracts:
+        if extract.id in seen:
+            problems.append(Problem(name, extract.id, "duplicate extract id"))
+        seen.add(extract.id)
+    fact_problems, unsure = _fact_problems(case.facts, fw, name)
+    return problems + fact_problems + _judgement_problems(case, fw, name, unsure)
 
 
 # -- loading ----------------------------------------------------------------------------------

@@ -306,7 +306,7 @@ def test_the_small_case_used_below_is_valid(tmp_path, mini):
 
 BROKEN = {
     "unknown criterion": (
-        replace('criterion = "bb.signed"', 'criterion = "bb.sigend"'),
+        lambda text: text + judgement_block("bb.signed").replace("bb.signed", "bb.sigend"),
         "bb.sigend: not a criterion of framework 'mini-test'",
     ),
     "unknown reason": (
@@ -406,7 +406,10 @@ BROKEN = {
         "aa.first: rationale: missing required field",
     ),
     "a duplicate extract id": (
-        replace('id = "review-1"', 'id = "plan"'),
+        replace(
+            "[[judgements]]",
+            '[[extracts]]\nid = "plan"\nheading = "Again"\ntext = "Twice."\n\n[[judgements]]',
+        ),
         "plan: duplicate extract id",
     ),
     "a duplicate model judgement": (
@@ -452,7 +455,9 @@ def test_a_broken_case_is_refused_naming_the_file_and_item(tmp_path, mini, name)
     change, expected = BROKEN[name]
     path = write(tmp_path, change(GOOD))
     problems = problems_of(path, mini)
-    assert any(p.startswith(f"{path}: {expected}") for p in problems), problems
+    # One mistake, one line: a wrong fact is not reported again through every gate it opens.
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}: {expected}"), problems
 
 
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path, mini):
@@ -464,6 +469,13 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path, mini):
     problems = problems_of(write(tmp_path, text), mini)
     assert len(problems) == 3, problems
     assert {p.split(": ")[1] for p in problems} == {"level", "aa.first", "bb.plan"}
+
+
+def test_a_gate_fact_of_the_wrong_type_is_reported_once_not_through_every_criterion(tmp_path, mini):
+    path = write(tmp_path, replace("court = true", 'court = "yes"')(GOOD))
+    assert problems_of(path, mini) == [
+        f"{path}: court: a yes/no fact needs true or false, not 'yes'"
+    ]
 
 
 def test_a_missing_or_unreadable_file_is_a_problem_not_a_traceback(tmp_path, mini):
