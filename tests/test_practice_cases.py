@@ -110,7 +110,7 @@ def test_case_files_are_short_fictional_and_pseudonymous(cases):
     refs = [c.case_ref for c in cases]
     for case in cases:
         assert re.fullmatch(r"PRAC-\d\d", case.case_ref), case.id
-        assert "\n" not in case.summary
+        assert "\n" not in case.summary and len(case.summary) <= 110, case.id
         assert 5 <= len(case.extracts) <= 14, case.id
         for extract in case.extracts:
             assert 15 <= len(extract.text.split()) <= 200, (case.id, extract.id)
