@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.engine.learning import (
+    closing_lines,
     compare,
     feedback,
     feedback_lines,
@@ -61,8 +62,7 @@ def tiny(tmp_path, mini):
 
 def test_scores_per_section_and_overall_on_a_hand_computed_example(tiny):
     learner = {
-        # aa: first agrees (a "partly" is stored as insufficient: here the model says
-        # sufficient, so no); report agrees.
+        # aa: aa.first disagrees (the model says sufficient); aa.report agrees.
         "aa.first": Judgement(outcome="insufficient", reasons=("late",)),
         "aa.report": Judgement(outcome="sufficient"),
         # bb: plan agrees (not applicable), signed is left unanswered.
@@ -86,6 +86,29 @@ def test_scores_per_section_and_overall_on_a_hand_computed_example(tiny):
     assert overall_line(result) == "Overall: 2 of 3 agreed"
 
 
+def test_saying_sufficient_throughout_the_custody_case_scores_as_counted_by_hand(bundled):
+    case = next(c for c in bundled if c.id == "custody-mappa")
+    yes = {j.criterion: Judgement(outcome="sufficient") for j in case.judgements}
+    result = compare(case, review_of(case, yes))
+    # By hand from the model answer: rr 7 live, custody_plan insufficient; pp 7 live (no
+    # victim), mappa, oversight and custody insufficient; cy 7 live, oversight and custody
+    # insufficient; ss 4 live (no non-compliance), all sufficient.
+    assert closing_lines(result) == [
+        "Reducing reoffending: 6 of 7 agreed",
+        "Protecting the public: 4 of 7 agreed",
+        "Protecting the child or young person: 5 of 7 agreed",
+        "Ensuring the sentence is served: 4 of 4 agreed",
+        "To revisit:",
+        "  Planning for the custodial phase [rr.custody_plan]",
+        "  Engagement with MAPPA [pp.mappa]",
+        "  Management oversight of risk of harm work [pp.oversight]",
+        "  Risk of harm work for a custodial sentence [pp.custody]",
+        "  Management oversight of safeguarding work [cy.oversight]",
+        "  Safeguarding planning for a custodial sentence [cy.custody]",
+        "Overall: 19 of 25 agreed",
+    ]
+
+
 def test_a_partly_counts_as_insufficient(tiny):
     assert tiny.judgement("aa.first").outcome == "sufficient"
     stored = feedback(tiny, "aa.first", Judgement(outcome="insufficient", reasons=("missing",)))
@@ -102,8 +125,6 @@ def test_a_partly_counts_as_insufficient(tiny):
 
 
 def test_closing_lines_end_with_the_overall_line_after_the_sections(tiny):
-    from assistant.engine.learning import closing_lines
-
     learner = {
         "aa.first": Judgement(outcome="sufficient"),
         "aa.report": Judgement(outcome="insufficient", reasons=("unclear",)),
@@ -131,15 +152,33 @@ def test_closing_lines_end_with_the_overall_line_after_the_sections(tiny):
     ]
 
 
-def test_judgements_on_criteria_the_case_gates_out_are_not_counted(tiny):
-    facts = {**tiny.facts, "court": False}
-    learner = {**model_answers(tiny), "aa.report": Judgement(outcome="sufficient")}
-    result = compare(tiny, review_of(tiny, learner, facts=facts))
-    assert (result.agreed, result.judged) == (4, 4)
-    assert [(d.fact, d.model, d.given) for d in result.facts] == [("court", True, False)]
+def test_judgements_on_criteria_the_case_gates_out_are_not_counted(tmp_path, mini):
+    """Without a court report in the model facts, aa.report is not part of the case: a learner
+    who answered the gate otherwise and judged it is told so, and it does not count."""
+    block = GOOD[GOOD.index('[[judgements]]\ncriterion = "aa.report"') :]
+    block = block[: block.index("[[judgements]]", 1)]
+    text = GOOD.replace(block, "").replace("court = true", "court = false")
+    path = tmp_path / "tiny.toml"
+    path.write_text(text.replace('court_level = "high"\n', ""), encoding="utf-8")
+    case = load_practice_case(path, mini)
+
+    learner = {**model_answers(case), "aa.report": Judgement(outcome="sufficient")}
+    facts = {**case.facts, "court": True, "court_level": "high"}
+    result = compare(case, review_of(case, learner, facts=facts))
+    assert (result.agreed, result.judged) == (3, 3)
+    assert result.not_live == ("aa.report",)
+    assert [(d.fact, d.model, d.given) for d in result.facts] == [("court", False, True)]
+    assert closing_lines(result) == [
+        "First section: 1 of 1 agreed",
+        "Second section: 2 of 2 agreed",
+        "Facts the model answers otherwise: court (model: no)",
+        "Judged, but not part of this case: aa.report",
+        "Nothing to revisit: every judgement agrees with the model answer.",
+        "Overall: 3 of 3 agreed",
+    ]
     # Multi-choice answers in another order are the same answer.
-    same = {**tiny.facts, "found": list(reversed(tiny.facts["found"]))}
-    assert compare(tiny, review_of(tiny, learner, facts=same)).facts == ()
+    same = {**case.facts, "found": list(reversed(case.facts["found"]))}
+    assert compare(case, review_of(case, learner, facts=same)).facts == ()
 
 
 def test_a_criterion_the_model_gates_out_gets_feedback_saying_so(bundled):

@@ -265,10 +265,26 @@ def feedback_lines(case: PracticeCase, fb: Feedback) -> list[str]:
     return lines
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(value) or "none"
+    return str(value)
+
+
 def closing_lines(result: LearningResult) -> list[str]:
-    """The end of a played case: a score per section, the criteria to revisit, and last the
+    """The end of a played case: a score per section, the facts answered otherwise than the
+    model (they decide which criteria apply), the criteria to revisit, and last the
     ``Overall: N of M agreed`` line."""
     lines = [section_line(s) for s in result.sections]
+    if result.facts:
+        lines.append(
+            "Facts the model answers otherwise: "
+            + "; ".join(f"{d.fact} (model: {_shown(d.model)})" for d in result.facts)
+        )
+    if result.not_live:
+        lines.append("Judged, but not part of this case: " + ", ".join(result.not_live))
     if result.revisit:
         lines.append("To revisit:")
         lines += [
