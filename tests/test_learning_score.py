@@ -215,6 +215,12 @@ def test_turn_by_turn_feedback_gives_reasons_rationale_and_what_good_looks_like(
     assert (
         wrong[0] == "You said sufficient; the model answer is insufficient (MAPPA referral late)."
     )
+    assert not any(line.startswith("Reasons") for line in wrong)
+    exact = feedback(case, "pp.mappa", Judgement(outcome="insufficient", reasons=model.reasons))
+    assert feedback_lines(case, exact)[:2] == [
+        "Agrees with the model answer: insufficient (MAPPA referral late).",
+        "Why: " + model.rationale + " (See: mappa, rosh, sentence.)",
+    ]
 
 
 def test_compare_refuses_a_review_of_another_framework(tiny):
@@ -299,3 +305,20 @@ def test_the_score_counts_exactly_the_judged_criteria_that_agree(bundled, data):
     assert [s.section for s in result.sections] == sorted(
         (s.section for s in result.sections), key=order.index
     )
+
+
+def test_the_learning_engine_loads_no_pydantic_store_or_textual():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys, assistant.engine.learning; "
+        "print([m for m in ('pydantic', 'tinydb', 'textual', 'store') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -251,7 +251,7 @@ def feedback_lines(case: PracticeCase, fb: Feedback) -> list[str]:
         lines = [f"Agrees with the model answer: {model}."]
     else:
         lines = [f"You said {_outcome_text(fb.given)}; the model answer is {model}."]
-    if fb.model is not None and fb.judged:
+    if fb.matched and fb.model == "insufficient":  # else the first line says it all
         if fb.missed_reasons:
             lines.append(f"Reasons you missed: {_reason_labels(crit, fb.missed_reasons)}.")
         if fb.added_reasons:
