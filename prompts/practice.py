@@ -2,6 +2,7 @@
 
 A practice case is a data file, ``prompts/practice/<id>.toml``, written for one framework:
 
+- ``as_at``, the date the case file is read on;
 - a short fictional case file made of named extracts (``[[extracts]]``: id, heading, text),
   the pages a reviewer would read: assessment summary, plan, reviews, events, court report,
   manager sign-off, partner information;
@@ -48,6 +49,7 @@ CaseId = Annotated[str, Str(pattern=CASE_ID_PATTERN, max_length=60)]
 ExtractId = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=40)]
 CaseRef = Annotated[str, Str(pattern=r"^[A-Z][A-Z0-9\-]*$", max_length=40)]
 OneLine = Annotated[str, Str(strip=True, min_length=1, max_length=200, pattern=r"^[^\r\n]*$")]
+IsoDate = Annotated[str, Str(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GROUPS = ("extracts", "judgements")
 
@@ -109,6 +111,10 @@ class PracticeCase:
     title: Text
     summary: Annotated[OneLine, Doc("One line: what the case is about.")]
     framework: FrameworkId
+    as_at: Annotated[
+        IsoDate,
+        Doc("The date the case file is read on: a review not yet due then is not applicable."),
+    ]
     extracts: Annotated[tuple[Extract, ...], MinItems(1)]
     facts: Annotated[
         dict[str, Any],
@@ -116,6 +122,12 @@ class PracticeCase:
     ]
     judgements: Annotated[tuple[ModelJudgement, ...], MinItems(1)]
     checked_against: Framework | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            date.fromisoformat(self.as_at)
+        except ValueError:
+            raise ValueError(f"as_at: {self.as_at!r} is not a real date") from None
 
     def extract(self, extract_id: str) -> Extract | None:
         return next((e for e in self.extracts if e.id == extract_id), None)
@@ -320,6 +332,14 @@ def cross_check(case: PracticeCase, fw: Framework, name: str) -> list[Problem]:
             problems.append(Problem(name, extract.id, "duplicate extract id"))
         seen.add(extract.id)
     fact_problems, unsure = _fact_problems(case.facts, fw, name)
+    for fact in fw.facts:
+        value = case.facts.get(fact.id)
+        # Both are checked YYYY-MM-DD text by now, so text order is date order.
+        late = isinstance(value, str) and value > case.as_at
+        if fact.type == "date" and fact.id not in unsure and late:
+            fact_problems.append(
+                Problem(name, fact.id, f"{value} is later than the case file's as_at date")
+            )
     return problems + fact_problems + _judgement_problems(case, fw, name, unsure)
 
 
@@ -369,6 +389,8 @@ def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
     become ISO text, as stored in a review; the prose of extracts and rationales is reflowed
     (files wrap it to stay readable; front ends wrap it to their width)."""
     out = dict(raw)
+    if isinstance(raw.get("as_at"), date) and not isinstance(raw["as_at"], datetime):
+        out["as_at"] = raw["as_at"].isoformat()
     facts = raw.get("facts")
     if isinstance(facts, dict):
         out["facts"] = {

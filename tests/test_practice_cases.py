@@ -119,6 +119,15 @@ def test_case_files_are_short_fictional_and_pseudonymous(cases):
     assert shared == {next(c.case_ref for c in cases if c.id == "victim-good")}
 
 
+def test_nothing_in_a_case_file_is_dated_after_the_date_it_is_read_on(cases):
+    for case in cases:
+        for extract in case.extracts:
+            for when in re.findall(r"\d{4}-\d\d-\d\d", extract.heading + " " + extract.text):
+                # Release dates and meetings still to come are written as due, not done.
+                future = re.search(rf"(due|set for|due on) [^.]*{when}", extract.text)
+                assert when <= case.as_at or future, (case.id, extract.id, when)
+
+
 @pytest.mark.parametrize("case_id", sorted(TEACHES))
 def test_each_case_teaches_the_deficits_it_was_written_for(cases, case_id):
     case = next(c for c in cases if c.id == case_id)
@@ -205,6 +214,7 @@ case_ref = "PRAC-99"
 title = "A tiny case"
 summary = "Just enough to judge the mini framework."
 framework = "mini-test"
+as_at = 2014-06-30
 
 [facts]
 court = true
@@ -300,6 +310,7 @@ def write(tmp_path: Path, text: str, name: str = "tiny.toml") -> Path:
 def test_the_small_case_used_below_is_valid(tmp_path, mini):
     case = load_practice_case(write(tmp_path, GOOD), mini)
     assert case.facts["done_date"] == "2014-03-01"  # a TOML date is kept as ISO text
+    assert case.as_at == "2014-06-30"
     assert case.judgement("bb.plan").reasons == ("gaps",)
     assert case.framework_model is mini
 
@@ -366,6 +377,14 @@ BROKEN = {
     "a date that does not exist": (
         replace("done_date = 2014-03-01", 'done_date = "2014-02-30"'),
         "done_date: '2014-02-30' is not a real date",
+    ),
+    "a fact dated after the case file": (
+        replace("signed_date = 2014-03-04", "signed_date = 2014-07-04"),
+        "signed_date: 2014-07-04 is later than the case file's as_at date",
+    ),
+    "a case file date that does not exist": (
+        replace("as_at = 2014-06-30", 'as_at = "2014-06-31"'),
+        "(case): as_at: '2014-06-31' is not a real date",
     ),
     "a date given with a time": (
         replace("done_date = 2014-03-01", "done_date = 2014-03-01T10:00:00"),
