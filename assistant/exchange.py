@@ -199,7 +199,8 @@ def run_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"case-review export: {output}: cannot write: {exc.strerror}", file=sys.stderr)
             return 1
-        print(f"exported {len(document['reviews'])} reviews to {output}", file=sys.stderr)
+        count = len(document["reviews"])
+        print(f"exported {count} review{'' if count == 1 else 's'} to {output}", file=sys.stderr)
     else:  # case-review/1 is UTF-8 whatever the terminal's locale
         out = getattr(sys.stdout, "buffer", None)
         if out is not None:

@@ -17,6 +17,7 @@ from typing import TextIO
 from assistant.commands import help_lines, parse
 from assistant.engine.events import Finished, Question, Step
 from assistant.presenter import (
+    RETURNING,
     Said,
     choices_line,
     one_line,
@@ -75,6 +76,8 @@ class PlainChat:
         self.say(f"{where}{urgent}{one_line(q.text)} [{q.item}]")
         if q.current:
             self.say(f"  (current answer: {one_line(q.current)})")
+        if q.returning:
+            self.say(f"  ({RETURNING})")
         if q.choices:
             self.say("  " + choices_line(q))
 

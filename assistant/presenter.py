@@ -40,6 +40,7 @@ Part = tuple[str, str]  # (text, Rich style; "" for none)
 Line = tuple[Part, ...]
 
 BOLD, DIM, URGENT = "bold", "dim", "bold reverse"
+RETURNING = "skipped earlier, asked again"
 URGENT_MARK = "!! URGENT"
 
 
@@ -182,6 +183,8 @@ def question_place(question: Question, section_title: str = "") -> str:
     """``Q3 of 27 · Reducing reoffending``: where the question is in the review."""
     where = [f"Q{question.number} of {question.total}"] if question.number else []
     title = section_title or question.title
+    if question.returning:
+        where.append(RETURNING)
     return " · ".join([*where, title] if title else where)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -290,12 +291,16 @@ class Engine:
         number = live.index(item_id) + 1 if item_id in live else 0
         fact = self.fw.fact(item_id)
         if fact is not None:
-            return self._fact_question(review, fact, number, len(live))
-        criterion = self.fw.criterion(item_id)
-        assert criterion is not None
-        judgement = review.judgements.get(item_id)
-        step = judgement.pending if judgement and judgement.pending else "judgement"
-        return self._criterion_question(review, criterion, step, number, len(live))
+            question = self._fact_question(review, fact, number, len(live))
+        else:
+            criterion = self.fw.criterion(item_id)
+            assert criterion is not None
+            judgement = review.judgements.get(item_id)
+            step = judgement.pending if judgement and judgement.pending else "judgement"
+            question = self._criterion_question(review, criterion, step, number, len(live))
+        if item_id in review.skipped and item_id != review.focus:
+            question = replace(question, returning=True)
+        return question
 
     def _fact_question(self, review: Review, fact: Fact, number: int, total: int) -> Question:
         fact = offered(fact, review.facts)
@@ -366,8 +371,8 @@ class Engine:
                     f"You answered {said}, but the case facts say otherwise: {evidence} "
                     "Keep your judgement, or change it?"
                 ),
-                help="A judgement kept against the facts is marked as such in the summary, "
-                "the export and the report.",
+                help="A judgement kept against the facts is marked as such in the summary "
+                "and the export.",
                 choices=_choices(
                     [
                         (f"Keep {said}", "keep"),

@@ -41,6 +41,7 @@ class Question:
     urgent: bool = False
     title: str = ""
     typed: bool = False  # answered by typing (a date, text, a note): digits are not quick keys
+    returning: bool = False  # skipped earlier, asked again at the end
 
 
 @frozen(slots=False)

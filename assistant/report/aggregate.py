@@ -68,6 +68,7 @@ class _Tally:
         "insufficient",
         "na",
         "no_reason",
+        "partly",
         "quotes",
         "reasons",
         "sufficient",
@@ -81,6 +82,7 @@ class _Tally:
         self.na: list[CaseLink] = []
         self.reasons: dict[str, list[CaseLink]] = {r.id: [] for r in criterion.reasons}
         self.no_reason = 0
+        self.partly = 0
         self.quotes: list[Quote] = []
         self.views = 0
         self.disagreements = 0
@@ -124,6 +126,7 @@ def _figures(t: _Tally, rating: Rating, thresholds: tuple[float, ...]) -> Criter
         band_rank=rank,
         reasons=reasons,
         no_reason=t.no_reason,
+        partly=t.partly,
         quotes=tuple(sorted(t.quotes, key=lambda q: (q.case_ref, q.review_id))),
         views=t.views,
         disagreements=t.disagreements,
@@ -238,8 +241,9 @@ def build_report_from_rows(
                 letter, reasons, quote, agrees = judgement
             if letter == "s":
                 tally.sufficient.append(link)
-            elif letter == "i":
+            elif letter == "i" or letter == "p":
                 tally.insufficient.append(link)
+                tally.partly += letter == "p"
                 if reasons:
                     for rid in dict.fromkeys(reasons):
                         tally.reasons.setdefault(rid, []).append(link)

@@ -93,6 +93,7 @@ class CriterionFigures:
     quotes: tuple[Quote, ...]
     views: int  # joint-review judgements with the case manager's view recorded
     disagreements: int  # ... of which the case manager did not agree
+    partly: int = 0  # insufficient judgements given as "partly"
     cases: Mapping[str, tuple[CaseLink, ...]] = field(default_factory=dict)
 
     @property

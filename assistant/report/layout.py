@@ -93,7 +93,8 @@ def finding_with_percent(c: CriterionFigures) -> str:
     """The finding sentence with its percentage: "... sufficient: 5 of 12 (42%)."."""
     if not c.relevant:
         return c.finding
-    return f"{c.finding.rstrip('.')} ({c.percent_text})."
+    partly = f"; {c.partly} of the insufficient judged partly" if c.partly else ""
+    return f"{c.finding.rstrip('.')} ({c.percent_text}{partly})."
 
 
 def reasons_heading(c: CriterionFigures) -> str:

@@ -33,6 +33,7 @@ def _criterion(c: CriterionFigures) -> dict[str, Any]:
         "severity": c.severity,
         "sufficient": c.sufficient,
         "insufficient": c.insufficient,
+        "partly": c.partly,
         "relevant": c.relevant,
         "not_applicable": c.not_applicable,
         "percent": c.percent,

@@ -13,9 +13,9 @@ from the cache equals a fresh one.  ``ROW_VERSION`` names the shape and must cha
 
 A row is ``[id, case_ref, framework, mode, team, status, when, facts, judgements]`` where
 ``when`` is the ISO time the review was completed (else last updated; naive times read as UTC)
-and ``judgements`` maps a criterion id to ``"s"``, ``"i"`` or ``"n"`` (sufficient,
-insufficient, not applicable) when there is nothing more to say, else to
-``[outcome letter, [reason ids], quotable note or "", agrees: true | false | null]``.
+and ``judgements`` maps a criterion id to ``"s"``, ``"i"``, ``"p"`` or ``"n"`` (sufficient,
+insufficient, insufficient said as "partly", not applicable) when there is nothing more to
+say, else to ``[letter, [reason ids], quotable note or "", agrees: true | false | null]``.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from store.records import Review
 
 __all__ = ["OUTCOMES", "ROW_VERSION", "row", "row_date"]
 
-ROW_VERSION = "report-row-1"
+ROW_VERSION = "report-row-2"
 LETTERS = {"sufficient": "s", "insufficient": "i", "not_applicable": "n"}
-OUTCOMES = {letter: outcome for outcome, letter in LETTERS.items()}
+PARTLY = "p"  # insufficient, said "partly"
+OUTCOMES = {**{letter: outcome for outcome, letter in LETTERS.items()}, PARTLY: "insufficient"}
 
 
 def _when(review: Review) -> datetime:
@@ -41,7 +42,9 @@ def row(review: Review) -> list[Any]:
     """The review as the report reads it (see the module docstring)."""
     judgements: dict[str, Any] = {}
     for cid, j in review.judgements.items():
-        letter = LETTERS[j.outcome]
+        letter = (
+            PARTLY if j.answer == "partly" and j.outcome == "insufficient" else LETTERS[j.outcome]
+        )
         quote = j.note if j.quotable and j.note.strip() else ""
         agrees = None if j.view is None else j.view.agrees
         if j.reasons or quote or agrees is not None:

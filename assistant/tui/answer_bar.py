@@ -54,12 +54,13 @@ class AnswerInput(Input):
 class QuickReply(Button):
     DEFAULT_CSS = """
     QuickReply {
-        min-width: 6;
+        min-width: 0;
         width: auto;
         height: 1;
         border: none;
         margin: 0 1 0 0;
-        padding: 0 1;
+        padding: 0;
+        line-pad: 1;
     }
     """
 
@@ -80,9 +81,13 @@ class AnswerBar(Vertical):
         border-top: solid $primary 50%;
     }
     AnswerBar #quick { height: auto; width: 1fr; }
+    AnswerBar #quick.-stacked { layout: grid; grid-size: 2; grid-rows: 1; }
+    AnswerBar #quick.-stacked QuickReply {
+        width: 1fr; text-align: left; content-align: left middle;
+    }
     AnswerBar #picker { height: auto; max-height: 6; border: none; padding: 0; }
     AnswerBar #picker.-hidden { display: none; }
-    AnswerBar #hint { color: $text-muted; height: 1; }
+    AnswerBar #hint { color: $text-muted; height: auto; }
     AnswerBar AnswerInput { margin: 0; }
     """
 
@@ -181,6 +186,7 @@ class AnswerBar(Vertical):
         else:
             picker.add_class("-hidden")
             quick.mount_all([QuickReply(c.key, c.label, c.value) for c in question.choices])
+            self.call_after_refresh(self._fit_quick_replies)
             few = len(question.choices) <= 9
             answer.quick_keys = (
                 {c.key for c in question.choices} if few and not question.typed else set()
@@ -191,6 +197,17 @@ class AnswerBar(Vertical):
                 hint.update(Text("Type the answer and press Enter (or a quick reply's word)."))
             else:
                 hint.update(Text("Press a number, or answer in your own words."))
+
+    def _fit_quick_replies(self) -> None:
+        """One row of quick replies when they fit the width, else two columns (nothing is
+        ever cut off: "6 Why?" must stay visible on a narrow chat)."""
+        quick = self.query_one("#quick", Horizontal)
+        needed = sum(len(str(b.label)) + 3 for b in quick.query(QuickReply))
+        quick.set_class(needed > quick.size.width > 0, "-stacked")
+
+    def on_resize(self) -> None:
+        if self.furnished:
+            self._fit_quick_replies()
 
     def _show_keys(self, question: Question | None) -> None:
         """Before ``furnish``: the digit keys already work for a single choice."""

@@ -83,6 +83,8 @@ def criterion_prompt(c: CriterionFigures, bands: int, wide: bool) -> Text:
     text.append(c.count_words)
     text.append(" · ")
     text.append_text(_band_text(c.band.label if c.band else None, colour))
+    if c.partly:
+        text.append(f" · {c.partly} partly", style="dim")
     if wide and c.not_applicable:
         text.append(f" · {c.not_applicable} not applicable", style="dim")
     return text
