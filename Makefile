@@ -5,9 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean python
 
-$(BIN)/python:
+# Python 3.11 or newer is needed.  A .venv made by another Python (an older one, or not the
+# one PYTHON names now) is rebuilt rather than reused.
+VERSION_OF = -c 'import sys; print("%d.%d" % sys.version_info[:2])'
+OLD_PYTHON = -c 'import sys; sys.exit(sys.version_info < (3, 11))'
+
+python:
+	@$(PYTHON) $(OLD_PYTHON) 2>/dev/null || { \
+	  echo "Case Review Assistant needs Python 3.11 or newer, but '$(PYTHON)' is" \
+	    "$$($(PYTHON) --version 2>&1 || echo 'not installed')."; \
+	  echo "Name a newer one, for example: PYTHON=python3.12 make run"; exit 1; }
+	@if [ -e $(VENV) ] && [ "$$($(BIN)/python $(VERSION_OF) 2>/dev/null)" != \
+	    "$$($(PYTHON) $(VERSION_OF))" ]; then \
+	  echo "$(VENV) was made with another Python; rebuilding it with $(PYTHON)."; \
+	  rm -rf $(VENV); fi
+
+$(BIN)/python: | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -19,14 +34,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
-run: $(STAMP)
+run: python $(STAMP)
 	$(BIN)/case-review $(ARGS)
 
-lint: $(TEST_STAMP)
+lint: python $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(TEST_STAMP) lint
+test: python $(TEST_STAMP) lint
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 format: $(TEST_STAMP)

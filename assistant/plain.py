@@ -71,13 +71,13 @@ class PlainChat:
                     "see them, jump ID to answer one, or quit to carry on later."
                 )
             return
+        if q.returning:
+            self.say(f"({RETURNING[0].upper()}{RETURNING[1:]}:)")
         where = f"Q{q.number}/{q.total} " if q.step in ("fact", "judgement") else ""
         urgent = "URGENT " if q.urgent and q.step == "judgement" else ""
         self.say(f"{where}{urgent}{one_line(q.text)} [{q.item}]")
         if q.current:
             self.say(f"  (current answer: {one_line(q.current)})")
-        if q.returning:
-            self.say(f"  ({RETURNING})")
         if q.choices:
             self.say("  " + choices_line(q))
 

@@ -115,7 +115,8 @@ def present_event(event: Event) -> Said | None:
         return Said("withdrawn", (line,), flag)
     if isinstance(event, FlagStateChanged):
         flag = event.flag
-        return said("info", f"Flag {flag.id} on {flag.criterion} is now {flag.state}.")
+        which = "" if flag.id == flag.criterion else f" {flag.id}"
+        return said("info", f"Flag{which} on {flag.criterion} is now {flag.state}.")
     if isinstance(event, CriteriaSetAside):
         ids = ", ".join(event.ids)
         return said("info", f"No longer applies to this case (answers kept): {ids}")

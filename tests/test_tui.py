@@ -265,3 +265,98 @@ async def test_the_screen_is_furnished_and_a_new_review_saved_once_the_first_fra
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_judgement_the_facts_contradict_is_challenged_in_the_app(tmp_path):
+    # The plan leaves out a factor the assessment found (peers): "yes" to rr.plan is challenged.
+    store = store_with_case(tmp_path / "store", "HAR-50")
+    app = app_for(store, open_case="HAR-50")
+    async with app.run_test(size=(120, 40)) as pilot:
+        session = app.screen.session
+        await pilot.press("1")  # rr.assessment
+        await pilot.pause()
+        await type_text(pilot, "/jump plan_factors")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "family")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "/jump rr.plan")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")  # Yes
+        await pilot.pause()
+        q = current_question(app)
+        assert q.item == "rr.plan" and q.step == "confirm"
+        assert any("the case facts say otherwise" in t and "peer" in t.lower()
+                   for t in chat_texts(app, AssistantTurn))  # fmt: skip
+        await pilot.press("2")  # Change to No
+        await pilot.pause()
+        await pilot.press("enter")  # an empty line skips the optional note
+        await pilot.pause()
+        judgement = session.review.judgements["rr.plan"]
+        assert judgement.outcome == "insufficient" and judgement.reasons == ("factors_not_in_plan",)
+        assert any("rr.plan" in text_of(f) for f in app.screen.query(FlagTurn))
+
+
+async def test_tab_completes_a_slash_command(tmp_path):
+    store = store_with_case(tmp_path / "store", "HAR-51")
+    app = app_for(store, open_case="HAR-51")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_text(pilot, "/sum")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert app.screen.answer_bar.input.value == "/summary"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_every_quick_reply_is_visible_at_100_columns(tmp_path):
+    from assistant.tui.answer_bar import QuickReply
+
+    store = store_with_case(tmp_path / "store", "HAR-52")
+    app = app_for(store, open_case="HAR-52")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1")  # rr.assessment: Yes; rr.assessment_review allows n/a: 6 replies
+        await pilot.pause(0.3)
+        quick = app.screen.query_one("#quick")
+        buttons = list(quick.query(QuickReply))
+        assert [str(b.label) for b in buttons][-1] == "6 Why?"
+        for button in buttons:
+            assert button.region.right <= quick.region.right and button.region.width > 0
+        # Where one row does not fit, they go to two columns: none is cut off.
+        await pilot.resize_terminal(44, 30)
+        await pilot.pause(0.3)
+        quick = app.screen.query_one("#quick")
+        assert quick.has_class("-stacked")
+        for button in quick.query(QuickReply):
+            assert button.region.right <= quick.region.right and button.region.width > 0
+
+
+async def test_a_complete_review_opens_on_its_summary_and_the_team_shows_at_home(tmp_path):
+    root = tmp_path / "store"
+    answers = ["yes"] * 40
+    store_with_case(root, "HAR-53", answers=answers)
+    from assistant.engine.conversation import Engine
+    from assistant.session import Session
+    from prompts import get_framework
+    from store import Actor
+
+    session = Session.open(Store.open(root), Engine(get_framework()), "HAR-53", actor=Actor("T"),
+                           team="North")  # fmt: skip
+    assert session.complete
+    session.close()
+    app = app_for(Store.open(root), open_case="HAR-53")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "team North" in text_of(app.screen.query_one("#heading"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        row = app.screen.query_one("DataTable").get_row_at(0)
+        assert str(row[0]) == "HAR-53" and str(row[1]) == "North" and row[3] == "complete"

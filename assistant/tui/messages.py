@@ -18,7 +18,7 @@ from textual.widgets import Static
 from assistant.text import printable
 
 if TYPE_CHECKING:
-    from assistant.engine.flags import Flag
+    from assistant.presenter import Said
 
 MAX_WIDGETS = 50
 
@@ -78,36 +78,14 @@ class FlagTurn(Static):
     }
     """
 
-    def __init__(self, flag: Flag, *, withdrawn: bool = False) -> None:
-        self.flag = flag
-        classes = "-withdrawn" if withdrawn else ("-urgent" if flag.urgent else "")
-        super().__init__(flag_text(flag, withdrawn=withdrawn), classes=classes)
-
-
-def flag_text(flag: Flag, *, withdrawn: bool = False) -> Text:
-    text = Text()
-    if withdrawn:
-        text.append("Flag withdrawn ", style="bold")
-        text.append(f"{flag.criterion}: {flag.title}")
-        return text
-    if flag.urgent:
-        text.append("!! URGENT FLAG ", style="bold reverse")
-        text.append(" ")
-    else:
-        text.append("FLAG ", style="bold")
-    text.append(f"{flag.criterion}", style="bold")
-    text.append(f"  {flag.title}\n")
-    if flag.reason_labels:
-        text.append("Reasons: ", style="bold")
-        text.append("; ".join(flag.reason_labels) + "\n")
-    if flag.detail:
-        text.append("Found: " if flag.source == "check" else "Note: ", style="bold")
-        text.append(printable(flag.detail) + "\n")
-    text.append("Why it matters: ", style="bold")
-    text.append(flag.why + "\n")
-    text.append("Action: ", style="bold")
-    text.append(flag.action)
-    return text
+    def __init__(self, message: Said) -> None:
+        """``message``: the presenter's flag (or flag withdrawn) message."""
+        assert message.flag is not None
+        self.flag = message.flag
+        withdrawn = message.kind == "withdrawn"
+        classes = "-withdrawn" if withdrawn else ("-urgent" if self.flag.urgent else "")
+        text = Text("\n").join(Text.assemble(*line) for line in message.lines)
+        super().__init__(text, classes=classes)
 
 
 class Transcript(VerticalScroll):

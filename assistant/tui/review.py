@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 
 from assistant.commands import Command, completions, parse
 from assistant.engine.events import Finished, Question, Recorded, Step
-from assistant.presenter import Said, present_events, question_place
+from assistant.presenter import Said, present_events, present_flag, question_place
 from assistant.session import BeforeSave, Session
 from assistant.text import printable
 from assistant.tui.answer_bar import AnswerBar
@@ -194,7 +194,7 @@ class ReviewScreen(Screen[None]):
                 answer += f"\n{row.note}"
             widgets.append(UserTurn(literal(answer)))
             if row.item in flags:
-                widgets.append(FlagTurn(flags[row.item]))
+                widgets.append(FlagTurn(present_flag(flags[row.item])))
         return widgets
 
     @staticmethod
@@ -312,7 +312,7 @@ class ReviewScreen(Screen[None]):
 
     def _said_widget(self, message: Said) -> Static:
         if message.kind in ("flag", "withdrawn") and message.flag is not None:
-            return FlagTurn(message.flag, withdrawn=message.kind == "withdrawn")
+            return FlagTurn(message)
         kind = {"clarify": "notice", "explanation": ""}.get(message.kind, message.kind)
         lines = [Text.assemble(*line) for line in message.lines]
         return self._turn(Text("\n").join(lines), kind)
