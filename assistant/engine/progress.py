@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from assistant.engine.conversation import Engine, judgement_label, outcome_label
+from assistant.engine.conversation import Engine
 from assistant.engine.facts import show_fact
 from assistant.engine.items import criterion_applies, fact_relevant
+from assistant.engine.wording import judgement_label, outcome_label
 from checked import frozen
 from store.records import Review
 
