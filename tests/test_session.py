@@ -54,3 +54,27 @@ def test_a_joint_review_of_a_self_audited_case_is_a_separate_review(tmp_path):
     again = Session.open(store, engine, "HAR-61", mode="self", actor=Actor("CM"))
     assert again.resumed and again.review.id == mine.review.id
     assert again.review.facts == {"psr": True}
+
+
+def test_a_whole_review_runs_on_the_memory_store_and_writes_no_file(tmp_path, monkeypatch):
+    from store.memory import MemoryStore
+
+    monkeypatch.chdir(tmp_path)
+    store = MemoryStore()
+    session = Session.open(store, Engine(get_framework()), "PRAC-01", mode="learning",
+                           actor=Actor("Learner", "learner"))  # fmt: skip
+    step = session.start()
+    for _ in range(200):
+        if step.question is None:
+            break
+        q = step.question
+        if q.step == "fact":
+            step = session.answer("no" if q.choices[0].label == "Yes" else "skip")
+        else:
+            step = session.answer("1")  # Yes, or keep it against a check
+    stored = store.get(session.review.id)
+    assert step.question is None or step.question.returning
+    assert stored.status == "complete" and stored.mode == "learning"
+    assert stored.revision == session.review.revision > 5
+    assert store.audit(stored.id)[0].action == "created"
+    assert list(tmp_path.iterdir()) == []
