@@ -163,6 +163,14 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
     return positive, negative
 
 
+def _opens_with_reply(normalised: str, lex: Lexicon) -> bool:
+    """Whether the answer's first clause is a bare reply ("Never.", "No, not once"): it
+    answers the question asked, whatever the rest names."""
+    first = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
+    return bool(first) and len(first) <= 4 and all(w in vocab for w in first)
+
+
 def _after_contrast(normalised: str) -> str:
     """The text after the last contrast word, or "" if there is none."""
     last = None
@@ -209,7 +217,11 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         return "not_applicable", (), False
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False
-    pointed = bonus_pos + bonus_neg > 0 or not lex.work_pronouns.isdisjoint(words)
+    pointed = (
+        bonus_pos + bonus_neg > 0
+        or not lex.work_pronouns.isdisjoint(words)
+        or _opens_with_reply(normalised, lex)
+    )
     if about_child or (not pointed and _off_topic(toks, matcher, lex)):
         return "unclear", (), False
     if lex.partly_re.search(spoken):

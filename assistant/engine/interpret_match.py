@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.engine.interpret_normalise import BREAKS, phrase_tokens
-from assistant.engine.lexicon import NOT, lexicon
+from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
 GAP = 2  # tokens a phrase may skip between two of its own tokens
@@ -89,7 +89,9 @@ def _compile(criterion: Criterion) -> Compiled:
         criterion.aspect,
         re.sub(r"[._]", " ", criterion.applies_when or ""),
     ]
-    core = {t for text in core_text for t in phrase_tokens(text)}
+    # Words that only say yes ("good" of "in good time") name no part of the work.
+    yes_like = {stem_with(lex.stem_keep, w) for w in lex.yes_like}
+    core = {t for text in core_text for t in phrase_tokens(text)} - yes_like
     topic = set(vocabulary) | core
     for text in (criterion.help, criterion.learning.why, criterion.learning.good):
         topic.update(phrase_tokens(text))
