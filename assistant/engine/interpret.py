@@ -47,7 +47,14 @@ from assistant.engine.interpret_match import (
     repair,
     resolve_overlaps,
 )
-from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, normalise, tokens
+from assistant.engine.interpret_normalise import (
+    BOUNDARY,
+    BREAKS,
+    WORD_RE,
+    normalise,
+    timing,
+    tokens,
+)
 from assistant.engine.lexicon import NOT, Lexicon, lexicon
 from prompts.model import Criterion
 
@@ -192,6 +199,8 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     if kind is not None:
         return kind, (), True
     matcher = compiled(criterion)
+    normalised = timing(normalised, dates_make_late=matcher.knows_late)
+    words = WORD_RE.findall(normalised)
     spoken = " ".join(words)
     if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken) or _both(spoken, lex):
         return "unclear", (), False

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.engine.interpret_normalise import BREAKS, phrase_tokens
+from assistant.engine.interpret_normalise import BREAKS, LATE, phrase_tokens
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
@@ -41,6 +41,7 @@ class Compiled:
     # else.
     topic: frozenset[str]
     core: frozenset[str]  # the words of its id, title, question, aspect and gate alone
+    knows_late: bool  # one of its reasons is said "late": it asks about timeliness
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _compile(criterion: Criterion) -> Compiled:
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in cue_words):
                 bare_by_first.setdefault(bare[0], []).append(Phrase(index, bare, False))
     cue_vocabulary = _cue_vocabulary()
+    late = phrase_tokens(LATE)
     core_text = [
         re.sub(r"[._]", " ", criterion.id),
         criterion.title,
@@ -104,6 +106,7 @@ def _compile(criterion: Criterion) -> Compiled:
         repaired={},
         topic=frozenset(topic),
         core=frozenset(core),
+        knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
     )
 
 

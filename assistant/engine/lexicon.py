@@ -77,6 +77,12 @@ class Lexicon:
     date_before_re: re.Pattern[str]
     date_after_re: re.Pattern[str]
     vague_date_re: re.Pattern[str]
+    # time in figures
+    units: dict[str, int]  # unit word -> days
+    duration_re: re.Pattern[str]  # groups "n" and "unit"
+    limit_re: re.Pattern[str]  # groups "n" and "unit" (optional): the time allowed
+    date_res: tuple[re.Pattern[str], ...]  # groups "d", "m" (digits or a name), "y" (optional)
+    late_gap_days: int
 
     cue_words: frozenset[str]  # all three above
     generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
@@ -138,6 +144,13 @@ def lexicon() -> Lexicon:
     before = "|".join(facts["weekday_before"])
     after = "|".join(facts["weekday_after"])
     not_a_topic = stems(plain["not_a_topic"])
+    timing = data["timing"]
+    units = dict(timing["units"])
+    unit = "|".join(sorted(units, key=len, reverse=True))
+    month = "|".join(sorted(months, key=len, reverse=True))
+    duration = rf"(?P<n>\d+) (?:working )?(?P<unit>{unit})\b"
+    limit = "|".join(timing["limit"])
+    nth = r"(?:st|nd|rd|th)?"
     return Lexicon(
         yes=words(replies["yes"]),
         no=words(replies["no"]),
@@ -190,4 +203,17 @@ def lexicon() -> Lexicon:
         date_before_re=re.compile(rf"^(?:(?:{'|'.join(facts['date_before'])})\b[ ,]*)+"),
         date_after_re=re.compile(rf"(?:[ ,]*\b(?:{'|'.join(facts['date_after'])}))+$"),
         vague_date_re=_any_of(facts["vague_dates"]),
+        units=units,
+        duration_re=re.compile(rf"\b{duration}"),
+        limit_re=re.compile(
+            rf"\b(?:{limit})\b(?: (?:is|was|of|says|said|being|are|were|set at|at|only|just))*"
+            rf" (?P<n>\d+)\b(?: (?:working )?(?P<unit>{unit})\b)?"
+        ),
+        date_res=(
+            re.compile(rf"\b(?P<d>\d{{1,2}}){nth} (?:of )?(?P<m>{month})\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(rf"\b(?P<m>{month}) (?P<d>\d{{1,2}}){nth}\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(r"\b(?P<d>\d{1,2}) / (?P<m>\d{1,2}) / (?P<y>\d{2}|\d{4})\b"),
+            re.compile(r"\b(?P<y>\d{4}) (?P<m>\d{1,2}) (?P<d>\d{1,2})\b"),
+        ),
+        late_gap_days=int(timing["late_gap_days"]),
     )
