@@ -382,7 +382,51 @@ def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
     ],
 )
 def test_bare_quick_replies_keep_no_note(text: str, outcome: str):
-    assert read("rr.plan_review", text) == Reading(outcome, (), "")  # type: ignore[arg-type]
+    partly = text.lower() in {"partly", "partially", "sort of", "some of it"}
+    expected = Reading(outcome, (), "", partly)  # type: ignore[arg-type]
+    assert read("rr.plan_review", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        ("rr.plan_review", "partly", ()),
+        ("rr.plan_review", "Partially - reviewed, but late", ("not_timely",)),
+        ("rr.plan", "in part: the goals are fine, but nothing on his cannabis use", None),
+        ("pp.plan", "to some extent, there's an RMP but no contingency", ("contingency_weak",)),
+        ("rr.assessment", "half done really, no strengths at all", ("positive_factors_missed",)),
+        ("rr.assessment", "the assessment was only half done", ()),
+        ("rr.plan", "some of it, the actions are generic", ("generic_actions",)),
+        ("pp.oversight", "mostly but the countersigning was late", ("countersign_late",)),
+        ("ss.engagement", "not fully - mum wasn't invited to the review", None),
+        ("rr.plan_review", "Partway. Reviewed once, then nothing after he moved", None),
+    ],
+)
+def test_an_insufficient_answer_said_as_partly_is_marked_partly(
+    criterion_id: str, text: str, reasons: tuple[str, ...] | None
+):
+    # SPEC §4: "Partly" is an insufficient judgement that stays "Partly" as said.
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.partly) == ("insufficient", True), reading
+    if reasons is not None:
+        assert reading.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "no"),
+        ("rr.plan_review", "never reviewed after he moved"),
+        ("rr.plan", "could be better, the goals are vague"),
+        ("rr.plan", "the plan is the kind of thing that just says attend appointments"),
+        ("rr.plan_review", "not really"),
+        ("rr.plan_review", "yes, reviewed on time"),  # not insufficient at all
+        ("rr.plan_review", "partly? I'd have to check"),  # unclear: a hedge
+        ("rr.plan_review", "n/a"),
+    ],
+)
+def test_an_answer_not_said_as_partly_is_not_marked_partly(criterion_id: str, text: str):
+    assert read(criterion_id, text).partly is False
 
 
 @pytest.mark.parametrize(
@@ -734,8 +778,9 @@ def _valid(criterion: Criterion, reading: Reading, text: str) -> None:
 def test_any_text_is_read_without_raising(criterion: Criterion, text: str):
     # The inner functions: the public ones also catch anything as a last resort, which would
     # hide a bug from this test.
-    outcome, _reasons, _bare = interpret_module._analyse(criterion, text)
+    outcome, _reasons, _bare, partly = interpret_module._analyse(criterion, text)
     assert outcome in OUTCOMES
+    assert not partly or outcome == "insufficient"
     _valid(criterion, interpret(criterion, text), text)
     named = interpret_module._match_reasons(criterion, text)
     assert set(named) <= {r.id for r in criterion.reasons}

@@ -72,6 +72,9 @@ class Reading:
     outcome: Outcome
     reasons: tuple[str, ...]  # reason ids of the criterion, in framework order
     note: str  # the answer kept as the note; "" for a bare quick reply
+    # An insufficient answer said as "partly" ("partly", "in part", "half done", "mostly but
+    # ..."): the chat keeps "Partly" as said (SPEC §4).  Always False for the other outcomes.
+    partly: bool = False
 
 
 def _reply_kind(normalised: str) -> Outcome | None:
@@ -186,32 +189,49 @@ def _after_contrast(normalised: str) -> str:
     return normalised[last.end() :] if last is not None else ""
 
 
-def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool]:
-    """(outcome, reasons, bare) for one answer."""
+def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool, bool]:
+    """(outcome, reasons, bare, partly) for one answer."""
+    outcome, reasons, bare, spoken = _read(criterion, text)
+    partly = outcome == "insufficient" and _said_partly(spoken, bare)
+    return outcome, reasons, bare, partly
+
+
+def _said_partly(spoken: str, bare: bool) -> bool:
+    """Whether an insufficient answer was said as "partly" (a bare "sort of" too)."""
+    lex = lexicon()
+    if lex.said_partly_re.search(spoken):
+        return True
+    return bare and (
+        any(w in lex.partly for w in spoken.split()) or bool(lex.partly_re.search(spoken))
+    )
+
+
+def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool, str]:
+    """(outcome, reasons, bare, the answer's words joined) for one answer."""
     if not isinstance(text, str):
-        return "unclear", (), True
+        return "unclear", (), True, ""
     lex = lexicon()
     normalised = normalise(text)
     words = WORD_RE.findall(normalised)
     if not words:
-        return "unclear", (), True
+        return "unclear", (), True, ""
     kind = _reply_kind(normalised)
     if kind is not None:
-        return kind, (), True
+        return kind, (), True, " ".join(words)
     matcher = compiled(criterion)
     normalised = timing(normalised, dates_make_late=matcher.knows_late)
     words = WORD_RE.findall(normalised)
     spoken = " ".join(words)
     if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken) or _both(spoken, lex):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     not_applicable = bool(lex.not_applicable_re.search(spoken))
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
-        return "not_applicable", (), False
+        return "not_applicable", (), False, spoken
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
@@ -221,20 +241,20 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     lenient = praise == 0 and not not_applicable and not about_child
     named = deficits(toks, hits, found, lenient)
     if named:
-        return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False
+        return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
-        return "not_applicable", (), False
+        return "not_applicable", (), False, spoken
     if lex.hedge_weak_re.search(spoken):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     pointed = (
         bonus_pos + bonus_neg > 0
         or not lex.work_pronouns.isdisjoint(words)
         or _opens_with_reply(normalised, lex)
     )
     if about_child or (not pointed and _off_topic(toks, matcher, lex)):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     if lex.partly_re.search(spoken):
-        return "insufficient", (), False
+        return "insufficient", (), False, spoken
     negative = found.negative + bonus_neg
     tail = _after_contrast(without_na)
     if tail:  # "identified, but the plan does nothing with it": the part after "but" weighs double
@@ -242,20 +262,20 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         praise += tail_cues.positive
         negative += tail_cues.negative
     if praise > negative:
-        return "sufficient", (), False
+        return "sufficient", (), False, spoken
     if negative > praise:
-        return "insufficient", (), False
-    return "unclear", (), False
+        return "insufficient", (), False, spoken
+    return "unclear", (), False, spoken
 
 
 def interpret(criterion: Criterion, text: str) -> Reading:
     """Read one free-text answer to ``criterion``.  Never raises on any text."""
     try:
-        outcome, reasons, bare = _analyse(criterion, text)
+        outcome, reasons, bare, partly = _analyse(criterion, text)
     except Exception:  # pragma: no cover - a last resort; the property tests call _analyse
-        outcome, reasons, bare = "unclear", (), False
+        outcome, reasons, bare, partly = "unclear", (), False, False
     note = "" if bare or not isinstance(text, str) else text.strip()
-    return Reading(outcome, reasons, note)
+    return Reading(outcome, reasons, note, partly)
 
 
 def match_reasons(criterion: Criterion, text: str) -> tuple[str, ...]:

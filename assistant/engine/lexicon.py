@@ -50,6 +50,7 @@ class Lexicon:
     # phrase patterns
     positive_phrases: re.Pattern[str]
     partly_re: re.Pattern[str]
+    said_partly_re: re.Pattern[str]
     hedge_re: re.Pattern[str]
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
@@ -176,6 +177,7 @@ def lexicon() -> Lexicon:
         remedy_verbs=stems(cues["remedy_verbs"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
+        said_partly_re=_any_of(phrases["said_partly"]),
         hedge_re=_any_of(phrases["hedge"]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
