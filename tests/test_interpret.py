@@ -7,6 +7,7 @@ Speed is measured by bench/interpret.py, never here.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import interpret as interpret_module
+from assistant.engine import interpret_normalise
 from assistant.engine.interpret import OUTCOMES, Reading, interpret, match_reasons, read_yes_no
+from assistant.engine.lexicon import lexicon
 from prompts import get_framework
 from prompts.model import Criterion
 from tests.conftest import ROOT, case_review, cli_env
@@ -654,6 +657,47 @@ def test_interpret_command_refuses_an_unknown_criterion_in_one_line():
     assert "Traceback" not in done.stderr
 
 
+# --- warm(): the first answer's work done ahead, in a fresh process -------------------------
+
+WARM = """
+import sys, threading
+from prompts import get_framework
+from assistant.engine import interpret_match
+from assistant.engine.interpret import interpret, warm
+from assistant.engine.lexicon import lexicon
+fw = get_framework()
+first = fw.criteria[0]
+assert lexicon.cache_info().currsize == 0 and not interpret_match._CACHE
+thread = threading.Thread(target=warm, args=([first],))
+thread.start()
+thread.join()
+assert lexicon.cache_info().currsize == 1
+assert interpret_match._CACHE[id(first)][0] is first
+assert interpret_match.cue_repairs.cache_info().currsize == 1
+misses = lexicon.cache_info().misses
+warm()
+warm([first])
+reading = interpret(first, "never reviewed, nothing on his strengths")
+assert reading.outcome == "insufficient", reading
+assert lexicon.cache_info().misses == misses  # nothing loaded again
+assert "dateparser" not in sys.modules and "textual" not in sys.modules
+print("warm")
+"""
+
+
+def test_warm_loads_and_compiles_what_the_first_answer_needs_in_a_background_thread():
+    done = subprocess.run(
+        [sys.executable, "-c", WARM], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "warm"
+
+
+def test_warm_never_raises():
+    interpret_module.warm()
+    interpret_module.warm([FW.criteria[0], FW.criteria[0]])
+
+
 # --- the module stays generic and pure ----------------------------------------------------------
 
 
@@ -681,6 +725,37 @@ def test_the_interpreter_imports_only_the_standard_library_prompts_and_itself():
                     path.name,
                     name,
                 )
+
+
+def test_every_match_of_a_rewrite_contains_one_of_its_needs():
+    # `needs` only lets normalise skip a rewrite quickly: it must never change what is read.
+    texts = [row["text"] for path in (DEV, HOLDOUT, BLIND_3, BLIND_4) for row in _rows(path)]
+    texts += [" ".join(words) for words in itertools.permutations(NEEDS_WORDS, 3)]
+    for text in texts:
+        spelled = interpret_normalise.spell_out(text)
+        for pattern, replacement, needs in lexicon().rewrites:
+            if needs and pattern.search(spelled):
+                assert any(n in spelled for n in needs), (pattern.pattern, text)
+            spelled = pattern.sub(replacement, spelled)
+
+
+NEEDS_WORDS = [
+    "it",
+    "should have",
+    "took",
+    "weeks",
+    "later",
+    "fell down",
+    "failed to",
+    "no",
+    "evidence",
+    "case",
+    "manager",
+    "would not say",
+    "not",
+    "better",
+    "kept",
+]
 
 
 def test_no_interpreter_module_is_long():

@@ -118,7 +118,7 @@ def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> 
 
 
 @lru_cache(maxsize=1)
-def _cue_repairs() -> dict[str, tuple[str, ...]]:
+def cue_repairs() -> dict[str, tuple[str, ...]]:
     """Repairs towards the generic cue words: built once, shared by every criterion."""
     repairs: dict[str, tuple[str, ...]] = {}
     # Only longer cue words: "started" is not a misspelt "smart".
@@ -127,7 +127,7 @@ def _cue_repairs() -> dict[str, tuple[str, ...]]:
 
 
 def _repairs_for(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    repairs = dict(_cue_repairs())
+    repairs = dict(cue_repairs())
     _add_repairs(repairs, words)
     return repairs
 

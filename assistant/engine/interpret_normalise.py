@@ -38,10 +38,25 @@ _NO_ONE_RE = re.compile(r"\bno[\s-]one\b")
 _NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")  # "a no-contact condition" names a thing
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?()\[\]{}\"/|+&]| - | -- |[—–]")
 WORD_RE = re.compile(r"[a-z0-9]+")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
-    """Lower-case, plain-ASCII-ish text with contractions and n/a spelled out."""
+    """Lower-case, plain-ASCII-ish text with contractions and n/a spelled out, and the
+    lexicon's turns of phrase rewritten."""
+    return rewrite(spell_out(text))
+
+
+def rewrite(text: str) -> str:
+    """The lexicon's rewrites, in order (each only where one of its ``needs`` appears)."""
+    for pattern, replacement, needs in lexicon().rewrites:
+        if not needs or any(n in text for n in needs):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def spell_out(text: str) -> str:
+    """Lower-case, plain-ASCII-ish text with contractions, shorthand and n/a spelled out."""
     lex = lexicon()
     text = text[:MAX_CHARS]
     text = _ANSI_RE.sub(" ", text)
@@ -73,10 +88,7 @@ def normalise(text: str) -> str:
             out.append(",")
         else:
             out.append(token)
-    text = " ".join(out)
-    for pattern, replacement in lex.rewrites:
-        text = pattern.sub(replacement, text)
-    return text
+    return " ".join(out)
 
 
 def tokens(normalised: str) -> list[str]:
@@ -170,7 +182,7 @@ def timing(normalised: str, *, dates_make_late: bool) -> str:
     was in time ("reviewed on time on 3 Feb and again on 20 June").
     """
     lex = lexicon()
-    if not any(c.isdigit() for c in normalised):
+    if _DIGIT_RE.search(normalised) is None:
         return normalised
     limit = lex.limit_re.search(normalised)
     if limit is not None:

@@ -69,7 +69,8 @@ class Lexicon:
     contractions: dict[str, str]
     contractions_nt: dict[str, str]
     apostrophe_endings: dict[str, str]
-    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    # (pattern, replacement, needs: strings one of which every match contains; () for any)
+    rewrites: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
     # case facts
     none_answers: frozenset[str]
     months: dict[str, int]  # name -> 1..12
@@ -197,7 +198,9 @@ def lexicon() -> Lexicon:
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
         apostrophe_endings=dict(data["apostrophe_endings"]),
-        rewrites=tuple((re.compile(r["pattern"]), r["as"]) for r in data["rewrites"]),
+        rewrites=tuple(
+            (re.compile(r["pattern"]), r["as"], tuple(r.get("needs", ()))) for r in data["rewrites"]
+        ),
         none_answers=frozenset(facts["none"]),
         months=months,
         weekdays=weekdays,
