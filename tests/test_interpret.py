@@ -339,6 +339,87 @@ def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str
     assert read(criterion_id, text).outcome == outcome
 
 
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a first clause that is a bare reply answers the question, whatever follows
+        ("rr.assessment_review", "Never. Not once in the whole order.", "insufficient", ()),
+        # a duration measured against the limit the answer states
+        (
+            "pp.oversight",
+            "Countersigned 29 days after completion - local limit is 10.",
+            "insufficient",
+            ("countersign_late",),
+        ),
+        ("pp.oversight", "countersigned 2 weeks after, limit 10 days", "insufficient", None),
+        ("pp.oversight", "countersigned within 3 days, limit is 10", "sufficient", ()),
+        # two dates more than a quarter apart, where the criterion asks about timeliness
+        (
+            "rr.plan_review",
+            "plan dated 3 Feb, first review 20 June",
+            "insufficient",
+            ("not_timely",),
+        ),
+        ("rr.plan_review", "plan 10/01/2014, review 30/06/2014", "insufficient", ("not_timely",)),
+        ("rr.plan_review", "plan written 3rd February, reviewed 1st May", "sufficient", ()),
+        ("rr.plan_review", "reviewed on time on 3 Feb and again on 20 June", "sufficient", ()),
+        # turns of phrase
+        ("ss.engagement", "mum was kept out of the loop", "insufficient", ("carers_not_engaged",)),
+        ("ss.engagement", "dad was left in the dark", "insufficient", ("carers_not_engaged",)),
+        ("ss.engagement", "mum was kept in the loop throughout", "sufficient", ()),
+        ("pp.oversight", "failed to spot the missing contingency", "insufficient", None),
+        (
+            "rr.assessment",
+            "explains why he offended well enough. Silent on his strengths though.",
+            "insufficient",
+            ("positive_factors_missed",),
+        ),
+        (
+            "rr.assessment",
+            "Largely yes, though the vulnerability bit is light",
+            "insufficient",
+            None,
+        ),
+        ("rr.assessment", "It does the job", "sufficient", ()),
+        ("cy.assessment", "vuln screening was fine", "sufficient", ()),
+        # a double negative
+        (
+            "rr.plan_review",
+            "Wouldn't say it wasn't reviewed - it was, bang on time",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "I can't say nobody reviewed it - it was reviewed, just three months late",
+            "insufficient",
+            ("not_timely",),
+        ),
+        # affirm and deny
+        ("rr.assessment_review", "done and not done really", "unclear", ()),
+        ("cy.plan", "there is a plan and there isn't", "unclear", ()),
+        (
+            "rr.plan_review",
+            "it was reviewed and it wasn't updated after the move",
+            "insufficient",
+            None,
+        ),
+        # a case manager is not a manager; "good" of "in good time" is not the oversight's own
+        ("pp.oversight", "the case manager was really good with him", "unclear", ()),
+        ("pp.oversight", "the manager was really good, countersigned in time", "sufficient", ()),
+        # not applicable
+        ("rr.assessment_review", "Not yet - the order is only 6 weeks old", "not_applicable", ()),
+    ],
+)
+def test_turns_of_phrase_found_on_the_blind_batches(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
     reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
     assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))
