@@ -143,20 +143,27 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     criterion's text, and they must carry the answer: come before any praise or criticism
     (the subject: "the victim work was good"), or outnumber it ("the quick brown fox").  A cue
     word counts as the criterion's own when its id, title or question uses it ("reviewed").
+    A work noun ("plan", "assessment") counts only when the criterion's id, title, question or
+    reasons use it, unless a cue word of its reasons goes with it ("the assessment was
+    countersigned late" to a question about oversight).
     """
-    generic, cue_words = lex.generic, lex.cue_words
+    generic, cue_words, foreign = lex.generic, lex.cue_words, matcher.foreign
     content = cued = 0
-    leads = False
+    leads = named_foreign = own_cue = False
     for t in toks:
         if t in generic or t in BREAKS:
             continue
-        if t in matcher.core or (t in matcher.topic and t not in cue_words):
+        if t in matcher.core or (t in matcher.topic and t not in cue_words and t not in foreign):
             return False
         if t in cue_words:
             cued += 1
+            own_cue = own_cue or t in matcher.reason_cues
         elif len(t) > 2 and t.isalpha():
             leads = leads or cued == 0
             content += 1
+            named_foreign = named_foreign or t in foreign
+    if named_foreign and own_cue:  # "the assessment was countersigned late" to oversight
+        return False
     return content > 0 and (leads or content > cued)
 
 

@@ -42,6 +42,10 @@ class Compiled:
     topic: frozenset[str]
     core: frozenset[str]  # the words of its id, title, question, aspect and gate alone
     knows_late: bool  # one of its reasons is said "late": it asks about timeliness
+    # The lexicon's work nouns ("plan", "report") that neither its core text nor its reasons
+    # use: another part of the case, even where its help or learning text mentions them.
+    foreign: frozenset[str]
+    reason_cues: frozenset[str]  # the cue words its reasons' phrases use ("countersigned")
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ def _compile(criterion: Criterion) -> Compiled:
         repaired={},
         topic=frozenset(topic),
         core=frozenset(core),
+        foreign=lex.work_nouns - core - vocabulary,
+        reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
     )
 

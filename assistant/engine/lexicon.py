@@ -63,6 +63,7 @@ class Lexicon:
     not_a_topic: frozenset[str]  # stemmed
     child_subject: frozenset[str]
     work_pronouns: frozenset[str]
+    work_nouns: frozenset[str]  # stemmed
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
@@ -194,6 +195,7 @@ def lexicon() -> Lexicon:
         generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
         work_pronouns=words(plain["work_pronouns"]),
+        work_nouns=stems(plain["work_nouns"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
