@@ -58,13 +58,13 @@ def cues(tokens: list[str]) -> Cues:
                 consumed.add(i - 1)
                 positive += 1  # "not late", "no gaps"
                 positive_at.add(i)
-            elif remedied:
-                continue  # "spotted the gaps": the problem was found, which is the good part
             elif far:
                 consumed.add(i - 2)
                 cancelled.add(i - 2)
                 positive += 1
                 positive_at.add(i)
+            elif remedied:
+                continue  # "spotted the gaps": the problem was found, which is the good part
             else:
                 negative += 1
                 negative_at.add(i)
