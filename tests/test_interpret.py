@@ -475,6 +475,7 @@ def test_bare_quick_replies_keep_no_note(text: str, outcome: str):
     ("criterion_id", "text", "reasons"),
     [
         ("rr.plan_review", "partly", ()),
+        ("rr.plan_review", "half done", ()),
         ("rr.plan_review", "Partially - reviewed, but late", ("not_timely",)),
         ("rr.plan", "in part: the goals are fine, but nothing on his cannabis use", None),
         ("pp.plan", "to some extent, there's an RMP but no contingency", ("contingency_weak",)),
