@@ -29,8 +29,8 @@ from tests.conftest import ROOT, case_review, cli_env
 FW = get_framework("sqs-youth-2014")
 DEV = ROOT / "tests" / "data" / "answers-dev.jsonl"  # a copy of ../shared/data/answers-dev.jsonl
 HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
-# Written blind (by someone who never saw this code), with a kind per answer: batch 3 was tuned
-# on, batch 4 was run once as the held-out figure (bench/RESULTS.md).
+# Written blind (by someone who never saw this code), with a kind per answer: batches 3 and 4
+# were tuned on (batch 4 after it had been run once as the held-out figure; bench/RESULTS.md).
 BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
@@ -407,6 +407,25 @@ def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str
         # a case manager is not a manager; "good" of "in good time" is not the oversight's own
         ("pp.oversight", "the case manager was really good with him", "unclear", ()),
         ("pp.oversight", "the manager was really good, countersigned in time", "sufficient", ()),
+        (
+            "pp.assessment_review",
+            "Risk was not reassessed following the knife charge",
+            "insufficient",
+            ("not_after_change",),
+        ),
+        (
+            "pp.victims",
+            "an exclusion zone and a no contact condition are in place",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.psr",
+            "clear and concise, though it said little about his care history",
+            "insufficient",
+            ("vulnerability_not_assessed",),
+        ),
+        ("cy.oversight", "gaps in the plan were spotted and put right", "sufficient", ()),
         # not applicable
         ("rr.assessment_review", "Not yet - the order is only 6 weeks old", "not_applicable", ()),
     ],
@@ -677,10 +696,8 @@ def test_hold_out_set_stays_above_its_floor():
 
 
 # (outcome, exact reasons, unclear recall, outcome on the judgements) each set must reach.
-# Batch 3 was tuned on: the targets.  Batch 4 was run once, after all tuning, and fell short of
-# the 95% outcome targets (92.7% and 93.2%; bench/RESULTS.md): its floors sit just below what
-# it measured, so that they catch a regression without pretending the targets were met.
-BLIND_FLOORS = {"blind-3": (0.95, 0.85, 0.80, 0.95), "blind-4": (0.92, 0.85, 0.85, 0.92)}
+# Batches 3 and 4 were tuned on: the targets.
+BLIND_FLOORS = {"blind-3": (0.95, 0.85, 0.80, 0.95), "blind-4": (0.95, 0.85, 0.80, 0.95)}
 
 
 @pytest.mark.parametrize(("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4)])
