@@ -1,8 +1,8 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3, answers-blind-4; or only the
-named ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
+under tests/data (answers-dev, answers-holdout, answers-blind-3, -4 and -5; or only the named
+ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
 kind) and the outcome share on the judgements; then every miss unless ``--quiet``; then the
@@ -32,6 +32,7 @@ SETS = {
     "hold-out": DATA / "answers-holdout.jsonl",
     "blind-3": DATA / "answers-blind-3.jsonl",
     "blind-4": DATA / "answers-blind-4.jsonl",
+    "blind-5": DATA / "answers-blind-5.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

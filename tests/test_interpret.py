@@ -30,9 +30,11 @@ FW = get_framework("sqs-youth-2014")
 DEV = ROOT / "tests" / "data" / "answers-dev.jsonl"  # a copy of ../shared/data/answers-dev.jsonl
 HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
 # Written blind (by someone who never saw this code), with a kind per answer: batches 3 and 4
-# were tuned on (batch 4 after it had been run once as the held-out figure; bench/RESULTS.md).
+# were tuned on (batch 4 after it had been run once as the held-out figure); batch 5 was run
+# once, after all tuning, and nothing was changed because of it (bench/RESULTS.md).
 BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
+BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -696,11 +698,20 @@ def test_hold_out_set_stays_above_its_floor():
 
 
 # (outcome, exact reasons, unclear recall, outcome on the judgements) each set must reach.
-# Batches 3 and 4 were tuned on: the targets.
-BLIND_FLOORS = {"blind-3": (0.95, 0.85, 0.80, 0.95), "blind-4": (0.95, 0.85, 0.80, 0.95)}
+# Batches 3 and 4 were tuned on: the targets.  Batch 5 was run once, after all tuning, and fell
+# short of the 95% outcome targets and the 85% reason target (89.3%, 82.7%, 85.2%, 90.1%;
+# bench/RESULTS.md): its floors sit just below what it measured, so that they catch a
+# regression without pretending the targets were met.
+BLIND_FLOORS = {
+    "blind-3": (0.95, 0.85, 0.80, 0.95),
+    "blind-4": (0.95, 0.85, 0.80, 0.95),
+    "blind-5": (0.89, 0.82, 0.85, 0.90),
+}
 
 
-@pytest.mark.parametrize(("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4)])
+@pytest.mark.parametrize(
+    ("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4), ("blind-5", BLIND_5)]
+)
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
     if not path.exists():
         pytest.skip(f"{path.name} has not been copied in yet")
@@ -828,7 +839,8 @@ def test_the_interpreter_imports_only_the_standard_library_prompts_and_itself():
 
 def test_every_match_of_a_rewrite_contains_one_of_its_needs():
     # `needs` only lets normalise skip a rewrite quickly: it must never change what is read.
-    texts = [row["text"] for path in (DEV, HOLDOUT, BLIND_3, BLIND_4) for row in _rows(path)]
+    sets = (DEV, HOLDOUT, BLIND_3, BLIND_4, BLIND_5)
+    texts = [row["text"] for path in sets if path.exists() for row in _rows(path)]
     texts += [" ".join(words) for words in itertools.permutations(NEEDS_WORDS, 3)]
     for text in texts:
         spelled = interpret_normalise.spell_out(text)
