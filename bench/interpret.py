@@ -1,8 +1,8 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3, answers-blind-4; or only the
-named ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
+under tests/data (answers-dev, answers-holdout, answers-blind-3, -4 and -5; or only the named
+ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
 kind) and the outcome share on the judgements; then every miss unless ``--quiet``; then the
@@ -32,6 +32,7 @@ SETS = {
     "hold-out": DATA / "answers-holdout.jsonl",
     "blind-3": DATA / "answers-blind-3.jsonl",
     "blind-4": DATA / "answers-blind-4.jsonl",
+    "blind-5": DATA / "answers-blind-5.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 
@@ -51,6 +52,22 @@ t2 = time.perf_counter()
 n = len(fw.criteria) - 1
 print(f"cold, fresh process: first answer ever {(t1 - t0) * 1e3:.1f} ms; first answer to each "
       f"other criterion {(t2 - t1) * 1e3 / n:.2f} ms (mean of {n})")
+"""
+
+# In a fresh process: warm() (what the app runs in a background thread while the first question
+# is read), then the first answer.
+WARM = """
+import time
+from prompts import get_framework
+fw = get_framework()
+t0 = time.perf_counter()
+from assistant.engine.interpret import interpret, warm
+warm([fw.criteria[0]])
+t1 = time.perf_counter()
+interpret(fw.criteria[0], "never reviewed")
+t2 = time.perf_counter()
+print(f"warm, fresh process: import and warm() {(t1 - t0) * 1e3:.1f} ms (in the background); "
+      f"then the first answer {(t2 - t1) * 1e3:.2f} ms")
 """
 
 
@@ -138,6 +155,14 @@ def timing(rows: list[dict], rounds: int = 20) -> None:
         check=True,
     )
     print(cold.stdout.strip())
+    warmed = subprocess.run(
+        [sys.executable, "-c", WARM],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    print(warmed.stdout.strip())
     big = "the plan was never reviewed after he moved placement. " * 2000
     t0 = clock()
     interpret(fw.criterion("rr.plan_review"), big)

@@ -7,6 +7,7 @@ Speed is measured by bench/interpret.py, never here.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import interpret as interpret_module
+from assistant.engine import interpret_normalise
 from assistant.engine.interpret import OUTCOMES, Reading, interpret, match_reasons, read_yes_no
+from assistant.engine.lexicon import lexicon
 from prompts import get_framework
 from prompts.model import Criterion
 from tests.conftest import ROOT, case_review, cli_env
@@ -26,10 +29,12 @@ from tests.conftest import ROOT, case_review, cli_env
 FW = get_framework("sqs-youth-2014")
 DEV = ROOT / "tests" / "data" / "answers-dev.jsonl"  # a copy of ../shared/data/answers-dev.jsonl
 HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
-# Written blind (by someone who never saw this code), with a kind per answer: batch 3 was tuned
-# on, batch 4 was run once as the held-out figure (bench/RESULTS.md).
+# Written blind (by someone who never saw this code), with a kind per answer: batches 3 and 4
+# were tuned on (batch 4 after it had been run once as the held-out figure); batch 5 was run
+# once, after all tuning, and nothing was changed because of it (bench/RESULTS.md).
 BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
+BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -336,6 +341,106 @@ def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str
     assert read(criterion_id, text).outcome == outcome
 
 
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a first clause that is a bare reply answers the question, whatever follows
+        ("rr.assessment_review", "Never. Not once in the whole order.", "insufficient", ()),
+        # a duration measured against the limit the answer states
+        (
+            "pp.oversight",
+            "Countersigned 29 days after completion - local limit is 10.",
+            "insufficient",
+            ("countersign_late",),
+        ),
+        ("pp.oversight", "countersigned 2 weeks after, limit 10 days", "insufficient", None),
+        ("pp.oversight", "countersigned within 3 days, limit is 10", "sufficient", ()),
+        # two dates more than a quarter apart, where the criterion asks about timeliness
+        (
+            "rr.plan_review",
+            "plan dated 3 Feb, first review 20 June",
+            "insufficient",
+            ("not_timely",),
+        ),
+        ("rr.plan_review", "plan 10/01/2014, review 30/06/2014", "insufficient", ("not_timely",)),
+        ("rr.plan_review", "plan written 3rd February, reviewed 1st May", "sufficient", ()),
+        ("rr.plan_review", "reviewed on time on 3 Feb and again on 20 June", "sufficient", ()),
+        # turns of phrase
+        ("ss.engagement", "mum was kept out of the loop", "insufficient", ("carers_not_engaged",)),
+        ("ss.engagement", "dad was left in the dark", "insufficient", ("carers_not_engaged",)),
+        ("ss.engagement", "mum was kept in the loop throughout", "sufficient", ()),
+        ("pp.oversight", "failed to spot the missing contingency", "insufficient", None),
+        (
+            "rr.assessment",
+            "explains why he offended well enough. Silent on his strengths though.",
+            "insufficient",
+            ("positive_factors_missed",),
+        ),
+        (
+            "rr.assessment",
+            "Largely yes, though the vulnerability bit is light",
+            "insufficient",
+            None,
+        ),
+        ("rr.assessment", "It does the job", "sufficient", ()),
+        ("cy.assessment", "vuln screening was fine", "sufficient", ()),
+        # a double negative
+        (
+            "rr.plan_review",
+            "Wouldn't say it wasn't reviewed - it was, bang on time",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "I can't say nobody reviewed it - it was reviewed, just three months late",
+            "insufficient",
+            ("not_timely",),
+        ),
+        # affirm and deny
+        ("rr.assessment_review", "done and not done really", "unclear", ()),
+        ("cy.plan", "there is a plan and there isn't", "unclear", ()),
+        (
+            "rr.plan_review",
+            "it was reviewed and it wasn't updated after the move",
+            "insufficient",
+            None,
+        ),
+        # a case manager is not a manager; "good" of "in good time" is not the oversight's own
+        ("pp.oversight", "the case manager was really good with him", "unclear", ()),
+        ("pp.oversight", "the manager was really good, countersigned in time", "sufficient", ()),
+        (
+            "pp.assessment_review",
+            "Risk was not reassessed following the knife charge",
+            "insufficient",
+            ("not_after_change",),
+        ),
+        (
+            "pp.victims",
+            "an exclusion zone and a no contact condition are in place",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.psr",
+            "clear and concise, though it said little about his care history",
+            "insufficient",
+            ("vulnerability_not_assessed",),
+        ),
+        ("cy.oversight", "gaps in the plan were spotted and put right", "sufficient", ()),
+        # not applicable
+        ("rr.assessment_review", "Not yet - the order is only 6 weeks old", "not_applicable", ()),
+    ],
+)
+def test_turns_of_phrase_found_on_the_blind_batches(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
     reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
     assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))
@@ -382,7 +487,52 @@ def test_knowing_nothing_about_a_need_is_a_deficit_not_a_hedge():
     ],
 )
 def test_bare_quick_replies_keep_no_note(text: str, outcome: str):
-    assert read("rr.plan_review", text) == Reading(outcome, (), "")  # type: ignore[arg-type]
+    partly = text.lower() in {"partly", "partially", "sort of", "some of it"}
+    expected = Reading(outcome, (), "", partly)  # type: ignore[arg-type]
+    assert read("rr.plan_review", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        ("rr.plan_review", "partly", ()),
+        ("rr.plan_review", "half done", ()),
+        ("rr.plan_review", "Partially - reviewed, but late", ("not_timely",)),
+        ("rr.plan", "in part: the goals are fine, but nothing on his cannabis use", None),
+        ("pp.plan", "to some extent, there's an RMP but no contingency", ("contingency_weak",)),
+        ("rr.assessment", "half done really, no strengths at all", ("positive_factors_missed",)),
+        ("rr.assessment", "the assessment was only half done", ()),
+        ("rr.plan", "some of it, the actions are generic", ("generic_actions",)),
+        ("pp.oversight", "mostly but the countersigning was late", ("countersign_late",)),
+        ("ss.engagement", "not fully - mum wasn't invited to the review", None),
+        ("rr.plan_review", "Partway. Reviewed once, then nothing after he moved", None),
+    ],
+)
+def test_an_insufficient_answer_said_as_partly_is_marked_partly(
+    criterion_id: str, text: str, reasons: tuple[str, ...] | None
+):
+    # SPEC §4: "Partly" is an insufficient judgement that stays "Partly" as said.
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.partly) == ("insufficient", True), reading
+    if reasons is not None:
+        assert reading.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.plan_review", "no"),
+        ("rr.plan_review", "never reviewed after he moved"),
+        ("rr.plan", "could be better, the goals are vague"),
+        ("rr.plan", "the plan is the kind of thing that just says attend appointments"),
+        ("rr.plan_review", "not really"),
+        ("rr.plan_review", "yes, reviewed on time"),  # not insufficient at all
+        ("rr.plan_review", "partly? I'd have to check"),  # unclear: a hedge
+        ("rr.plan_review", "n/a"),
+    ],
+)
+def test_an_answer_not_said_as_partly_is_not_marked_partly(criterion_id: str, text: str):
+    assert read(criterion_id, text).partly is False
 
 
 @pytest.mark.parametrize(
@@ -548,13 +698,20 @@ def test_hold_out_set_stays_above_its_floor():
 
 
 # (outcome, exact reasons, unclear recall, outcome on the judgements) each set must reach.
-# Batch 3 was tuned on: the targets.  Batch 4 was run once, after all tuning, and fell short of
-# the 95% outcome targets (92.7% and 93.2%; bench/RESULTS.md): its floors sit just below what
-# it measured, so that they catch a regression without pretending the targets were met.
-BLIND_FLOORS = {"blind-3": (0.95, 0.85, 0.80, 0.95), "blind-4": (0.92, 0.85, 0.85, 0.92)}
+# Batches 3 and 4 were tuned on: the targets.  Batch 5 was run once, after all tuning, and fell
+# short of the 95% outcome targets and the 85% reason target (89.3%, 82.7%, 85.2%, 90.1%;
+# bench/RESULTS.md): its floors sit just below what it measured, so that they catch a
+# regression without pretending the targets were met.
+BLIND_FLOORS = {
+    "blind-3": (0.95, 0.85, 0.80, 0.95),
+    "blind-4": (0.95, 0.85, 0.80, 0.95),
+    "blind-5": (0.89, 0.82, 0.85, 0.90),
+}
 
 
-@pytest.mark.parametrize(("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4)])
+@pytest.mark.parametrize(
+    ("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4), ("blind-5", BLIND_5)]
+)
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
     if not path.exists():
         pytest.skip(f"{path.name} has not been copied in yet")
@@ -610,6 +767,47 @@ def test_interpret_command_refuses_an_unknown_criterion_in_one_line():
     assert "Traceback" not in done.stderr
 
 
+# --- warm(): the first answer's work done ahead, in a fresh process -------------------------
+
+WARM = """
+import sys, threading
+from prompts import get_framework
+from assistant.engine import interpret_match
+from assistant.engine.interpret import interpret, warm
+from assistant.engine.lexicon import lexicon
+fw = get_framework()
+first = fw.criteria[0]
+assert lexicon.cache_info().currsize == 0 and not interpret_match._CACHE
+thread = threading.Thread(target=warm, args=([first],))
+thread.start()
+thread.join()
+assert lexicon.cache_info().currsize == 1
+assert interpret_match._CACHE[id(first)][0] is first
+assert interpret_match.cue_repairs.cache_info().currsize == 1
+misses = lexicon.cache_info().misses
+warm()
+warm([first])
+reading = interpret(first, "never reviewed, nothing on his strengths")
+assert reading.outcome == "insufficient", reading
+assert lexicon.cache_info().misses == misses  # nothing loaded again
+assert "dateparser" not in sys.modules and "textual" not in sys.modules
+print("warm")
+"""
+
+
+def test_warm_loads_and_compiles_what_the_first_answer_needs_in_a_background_thread():
+    done = subprocess.run(
+        [sys.executable, "-c", WARM], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "warm"
+
+
+def test_warm_never_raises():
+    interpret_module.warm()
+    interpret_module.warm([FW.criteria[0], FW.criteria[0]])
+
+
 # --- the module stays generic and pure ----------------------------------------------------------
 
 
@@ -637,6 +835,38 @@ def test_the_interpreter_imports_only_the_standard_library_prompts_and_itself():
                     path.name,
                     name,
                 )
+
+
+def test_every_match_of_a_rewrite_contains_one_of_its_needs():
+    # `needs` only lets normalise skip a rewrite quickly: it must never change what is read.
+    sets = (DEV, HOLDOUT, BLIND_3, BLIND_4, BLIND_5)
+    texts = [row["text"] for path in sets if path.exists() for row in _rows(path)]
+    texts += [" ".join(words) for words in itertools.permutations(NEEDS_WORDS, 3)]
+    for text in texts:
+        spelled = interpret_normalise.spell_out(text)
+        for pattern, replacement, needs in lexicon().rewrites:
+            if needs and pattern.search(spelled):
+                assert any(n in spelled for n in needs), (pattern.pattern, text)
+            spelled = pattern.sub(replacement, spelled)
+
+
+NEEDS_WORDS = [
+    "it",
+    "should have",
+    "took",
+    "weeks",
+    "later",
+    "fell down",
+    "failed to",
+    "no",
+    "evidence",
+    "case",
+    "manager",
+    "would not say",
+    "not",
+    "better",
+    "kept",
+]
 
 
 def test_no_interpreter_module_is_long():
@@ -734,8 +964,9 @@ def _valid(criterion: Criterion, reading: Reading, text: str) -> None:
 def test_any_text_is_read_without_raising(criterion: Criterion, text: str):
     # The inner functions: the public ones also catch anything as a last resort, which would
     # hide a bug from this test.
-    outcome, _reasons, _bare = interpret_module._analyse(criterion, text)
+    outcome, _reasons, _bare, partly = interpret_module._analyse(criterion, text)
     assert outcome in OUTCOMES
+    assert not partly or outcome == "insufficient"
     _valid(criterion, interpret(criterion, text), text)
     named = interpret_module._match_reasons(criterion, text)
     assert set(named) <= {r.id for r in criterion.reasons}

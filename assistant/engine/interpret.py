@@ -1,7 +1,7 @@
 """Read a free-text answer to a criterion: outcome, reasons and the note to keep (SPEC §4).
 
 Owns the reading itself, and the public API: ``interpret``, ``match_reasons``,
-``read_yes_no`` and ``Reading``.  Pure: no I/O but reading its own word lists once
+``read_yes_no``, ``Reading`` and ``warm``.  Pure: no I/O but reading its own word lists once
 (``lexicon.py``); imports only the standard library, ``prompts`` and its own modules:
 ``interpret_normalise`` (text to tokens), ``interpret_match`` (a criterion's reason phrases
 found in the tokens), ``interpret_cues`` (praise, criticism, and which matches name a
@@ -36,6 +36,7 @@ decides what to do (the conversation explains that such a criterion applies to e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,11 +44,19 @@ from assistant.engine.interpret_cues import cues, deficits
 from assistant.engine.interpret_match import (
     Compiled,
     compiled,
+    cue_repairs,
     find_hits,
     repair,
     resolve_overlaps,
 )
-from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, normalise, tokens
+from assistant.engine.interpret_normalise import (
+    BOUNDARY,
+    BREAKS,
+    WORD_RE,
+    normalise,
+    timing,
+    tokens,
+)
 from assistant.engine.lexicon import NOT, Lexicon, lexicon
 from prompts.model import Criterion
 
@@ -65,6 +74,9 @@ class Reading:
     outcome: Outcome
     reasons: tuple[str, ...]  # reason ids of the criterion, in framework order
     note: str  # the answer kept as the note; "" for a bare quick reply
+    # An insufficient answer said as "partly" ("partly", "in part", "half done", "mostly but
+    # ..."): the chat keeps "Partly" as said (SPEC §4).  Always False for the other outcomes.
+    partly: bool = False
 
 
 def _reply_kind(normalised: str) -> Outcome | None:
@@ -131,20 +143,27 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     criterion's text, and they must carry the answer: come before any praise or criticism
     (the subject: "the victim work was good"), or outnumber it ("the quick brown fox").  A cue
     word counts as the criterion's own when its id, title or question uses it ("reviewed").
+    A work noun ("plan", "assessment") counts only when the criterion's id, title, question or
+    reasons use it, unless a cue word of its reasons goes with it ("the assessment was
+    countersigned late" to a question about oversight).
     """
-    generic, cue_words = lex.generic, lex.cue_words
+    generic, cue_words, foreign = lex.generic, lex.cue_words, matcher.foreign
     content = cued = 0
-    leads = False
+    leads = named_foreign = own_cue = False
     for t in toks:
         if t in generic or t in BREAKS:
             continue
-        if t in matcher.core or (t in matcher.topic and t not in cue_words):
+        if t in matcher.core or (t in matcher.topic and t not in cue_words and t not in foreign):
             return False
         if t in cue_words:
             cued += 1
+            own_cue = own_cue or t in matcher.reason_cues
         elif len(t) > 2 and t.isalpha():
             leads = leads or cued == 0
             content += 1
+            named_foreign = named_foreign or t in foreign
+    if named_foreign and own_cue:  # "the assessment was countersigned late" to oversight
+        return False
     return content > 0 and (leads or content > cued)
 
 
@@ -163,6 +182,14 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
     return positive, negative
 
 
+def _opens_with_reply(normalised: str, lex: Lexicon) -> bool:
+    """Whether the answer's first clause is a bare reply ("Never.", "No, not once"): it
+    answers the question asked, whatever the rest names."""
+    first = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
+    return bool(first) and len(first) <= 4 and all(w in vocab for w in first)
+
+
 def _after_contrast(normalised: str) -> str:
     """The text after the last contrast word, or "" if there is none."""
     last = None
@@ -171,30 +198,50 @@ def _after_contrast(normalised: str) -> str:
     return normalised[last.end() :] if last is not None else ""
 
 
-def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool]:
-    """(outcome, reasons, bare) for one answer."""
+def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool, bool]:
+    """(outcome, reasons, bare, partly) for one answer."""
+    outcome, reasons, bare, spoken = _read(criterion, text)
+    partly = outcome == "insufficient" and _said_partly(spoken, bare)
+    return outcome, reasons, bare, partly
+
+
+def _said_partly(spoken: str, bare: bool) -> bool:
+    """Whether an insufficient answer was said as "partly" (a bare "sort of" too)."""
+    lex = lexicon()
+    if lex.said_partly_re.search(spoken):
+        return True
+    return bare and (
+        any(w in lex.partly for w in spoken.split()) or bool(lex.partly_re.search(spoken))
+    )
+
+
+def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bool, str]:
+    """(outcome, reasons, bare, the answer's words joined) for one answer."""
     if not isinstance(text, str):
-        return "unclear", (), True
+        return "unclear", (), True, ""
     lex = lexicon()
     normalised = normalise(text)
     words = WORD_RE.findall(normalised)
     if not words:
-        return "unclear", (), True
+        return "unclear", (), True, ""
     kind = _reply_kind(normalised)
     if kind is not None:
-        return kind, (), True
+        return kind, (), True, " ".join(words)
     matcher = compiled(criterion)
+    timed = timing(normalised, dates_make_late=matcher.knows_late)
+    if timed is not normalised:
+        normalised, words = timed, WORD_RE.findall(timed)
     spoken = " ".join(words)
     if lex.hedge_re.search(spoken) or lex.hedge_whole_re.match(spoken) or _both(spoken, lex):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     not_applicable = bool(lex.not_applicable_re.search(spoken))
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
-        return "not_applicable", (), False
+        return "not_applicable", (), False, spoken
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
@@ -204,16 +251,18 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
     lenient = praise == 0 and not not_applicable and not about_child
     named = deficits(toks, hits, found, lenient)
     if named:
-        return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False
+        return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
-        return "not_applicable", (), False
+        return "not_applicable", (), False, spoken
     if lex.hedge_weak_re.search(spoken):
-        return "unclear", (), False
+        return "unclear", (), False, spoken
     pointed = bonus_pos + bonus_neg > 0 or not lex.work_pronouns.isdisjoint(words)
-    if about_child or (not pointed and _off_topic(toks, matcher, lex)):
-        return "unclear", (), False
+    if about_child or (
+        not pointed and _off_topic(toks, matcher, lex) and not _opens_with_reply(normalised, lex)
+    ):
+        return "unclear", (), False, spoken
     if lex.partly_re.search(spoken):
-        return "insufficient", (), False
+        return "insufficient", (), False, spoken
     negative = found.negative + bonus_neg
     tail = _after_contrast(without_na)
     if tail:  # "identified, but the plan does nothing with it": the part after "but" weighs double
@@ -221,20 +270,39 @@ def _analyse(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...],
         praise += tail_cues.positive
         negative += tail_cues.negative
     if praise > negative:
-        return "sufficient", (), False
+        return "sufficient", (), False, spoken
     if negative > praise:
-        return "insufficient", (), False
-    return "unclear", (), False
+        return "insufficient", (), False, spoken
+    return "unclear", (), False, spoken
+
+
+def warm(criteria: Iterable[Criterion] = ()) -> None:
+    """Do now what the first free-text answer would otherwise pay for (11 to 16 ms): read and
+    compile the lexicon, build the shared spelling repairs, and compile each of ``criteria``
+    (the first to be asked, say).  Meant for a background thread while the user reads the
+    first question; safe to call from any thread and more than once.  Never raises.
+    """
+    try:
+        lexicon()
+        cue_repairs()
+        tokens(timing(normalise(_WARM_TEXT), dates_make_late=True))
+        for criterion in criteria:
+            _analyse(criterion, _WARM_TEXT)
+    except Exception:  # pragma: no cover - warming is only ever an optimisation
+        return
+
+
+_WARM_TEXT = "Yes, reviewed on 3 Feb but not after he moved, partly late."
 
 
 def interpret(criterion: Criterion, text: str) -> Reading:
     """Read one free-text answer to ``criterion``.  Never raises on any text."""
     try:
-        outcome, reasons, bare = _analyse(criterion, text)
+        outcome, reasons, bare, partly = _analyse(criterion, text)
     except Exception:  # pragma: no cover - a last resort; the property tests call _analyse
-        outcome, reasons, bare = "unclear", (), False
+        outcome, reasons, bare, partly = "unclear", (), False, False
     note = "" if bare or not isinstance(text, str) else text.strip()
-    return Reading(outcome, reasons, note)
+    return Reading(outcome, reasons, note, partly)
 
 
 def match_reasons(criterion: Criterion, text: str) -> tuple[str, ...]:

@@ -46,22 +46,25 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i - 1] not in BREAKS
                 and tokens[i - 1] != NOT
             )
-            remedied = token in concern_nouns and any(
-                j >= 0 and tokens[j] in remedy_verbs and j in positive_at
-                for j in (i - 1, i - 2, i - 3)
-                if not BREAKS.intersection(tokens[max(j, 0) : i])
+            remedied = token in concern_nouns and (
+                any(
+                    j >= 0 and tokens[j] in remedy_verbs and j in positive_at
+                    for j in (i - 1, i - 2, i - 3)
+                    if not BREAKS.intersection(tokens[max(j, 0) : i])
+                )
+                or _remedied_after(tokens, i, remedy_verbs)
             )
             if i >= 1 and tokens[i - 1] == NOT:
                 consumed.add(i - 1)
                 positive += 1  # "not late", "no gaps"
                 positive_at.add(i)
-            elif remedied:
-                continue  # "spotted the gaps": the problem was found, which is the good part
             elif far:
                 consumed.add(i - 2)
                 cancelled.add(i - 2)
                 positive += 1
                 positive_at.add(i)
+            elif remedied:
+                continue  # "spotted the gaps": the problem was found, which is the good part
             else:
                 negative += 1
                 negative_at.add(i)
@@ -82,6 +85,16 @@ def cues(tokens: list[str]) -> Cues:
             negative += 1
             negative_at.add(i)
     return Cues(positive, negative, negative_at, positive_at, cancelled)
+
+
+def _remedied_after(tokens: list[str], i: int, remedy_verbs: frozenset[str]) -> bool:
+    """Whether a remedy verb follows a concern noun in its clause: "the gaps were spotted"."""
+    for j in range(i + 1, min(len(tokens), i + 5)):
+        if tokens[j] in BREAKS or tokens[j] == NOT:
+            return False
+        if tokens[j] in remedy_verbs:
+            return True
+    return False
 
 
 def _negative_near(tokens: list[str], hit: Hit, found: Cues, owner: dict[int, int]) -> bool:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.engine.interpret_normalise import BREAKS, phrase_tokens
-from assistant.engine.lexicon import NOT, lexicon
+from assistant.engine.interpret_normalise import BREAKS, LATE, phrase_tokens
+from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
 GAP = 2  # tokens a phrase may skip between two of its own tokens
@@ -41,6 +41,11 @@ class Compiled:
     # else.
     topic: frozenset[str]
     core: frozenset[str]  # the words of its id, title, question, aspect and gate alone
+    knows_late: bool  # one of its reasons is said "late": it asks about timeliness
+    # The lexicon's work nouns ("plan", "report") that neither its core text nor its reasons
+    # use: another part of the case, even where its help or learning text mentions them.
+    foreign: frozenset[str]
+    reason_cues: frozenset[str]  # the cue words its reasons' phrases use ("countersigned")
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def _compile(criterion: Criterion) -> Compiled:
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in cue_words):
                 bare_by_first.setdefault(bare[0], []).append(Phrase(index, bare, False))
     cue_vocabulary = _cue_vocabulary()
+    late = phrase_tokens(LATE)
     core_text = [
         re.sub(r"[._]", " ", criterion.id),
         criterion.title,
@@ -89,7 +95,9 @@ def _compile(criterion: Criterion) -> Compiled:
         criterion.aspect,
         re.sub(r"[._]", " ", criterion.applies_when or ""),
     ]
-    core = {t for text in core_text for t in phrase_tokens(text)}
+    # Words that only say yes ("good" of "in good time") name no part of the work.
+    yes_like = {stem_with(lex.stem_keep, w) for w in lex.yes_like}
+    core = {t for text in core_text for t in phrase_tokens(text)} - yes_like
     topic = set(vocabulary) | core
     for text in (criterion.help, criterion.learning.why, criterion.learning.good):
         topic.update(phrase_tokens(text))
@@ -102,6 +110,9 @@ def _compile(criterion: Criterion) -> Compiled:
         repaired={},
         topic=frozenset(topic),
         core=frozenset(core),
+        foreign=lex.work_nouns - core - vocabulary,
+        reason_cues=frozenset(vocabulary & cue_vocabulary),
+        knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
     )
 
 
@@ -113,7 +124,7 @@ def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> 
 
 
 @lru_cache(maxsize=1)
-def _cue_repairs() -> dict[str, tuple[str, ...]]:
+def cue_repairs() -> dict[str, tuple[str, ...]]:
     """Repairs towards the generic cue words: built once, shared by every criterion."""
     repairs: dict[str, tuple[str, ...]] = {}
     # Only longer cue words: "started" is not a misspelt "smart".
@@ -122,7 +133,7 @@ def _cue_repairs() -> dict[str, tuple[str, ...]]:
 
 
 def _repairs_for(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    repairs = dict(_cue_repairs())
+    repairs = dict(cue_repairs())
     _add_repairs(repairs, words)
     return repairs
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 
 from assistant.engine.lexicon import NOT, NUM, lexicon, stem_with
@@ -18,6 +19,8 @@ MAX_CHARS = 20_000  # only the first this-many characters are analysed (the note
 BOUNDARY = "|"  # between clauses: full stops, semicolons, "but"
 SOFT = ","  # between items of a list: a negative may carry over it ("no X, Y or Z")
 BREAKS = frozenset((BOUNDARY, SOFT))
+LATE = "late"  # what a time stated in figures is read as when it is too long (``timing``)
+IN_TIME = "in time"
 
 _ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -35,10 +38,25 @@ _NO_ONE_RE = re.compile(r"\bno[\s-]one\b")
 _NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")  # "a no-contact condition" names a thing
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?()\[\]{}\"/|+&]| - | -- |[—–]")
 WORD_RE = re.compile(r"[a-z0-9]+")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
-    """Lower-case, plain-ASCII-ish text with contractions and n/a spelled out."""
+    """Lower-case, plain-ASCII-ish text with contractions and n/a spelled out, and the
+    lexicon's turns of phrase rewritten."""
+    return rewrite(spell_out(text))
+
+
+def rewrite(text: str) -> str:
+    """The lexicon's rewrites, in order (each only where one of its ``needs`` appears)."""
+    for pattern, replacement, needs in lexicon().rewrites:
+        if not needs or any(n in text for n in needs):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def spell_out(text: str) -> str:
+    """Lower-case, plain-ASCII-ish text with contractions, shorthand and n/a spelled out."""
     lex = lexicon()
     text = text[:MAX_CHARS]
     text = _ANSI_RE.sub(" ", text)
@@ -70,10 +88,7 @@ def normalise(text: str) -> str:
             out.append(",")
         else:
             out.append(token)
-    text = " ".join(out)
-    for pattern, replacement in lex.rewrites:
-        text = pattern.sub(replacement, text)
-    return text
+    return " ".join(out)
 
 
 def tokens(normalised: str) -> list[str]:
@@ -115,3 +130,77 @@ def tokens(normalised: str) -> list[str]:
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
     """A framework phrase, normalised exactly like an answer (cached: phrases recur)."""
     return tuple(t for t in tokens(normalise(phrase)) if t not in BREAKS)
+
+
+def _days(n: str, unit: str | None, units: dict[str, int]) -> int:
+    return int(n) * units.get(unit or "", 1)
+
+
+def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
+    """The dates an answer names, in order: (where, the date if it names a year, (month, day))."""
+    lex = lexicon()
+    found: dict[int, tuple[int, date | None, tuple[int, int]]] = {}
+    for pattern in lex.date_res:
+        for match in pattern.finditer(normalised):
+            if any(start <= match.start() < end for start, (end, _, _) in found.items()):
+                continue
+            raw = match.group("m")
+            month = int(raw) if raw.isdigit() else lex.months.get(raw, 0)
+            day, year = int(match.group("d")), match.group("y")
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                continue
+            full: date | None = None
+            if year is not None:
+                number = int(year) + (2000 if len(year) == 2 else 0)
+                try:
+                    full = date(number, month, day)
+                except ValueError:
+                    continue
+            found[match.start()] = (match.end(), full, (month, day))
+    return [found[k] for k in sorted(found)]
+
+
+def _gap(
+    first: tuple[date | None, tuple[int, int]], then: tuple[date | None, tuple[int, int]]
+) -> int:
+    """Days from one named date to a later one (without years: the shorter way round)."""
+    if first[0] is not None and then[0] is not None:
+        return (then[0] - first[0]).days
+    a = date(2001, *first[1]) if first[1] != (2, 29) else date(2001, 3, 1)
+    b = date(2001, *then[1]) if then[1] != (2, 29) else date(2001, 3, 1)
+    days = abs((b - a).days)
+    return min(days, 365 - days)
+
+
+def timing(normalised: str, *, dates_make_late: bool) -> str:
+    """Time stated in figures, read as "late" or "in time".
+
+    A duration measured against a stated limit ("29 days after completion, the limit is 10")
+    is late when it is longer.  With ``dates_make_late`` (the criterion asks about timeliness),
+    two dates further apart than the lexicon's ``late_gap_days`` ("plan dated 3 Feb, first
+    review 20 June") make the later one late, unless the answer says in words that the work
+    was in time ("reviewed on time on 3 Feb and again on 20 June").
+    """
+    lex = lexicon()
+    if _DIGIT_RE.search(normalised) is None:
+        return normalised
+    limit = lex.limit_re.search(normalised)
+    if limit is not None:
+        durations = [
+            m
+            for m in lex.duration_re.finditer(normalised)
+            if not limit.start() <= m.start() < limit.end()
+        ]
+        if durations:
+            said = durations[0]
+            unit = limit.group("unit") or said.group("unit")
+            taken = _days(said.group("n"), said.group("unit"), lex.units)
+            allowed = _days(limit.group("n"), unit, lex.units)
+            verdict = f" {LATE if taken > allowed else IN_TIME} "
+            return normalised[: said.end()] + verdict + normalised[said.end() :]
+    if dates_make_late and not lex.positive_phrases.search(normalised):
+        named = _dates(normalised)
+        if len(named) >= 2 and _gap(named[0][1:], named[1][1:]) > lex.late_gap_days:
+            end = named[1][0]
+            return f"{normalised[:end]} {LATE} {normalised[end:]}"
+    return normalised

@@ -50,6 +50,7 @@ class Lexicon:
     # phrase patterns
     positive_phrases: re.Pattern[str]
     partly_re: re.Pattern[str]
+    said_partly_re: re.Pattern[str]
     hedge_re: re.Pattern[str]
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
@@ -62,13 +63,15 @@ class Lexicon:
     not_a_topic: frozenset[str]  # stemmed
     child_subject: frozenset[str]
     work_pronouns: frozenset[str]
+    work_nouns: frozenset[str]  # stemmed
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
     contractions: dict[str, str]
     contractions_nt: dict[str, str]
     apostrophe_endings: dict[str, str]
-    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    # (pattern, replacement, needs: strings one of which every match contains; () for any)
+    rewrites: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
     # case facts
     none_answers: frozenset[str]
     months: dict[str, int]  # name -> 1..12
@@ -77,6 +80,12 @@ class Lexicon:
     date_before_re: re.Pattern[str]
     date_after_re: re.Pattern[str]
     vague_date_re: re.Pattern[str]
+    # time in figures
+    units: dict[str, int]  # unit word -> days
+    duration_re: re.Pattern[str]  # groups "n" and "unit"
+    limit_re: re.Pattern[str]  # groups "n" and "unit" (optional): the time allowed
+    date_res: tuple[re.Pattern[str], ...]  # groups "d", "m" (digits or a name), "y" (optional)
+    late_gap_days: int
 
     cue_words: frozenset[str]  # all three above
     generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
@@ -138,6 +147,13 @@ def lexicon() -> Lexicon:
     before = "|".join(facts["weekday_before"])
     after = "|".join(facts["weekday_after"])
     not_a_topic = stems(plain["not_a_topic"])
+    timing = data["timing"]
+    units = dict(timing["units"])
+    unit = "|".join(sorted(units, key=len, reverse=True))
+    month = "|".join(sorted(months, key=len, reverse=True))
+    duration = rf"(?P<n>\d+) (?:working )?(?P<unit>{unit})\b"
+    limit = "|".join(timing["limit"])
+    nth = r"(?:st|nd|rd|th)?"
     return Lexicon(
         yes=words(replies["yes"]),
         no=words(replies["no"]),
@@ -163,6 +179,7 @@ def lexicon() -> Lexicon:
         remedy_verbs=stems(cues["remedy_verbs"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
+        said_partly_re=_any_of(phrases["said_partly"]),
         hedge_re=_any_of(phrases["hedge"]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
@@ -178,11 +195,14 @@ def lexicon() -> Lexicon:
         generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
         work_pronouns=words(plain["work_pronouns"]),
+        work_nouns=stems(plain["work_nouns"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
         apostrophe_endings=dict(data["apostrophe_endings"]),
-        rewrites=tuple((re.compile(r["pattern"]), r["as"]) for r in data["rewrites"]),
+        rewrites=tuple(
+            (re.compile(r["pattern"]), r["as"], tuple(r.get("needs", ()))) for r in data["rewrites"]
+        ),
         none_answers=frozenset(facts["none"]),
         months=months,
         weekdays=weekdays,
@@ -190,4 +210,17 @@ def lexicon() -> Lexicon:
         date_before_re=re.compile(rf"^(?:(?:{'|'.join(facts['date_before'])})\b[ ,]*)+"),
         date_after_re=re.compile(rf"(?:[ ,]*\b(?:{'|'.join(facts['date_after'])}))+$"),
         vague_date_re=_any_of(facts["vague_dates"]),
+        units=units,
+        duration_re=re.compile(rf"\b{duration}"),
+        limit_re=re.compile(
+            rf"\b(?:{limit})\b(?: (?:is|was|of|says|said|being|are|were|set at|at|only|just))*"
+            rf" (?P<n>\d+)\b(?: (?:working )?(?P<unit>{unit})\b)?"
+        ),
+        date_res=(
+            re.compile(rf"\b(?P<d>\d{{1,2}}){nth} (?:of )?(?P<m>{month})\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(rf"\b(?P<m>{month}) (?P<d>\d{{1,2}}){nth}\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(r"\b(?P<d>\d{1,2}) / (?P<m>\d{1,2}) / (?P<y>\d{2}|\d{4})\b"),
+            re.compile(r"\b(?P<y>\d{4}) (?P<m>\d{1,2}) (?P<d>\d{1,2})\b"),
+        ),
+        late_gap_days=int(timing["late_gap_days"]),
     )
