@@ -187,6 +187,19 @@ class Session:
             notices.extend(session.begin())
         return session
 
+    def warm_up(self) -> None:
+        """Load, while the user reads the first question, what the first answer will need:
+        the interpreter and its word lists, flag derivation, record validation (pydantic) and
+        the store's writer.  For a background thread; only ever an optimisation."""
+        from assistant.engine import flags, interpret  # noqa: F401
+        from checked import adapter
+        from store import audit, tinydb_storage  # noqa: F401
+
+        question = self.question
+        criterion = self.framework.criterion(question.item) if question else None
+        interpret.warm([criterion] if criterion else [])
+        adapter(Review)  # builds the validator
+
     def begin(self) -> list[str]:
         """Save a new review for the first time (or the status and team of a resumed one, when
         they changed) and claim the review; return what the user should know (another session

@@ -241,7 +241,7 @@ class Answers(JointFollowUps):
         else:
             reading = reader().interpret(criterion, text)
             said = OUTCOME_ANSWERS.get(reading.outcome, "")
-            if reading.outcome == "insufficient" and _PARTLY_RE.search(text):
+            if reading.partly:
                 said = "partly"
         if reading.outcome == "unclear":
             options = " / ".join(c.label for c in question.choices if c.value not in (SKIP, WHY))

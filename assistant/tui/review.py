@@ -48,17 +48,6 @@ def question_text(q: Question, section_title: str = "") -> Text:
     return text
 
 
-def warm_up() -> None:
-    """Import, while the user reads the first question, what the first answer will need: the
-    interpreter, flag derivation, record validation (pydantic) and the review file writer."""
-    from assistant.engine import flags, interpret  # noqa: F401
-    from checked import adapter
-    from store import audit, tinydb_storage  # noqa: F401
-    from store.records import Review
-
-    adapter(Review)  # builds the validator
-
-
 class ReviewScreen(Screen[None]):
     """One case's review as a chat."""
 
@@ -274,7 +263,7 @@ class ReviewScreen(Screen[None]):
             self.transcript.add(*(self._turn(text, "notice") for text in notices))
         self._saving = False
         self._next_queued()
-        self.run_worker(asyncio.to_thread(warm_up), group="warm-up")
+        self.run_worker(asyncio.to_thread(self.session.warm_up), group="warm-up")
 
     def _next_queued(self) -> None:
         """Run the first input that waited for a save, if any."""
