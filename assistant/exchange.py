@@ -402,7 +402,7 @@ def _check_review(
         _check_text(p, f"{where}.id", raw["id"], 200, empty=False, strip=False)
     case_ref = raw.get("case_ref")
     if "case_ref" in raw and _check_text(p, f"{where}.case_ref", case_ref, 1000, empty=False):
-        problem = case_ref_problem(case_ref)
+        problem = case_ref_problem(str(case_ref))
         if problem:
             p.add(f"{where}.case_ref", problem)
     if "mode" in raw:

@@ -25,7 +25,7 @@ from assistant.presenter import (
     present_flag,
     summary_lines,
 )
-from assistant.session import Session
+from assistant.session import Session, engine_for
 
 HELP = "\n".join(
     [
@@ -62,8 +62,7 @@ class PlainChat:
         if q is None:
             if self.finished:
                 return
-            engine, review = self.session.engine, self.session.review
-            if engine.is_complete(review):
+            if self.session.complete:
                 self.say("Nothing left to ask. Type summary, jump ID to change an answer, or quit.")
             else:
                 self.say(
@@ -89,8 +88,7 @@ class PlainChat:
         self.show_question(step.question)
 
     def show_summary(self) -> None:
-        engine, review = self.session.engine, self.session.review
-        heading, rows, remarks = summary_lines(engine, review)
+        heading, rows, remarks = summary_lines(self.session)
         self.say(heading)
         for row in rows:
             mark = "FLAG " if row.flagged else ""
@@ -102,7 +100,7 @@ class PlainChat:
         self.show_flags()
 
     def show_flags(self) -> None:
-        flags = self.session.engine.flags(self.session.review)
+        flags = self.session.flags
         if not flags:
             self.say("No flags.")
         for flag in flags:
@@ -152,7 +150,6 @@ def _lines(stream: TextIO, prompt: Callable[[], None]) -> Iterator[str]:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.cli_framework import framework_from_args
-    from assistant.engine.conversation import Engine
     from store import Actor, Store, StoreError
     from store.records import case_ref_problem, name_problem, normalise_case_ref
 
@@ -179,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"case-review: {exc}", file=sys.stderr)
         return 1
-    engine = Engine(fw)
+    engine = engine_for(fw)
     print("Case Review Assistant (plain mode). Type help for commands.", file=out)
     lines = _lines(stdin, prompt)
     case_ref = args.case_ref

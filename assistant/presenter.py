@@ -31,9 +31,8 @@ from assistant.engine.events import (
 from assistant.text import printable
 
 if TYPE_CHECKING:
-    from assistant.engine.conversation import Engine
     from assistant.engine.flags import Flag
-    from store.records import Review
+    from assistant.session import Session
 
 Kind = Literal["info", "notice", "clarify", "question", "flag", "withdrawn", "explanation"]
 Part = tuple[str, str]  # (text, Rich style; "" for none)
@@ -125,13 +124,13 @@ def present_event(event: Event) -> Said | None:
     if isinstance(event, SectionComplete):
         return said("info", f"Section complete: {event.title}")
     if isinstance(event, ReviewComplete):
-        lines = [
+        complete = [
             f"Review complete: {event.open_flags} open flag(s), {event.urgent_flags} urgent. "
             "Any answer can still be changed (jump ID, or edit from the summary)."
         ]
         if event.checks_not_run:
-            lines.append(_checks_not_run_line(event.checks_not_run))
-        return said("question", *lines)
+            complete.append(_checks_not_run_line(event.checks_not_run))
+        return said("question", *complete)
     if isinstance(event, Finished):
         return present_finished(event)
     if isinstance(event, Notice):
@@ -202,11 +201,10 @@ class SummaryLine:
     flagged: bool
 
 
-def summary_lines(engine: Engine, review: Review) -> tuple[str, list[SummaryLine], list[str]]:
+def summary_lines(session: Session) -> tuple[str, list[SummaryLine], list[str]]:
     """The summary of a review: a heading, one line per item, and closing remarks (checks
     that could not run).  Flags are listed apart (``present_flag``)."""
-    from assistant.engine.progress import summary_rows
-
+    review = session.review
     heading = (
         f"Summary of {one_line(review.case_ref)} ({review.mode} review, "
         f"{review.status.replace('_', ' ')}"
@@ -214,14 +212,14 @@ def summary_lines(engine: Engine, review: Review) -> tuple[str, list[SummaryLine
         + ")"
     )
     out: list[SummaryLine] = []
-    for row in summary_rows(engine, review):
+    for row in session.summary_rows():
         answer = row.answer + (f": {row.reasons}" if row.reasons else "")
         if row.state != "answered":
             answer += f" ({row.state.replace('_', ' ')})"
         answer += "".join(f" ({mark})" for mark in row.marks)
         out.append(SummaryLine(row.item, row.text, answer, row.note, row.flagged))
     remarks = []
-    not_run = engine.checks_not_run(review)
+    not_run = session.checks_not_run()
     if not_run:
         remarks.append(_checks_not_run_line(tuple(title for title, _ in not_run)))
     return heading, out, remarks

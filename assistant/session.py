@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from assistant.commands import Command
 from assistant.engine.conversation import Engine
-from assistant.engine.events import Notice, Question, Step
+from assistant.engine.events import Notice, NoticeKind, Question, Step
 from assistant.text import printable
 from store import Actor, ConflictError, Store, StoreError
-from store.records import Review, normalise_case_ref
+from store.records import FlagStateName, Review, normalise_case_ref
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
@@ -54,6 +54,16 @@ def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]
 
 
 BeforeSave = Callable[[Step], None]
+_ENGINES: dict[int, Engine] = {}
+
+
+def engine_for(framework: Framework) -> Engine:
+    """The engine for a framework (one per framework object, kept for the process): how a
+    front end gets the ``Engine`` a ``Session`` needs without driving the engine itself."""
+    engine = _ENGINES.get(id(framework))
+    if engine is None or engine.fw is not framework:
+        engine = _ENGINES[id(framework)] = Engine(framework)
+    return engine
 
 
 @dataclass
@@ -109,6 +119,10 @@ class Session:
 
         return summary_rows(self.engine, self.review)
 
+    def checks_not_run(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Consistency checks that could not run for want of a fact: (title, fact ids)."""
+        return self.engine.checks_not_run(self.review)
+
     @classmethod
     def open(
         cls,
@@ -137,10 +151,11 @@ class Session:
         case_ref = normalise_case_ref(case_ref)
         if review_id is not None:
             try:
-                existing: Review | None = store.get(review_id)
+                found = store.get(review_id)
             except KeyError:
                 raise StoreError(f"There is no review {review_id!r} in the store.") from None
-            case_ref, mode = existing.case_ref, existing.mode
+            existing: Review | None = found
+            case_ref, mode = found.case_ref, found.mode
         else:
             existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
         notices: list[str] = [
@@ -266,7 +281,8 @@ class Session:
         elif name == "note":
             step = engine.set_note(review, arg)
         elif name in ("done", "open"):
-            step = engine.set_flag_state(review, arg, name, by=self.actor.name)
+            state: FlagStateName = "done" if name == "done" else "open"
+            step = engine.set_flag_state(review, arg, state, by=self.actor.name)
         elif name == "team":
             step = engine.set_team(review, arg)
         elif name == "finish":
@@ -276,8 +292,8 @@ class Session:
             step = self._say(f"Unknown command /{word}. Type /help for the commands.", "problem")
         return self._finish(step, before_save)
 
-    def _say(self, text: str, kind: str = "info") -> Step:
-        notice = Notice(text, kind)  # type: ignore[arg-type]
+    def _say(self, text: str, kind: NoticeKind = "info") -> Step:
+        notice = Notice(text, kind)
         return Step(self.review, (notice,), self.engine.question(self.review))
 
     def _finish(self, step: Step, before_save: BeforeSave | None) -> Step:

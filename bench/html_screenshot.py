@@ -36,8 +36,8 @@ def write_sample_html(path: Path) -> Path:
     from datetime import UTC, datetime
 
     from assistant.report import build_report, render
-    from assistant.report.sample import harrow_like
     from prompts import get_framework
+    from tests.report_sample import harrow_like
 
     framework = get_framework()
     report = build_report(

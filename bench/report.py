@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/report.py [--count 5000] [--repeat 5] [--no-store] [--no-write]
 
-1. Builds ``--count`` fictional complete reviews in memory (``assistant.report.sample.
+1. Builds ``--count`` fictional complete reviews in memory (``tests.report_sample.
    synthetic``: 27 judgements each, every criterion judged, varied facts so some judgements
    are gated out, 1–2 reasons per insufficient judgement, notes, joint-review views).
 2. Times the report itself over them: aggregation, then each format (best and median).
@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.report import build_report, render  # noqa: E402
-from assistant.report.sample import synthetic  # noqa: E402
 from prompts import get_framework  # noqa: E402
+from tests.report_sample import synthetic  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Report"

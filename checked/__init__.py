@@ -21,9 +21,10 @@ pydantic calls too: an invariant holds however a value was made.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform, overload
 
 FORBID: dict[str, Any] = {"extra": "forbid"}
 FORBID_STRIP: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
@@ -124,14 +125,22 @@ class Doc:
 # a tuple, only against the same class; repr of the fields marked for it).
 
 
-@cache
+_COMPARED: dict[type, tuple[str, ...]] = {}
+_SHOWN: dict[type, tuple[str, ...]] = {}
+
+
 def _compared(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+    names = _COMPARED.get(kind)
+    if names is None:
+        names = _COMPARED[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+    return names
 
 
-@cache
 def _shown(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind) if f.repr)
+    names = _SHOWN.get(kind)
+    if names is None:
+        names = _SHOWN[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.repr)
+    return names
 
 
 def _repr(self: Any) -> str:
@@ -150,12 +159,23 @@ def _hash(self: Any) -> int:
     return hash(tuple(getattr(self, n) for n in _compared(type(self))))
 
 
+_T = TypeVar("_T", bound=type)
+
+
+@overload
+def frozen(cls: _T, /) -> _T: ...
+@overload
+def frozen(*, slots: bool = True) -> Callable[[_T], _T]: ...
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
 def frozen(cls: type | None = None, /, *, slots: bool = True) -> Any:
-    """``@dataclass(frozen=True, slots=True)``, made cheaply (see above)."""
+    """``@dataclass(frozen=True, slots=True)``, made cheaply (see above); type checkers see a
+    frozen dataclass (``dataclass_transform``)."""
 
     def wrap(kind: type) -> type:
         kind = dataclasses.dataclass(frozen=True, slots=slots, repr=False, eq=False)(kind)
-        kind.__repr__ = _repr  # type: ignore[method-assign]
+        kind.__repr__ = _repr  # type: ignore[method-assign, assignment]
         kind.__eq__ = _eq  # type: ignore[method-assign, assignment]
         kind.__hash__ = _hash  # type: ignore[method-assign, assignment]
         return kind

@@ -294,31 +294,31 @@ def cross_check(fw: Framework, name: str) -> list[Problem]:
         SameChoiceCheck: ("choice", "yesno"),
     }
     for check in fw.checks:
-        crit = criteria.get(check.criterion)
-        if crit is None:
+        check_crit = criteria.get(check.criterion)
+        if check_crit is None:
             problems.append(
                 Problem(name, check.id, f"refers to unknown criterion {check.criterion!r}")
             )
-        elif crit.reason(check.reason) is None:
+        elif check_crit.reason(check.reason) is None:
             problems.append(
                 Problem(
                     name,
                     check.id,
-                    f"refers to unknown reason {check.reason!r} of criterion {crit.id!r}",
+                    f"refers to unknown reason {check.reason!r} of criterion {check_crit.id!r}",
                 )
             )
         for fact_id in check.facts_used():
-            fact = facts.get(fact_id)
-            if fact is None:
+            used = facts.get(fact_id)
+            if used is None:
                 problems.append(Problem(name, check.id, f"refers to unknown fact {fact_id!r}"))
-            elif fact.type not in wanted[type(check)]:
+            elif used.type not in wanted[type(check)]:
                 problems.append(
                     Problem(
                         name,
                         check.id,
                         f"a {check.kind} check needs "
                         f"{' or '.join(wanted[type(check)])} facts, but {fact_id!r} is "
-                        f"{fact.type}",
+                        f"{used.type}",
                     )
                 )
         if isinstance(check, DateWithinCheck):

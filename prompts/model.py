@@ -236,7 +236,9 @@ class SameChoiceCheck(_CheckBase):
         return (self.left, self.right)
 
 
-CHECK_KINDS: dict[str, type[_CheckBase]] = {
+CHECK_KINDS: dict[
+    str, type[SetDifferenceCheck | DateOrderCheck | DateWithinCheck | SameChoiceCheck]
+] = {
     "set_difference": SetDifferenceCheck,
     "date_order": DateOrderCheck,
     "date_within": DateWithinCheck,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import field, replace
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from checked import FORBID, Doc, Str, frozen, parse_time, to_data
 
@@ -24,6 +24,26 @@ Outcome = Literal["sufficient", "insufficient", "not_applicable"]
 Mode = Literal["self", "joint", "learning"]
 Status = Literal["in_progress", "complete"]
 Role = Literal["case_manager", "inspector", "manager", "learner", "other"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
+def as_mode(text: str) -> Mode:
+    """``text`` as a review mode; ValueError naming the modes if it is not one."""
+    for mode in MODES:
+        if text == mode:
+            return mode
+    raise ValueError(f"not a review mode: {text!r} (one of {', '.join(MODES)})")
+
+
+def as_role(text: str) -> Role:
+    """``text`` as a role; ValueError naming the roles if it is not one."""
+    for role in ROLES:
+        if text == role:
+            return role
+    raise ValueError(f"not a role: {text!r} (one of {', '.join(ROLES)})")
+
+
 FollowUp = Literal["confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"]
 Answer = Literal["yes", "no", "partly", "na"]
 # What was said, and the outcome it stands for ("partly" counts as insufficient).
@@ -33,7 +53,7 @@ ANSWER_OUTCOMES: dict[str, str] = {
     "partly": "insufficient",
     "na": "not_applicable",
 }
-OUTCOME_ANSWERS: dict[str, str] = {
+OUTCOME_ANSWERS: dict[str, Answer] = {
     "sufficient": "yes",
     "insufficient": "no",
     "not_applicable": "na",
@@ -161,13 +181,16 @@ class Judgement(Record):
     answered_by: str = ""
 
 
+FlagStateName = Literal["open", "done"]
+
+
 @frozen
 class FlagState(Record):
     """Whether the action a flag recommends has been done (a later re-audit closes flags)."""
 
     __pydantic_config__ = FORBID
 
-    state: Literal["open", "done"] = "open"
+    state: FlagStateName = "open"
     changed_at: datetime | None = None
     changed_by: str = ""
     note: Note = ""

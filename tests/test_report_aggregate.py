@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from assistant.report import ReportFilter, build_report, render
-from assistant.report.sample import HARROW_FIGURES, harrow_like
 from store.records import Judgement, Review, View
+from tests.report_sample import HARROW_FIGURES, harrow_like
 
 NOON = datetime(2024, 3, 15, 12, tzinfo=UTC)
 

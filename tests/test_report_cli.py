@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.report.sample import harrow_like
 from store import Actor, Store
 from store.records import Judgement, Review
 from tests.conftest import case_review, cli_env
+from tests.report_sample import harrow_like
 
 pytestmark = pytest.mark.slow
 

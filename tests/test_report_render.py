@@ -14,9 +14,9 @@ import pytest
 from assistant.report import build_report, render
 from assistant.report.render_csv import COLUMNS
 from assistant.report.render_text import plain_console, write_text
-from assistant.report.sample import harrow_like
 from assistant.report.textsafe import md_escape, visible
 from store.records import Judgement, Review
+from tests.report_sample import harrow_like
 
 HOSTILE_REF = "[bold red]X-01"
 HOSTILE_NOTE = (

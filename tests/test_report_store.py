@@ -16,10 +16,10 @@ import pytest
 
 from assistant.report import ReportFilter, build_report
 from assistant.report.rows import ROW_VERSION, row
-from assistant.report.sample import harrow_like, synthetic
 from assistant.report.source import report_over_store
 from store import Actor, Store
 from store.records import Judgement
+from tests.report_sample import harrow_like, synthetic
 
 CACHE = Path("cache") / "report-rows.json"
 ACTOR = Actor("Test manager", "manager")

@@ -32,6 +32,7 @@ from prompts.model import Criterion
 from store.records import (
     ANSWER_OUTCOMES,
     OUTCOME_ANSWERS,
+    Answer,
     Judgement,
     Review,
     now,
@@ -41,7 +42,12 @@ if TYPE_CHECKING:
     pass
 
 
-REPLY_ANSWERS = {"yes": "yes", "no": "no", "partly": "partly", "not_applicable": "na"}
+REPLY_ANSWERS: dict[str, Answer] = {
+    "yes": "yes",
+    "no": "no",
+    "partly": "partly",
+    "not_applicable": "na",
+}
 
 
 def _clean(text: str) -> str:
@@ -83,6 +89,10 @@ def _confirm_choice(text: str) -> str | None:
 
 
 class Answers(JointFollowUps):
+    # (Engine, the last layer, answers "why"; declared here for the dispatch below.)
+    def why(self, review: Review, item_id: str | None = None) -> Step:
+        raise NotImplementedError
+
     """Taking one answer: quick replies and free text, facts, judgements and their follow-ups."""
 
     def respond(
@@ -236,11 +246,12 @@ class Answers(JointFollowUps):
         at = given.at
         by = given.by
         if values is not None:
-            said = REPLY_ANSWERS[values[0]]
-            reading = reader().Reading(ANSWER_OUTCOMES[said], (), "")  # type: ignore[arg-type]
+            given_answer = REPLY_ANSWERS[values[0]]
+            said: Answer | None = given_answer
+            reading = reader().Reading(ANSWER_OUTCOMES[given_answer], (), "")
         else:
             reading = reader().interpret(criterion, text)
-            said = OUTCOME_ANSWERS.get(reading.outcome, "")
+            said = OUTCOME_ANSWERS.get(reading.outcome)
             if reading.partly:
                 said = "partly"
         if reading.outcome == "unclear":
@@ -273,7 +284,7 @@ class Answers(JointFollowUps):
             outcome=reading.outcome,
             reasons=tuple(r for r in reading.reasons if criterion.reason(r)),
             note=note,
-            answer=said or None,  # type: ignore[arg-type]
+            answer=said,
             answered_at=at,
             answered_by=by,
         )

@@ -39,6 +39,8 @@ from store.records import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     pass
 
 
@@ -53,7 +55,7 @@ FOLLOW_UPS: tuple[FollowUp, ...] = (
 )
 
 
-def reader():  # type: ignore[no-untyped-def]
+def reader() -> ModuleType:
     """The free-text interpreter, imported with the first typed answer (it compiles some 30
     patterns when imported, which the first frame of the app need not wait for)."""
     from assistant.engine import interpret
@@ -115,7 +117,7 @@ class Changes(Wording):
     def _next_follow_up(
         self, review: Review, criterion_id: str, judgement: Judgement, after: str | None
     ) -> FollowUp | None:
-        start = 0 if after is None else FOLLOW_UPS.index(after) + 1  # type: ignore[arg-type]
+        start = 0 if after is None else FOLLOW_UPS.index(after) + 1
         joint = review.mode == "joint"
         view = judgement.view
         for step in FOLLOW_UPS[start:]:

@@ -36,12 +36,7 @@ from assistant.engine.items import (
     all_items,
 )
 from prompts.model import Criterion, Fact
-from store.records import (
-    FlagState,
-    Review,
-    name_problem,
-    now,
-)
+from store.records import FlagState, FlagStateName, Review, as_mode, as_role, name_problem, now
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
@@ -67,9 +62,9 @@ class Engine(Answers):
             case_ref=case_ref,
             framework=self.fw.id,
             framework_version=self.fw.version,
-            mode=mode,  # type: ignore[arg-type]
+            mode=as_mode(mode),
             reviewer=reviewer,
-            reviewer_role=role,  # type: ignore[arg-type]
+            reviewer_role=as_role(role),
             team=team,
             created_at=at,
             updated_at=at,
@@ -219,7 +214,7 @@ class Engine(Answers):
         self,
         review: Review,
         flag_id: str,
-        state: str,
+        state: FlagStateName,
         *,
         at: datetime | None = None,
         by: str = "",
@@ -231,7 +226,7 @@ class Engine(Answers):
         flag_id = flag.id
         states = {
             **review.flag_states,
-            flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),  # type: ignore[arg-type]
+            flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),
         }
         updated = review.copy(flag_states=states)
         new_flag = next(f for f in self.flags(updated) if f.id == flag_id)

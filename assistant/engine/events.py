@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from checked import frozen
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from assistant.engine.progress import Progress
     from store.records import Review
 
+NoticeKind = Literal["info", "problem", "clarify"]
 StepKind = Literal[
     "fact", "judgement", "confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"
 ]
@@ -108,7 +109,7 @@ class Finished:
 @frozen(slots=False)
 class Notice:
     text: str
-    kind: Literal["info", "problem", "clarify"] = "info"
+    kind: NoticeKind = "info"
 
 
 @frozen(slots=False)
@@ -147,5 +148,5 @@ class Step:
     flags: tuple[Flag, ...] = ()
     progress: Progress | None = None
 
-    def copy(self, **changes: object) -> Step:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def copy(self, **changes: Any) -> Step:
+        return replace(self, **changes)

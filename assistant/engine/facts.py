@@ -149,12 +149,12 @@ def read_date(text: str, today: date | None = None) -> tuple[str | None, str | N
         return None, f"Which day? {said!r} names a span of time. I need {DATE_EXAMPLES}."
     if today is None or not _WORD.search(t):
         return None, f"I need {DATE_EXAMPLES}, or 'none'."
-    day = _weekday(t, lex, today)
-    if day is None and len(t) <= 60:
-        day = _parse_words(t, today)
-    if day is None:
+    found = _weekday(t, lex, today)
+    if found is None and len(t) <= 60:
+        found = _parse_words(t, today)
+    if found is None:
         return None, f"I could not read {said!r} as a date. I need {DATE_EXAMPLES}, or 'none'."
-    return _checked(day, today, said)
+    return _checked(found, today, said)
 
 
 # --- choices -----------------------------------------------------------------------------------
@@ -294,6 +294,7 @@ def show_fact(fact: Fact, value: object) -> str:
     if fact.type == "multichoice":
         if not value:
             return "None"
-        labels = [(fact.option(v).label if fact.option(v) else v) for v in value]  # type: ignore[union-attr]
+        values = value if isinstance(value, (list, tuple)) else [str(value)]
+        labels = [option.label if (option := fact.option(v)) else v for v in values]
         return ", ".join(labels)
     return str(value) if value != "" else "None"

@@ -78,8 +78,9 @@ def derive_flags(fw: Framework, review: Review) -> list[Flag]:
         )
     for finding in run_checks(fw, review.facts):
         check = finding.check
-        criterion = fw.criterion(check.criterion)
-        assert criterion is not None  # the loader guarantees it
+        checked = fw.criterion(check.criterion)
+        assert checked is not None  # the loader guarantees it
+        criterion = checked
         flag_id = CHECK_PREFIX + check.id
         state = states.get(flag_id)
         flags.append(

@@ -20,6 +20,7 @@ from assistant.engine.wording import (
 )
 from prompts.model import Criterion
 from store.records import (
+    Outcome,
     Review,
     View,
 )
@@ -36,7 +37,7 @@ class JointFollowUps(Changes):
         "no" answer that question; an answer that states a judgement gives their view."""
         text, values = given.text, given.values
         judgement = review.judgements[criterion.id]
-        outcome: str | None = None
+        outcome: Outcome | None = None
         note = ""
         if values is not None:
             agrees = values == ["agree"]

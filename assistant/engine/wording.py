@@ -7,6 +7,7 @@ front end says "Partly (insufficient)" the same way.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from assistant.engine.events import (
@@ -113,14 +114,15 @@ class Wording(ReviewState):
         self, review: Review, criterion: Criterion, step: str, number: int, total: int
     ) -> Question:
         judgement = review.judgements.get(criterion.id)
-        common = {
-            "item": criterion.id,
-            "section": criterion.section,
-            "number": number,
-            "total": total,
-            "urgent": criterion.severity == "urgent",
-            "title": criterion.title,
-        }
+        ask = partial(
+            Question,
+            item=criterion.id,
+            section=criterion.section,
+            number=number,
+            total=total,
+            urgent=criterion.severity == "urgent",
+            title=criterion.title,
+        )
         if step == "judgement":
             options = [("Yes", "yes"), ("No", "no"), ("Partly", "partly")]
             if criterion.allow_not_applicable:
@@ -132,18 +134,17 @@ class Wording(ReviewState):
                 if judgement.reasons:
                     labels = [r.label for rid in judgement.reasons if (r := criterion.reason(rid))]
                     current += ": " + "; ".join(labels)
-            return Question(
+            return ask(
                 step="judgement",
                 text=criterion.question,
                 help=criterion.help,
                 choices=choices(options),
                 current=current,
-                **common,  # type: ignore[arg-type]
             )
         if step == "confirm":
             said = judgement_label(judgement).split(" (")[0]
             evidence = " ".join(f.message for f in self.contradictions(review, criterion.id))
-            return Question(
+            return ask(
                 step="confirm",
                 text=(
                     f"You answered {said}, but the case facts say otherwise: {evidence} "
@@ -158,60 +159,53 @@ class Wording(ReviewState):
                         ("Change to Partly", "partly"),
                     ]
                 ),
-                **common,  # type: ignore[arg-type]
             )
         if step == "view_outcome":
             options = [(OUTCOME_WORDS[o], o) for o in criterion.outcomes]
-            return Question(
+            return ask(
                 step="view_outcome",
                 text="What is the case manager's own judgement?",
                 help="Pick one, or say it in words with their reasons; it is recorded beside "
                 "the inspector's judgement.",
                 choices=choices(options),
-                **common,  # type: ignore[arg-type]
             )
         if step == "reasons":
             options = [(r.label, r.id) for r in criterion.reasons] + [("None of these", SKIP)]
-            return Question(
+            return ask(
                 step="reasons",
                 text="What fell short? Pick every reason that applies.",
                 help="Give the numbers (e.g. 1 3) or say it in your own words.",
                 choices=choices(options),
                 multi=True,
-                **common,  # type: ignore[arg-type]
             )
         if step == "note":
-            return Question(
+            return ask(
                 step="note",
                 text="Add an evidence note: what in the case record shows this? (or skip)",
                 help="A sentence or two. Case references only; no names.",
                 choices=choices([("Skip", SKIP)]),
                 typed=True,
-                **common,  # type: ignore[arg-type]
             )
         if step == "view":
             recorded = judgement_label(judgement)
-            return Question(
+            return ask(
                 step="view",
                 text=f"Does the case manager agree with the judgement ({recorded})?",
                 help="Say agree or disagree, or give the case manager's view in words.",
                 choices=choices([("Agree", "agree"), ("Disagree", "disagree")]),
-                **common,  # type: ignore[arg-type]
             )
         if step == "agreed":
             options = [(OUTCOME_WORDS[o], o) for o in criterion.outcomes]
             options.append(("Still disagree: the inspector's judgement stands", "stands"))
-            return Question(
+            return ask(
                 step="agreed",
                 text="After discussion, which judgement is recorded?",
                 help="The disagreement stays visible in the summary and the report.",
                 choices=choices(options),
-                **common,  # type: ignore[arg-type]
             )
-        return Question(
+        return ask(
             step="quotable",
             text="Mark this note as a quotable finding for the report?",
             help="Quotable notes appear under their criterion in the inspection-style report.",
             choices=choices([("Yes", "yes"), ("No", "no")]),
-            **common,  # type: ignore[arg-type]
         )

@@ -41,7 +41,8 @@ __all__ = [
 FORMATS = ("text", "md", "html", "json", "csv")
 
 
-def _renderer(fmt: str) -> Callable[[Report], str]:
+def _renderer(fmt: str) -> Callable[..., str]:
+    fn: Callable[..., str]
     if fmt == "text":
         from assistant.report.render_text import render_text as fn
     elif fmt == "md":

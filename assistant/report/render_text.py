@@ -131,8 +131,8 @@ def _details(c: CriterionFigures) -> list[Text]:
 def write_text(report: Report, console: Console) -> None:
     bands = len(report.rating.bands)
     console.print(_t(report.framework_title, "bold"))
-    for line in heading_lines(report):
-        console.print(_t(line, "dim"))
+    for heading in heading_lines(report):
+        console.print(_t(heading, "dim"))
     console.print(_t(scope_line(report)))
     console.print()
     if report.reviews:

@@ -6,7 +6,7 @@ Used by ``case-review report`` (``cli.report_from_store``) and the app's dashboa
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.report.aggregate import build_report_from_rows
 from assistant.report.figures import Report, ReportFilter
@@ -43,16 +43,27 @@ def report_over_store(
     If a cached row turns out malformed (a damaged or edited cache), the rows are made again
     from the review files themselves and the cache is rewritten.
     """
-    wanted = {"status": "complete", "team": filters.team, "framework": framework.id}
+
+    def rows_of(*, rebuild: bool = False) -> list[Any]:
+        return store.derived(
+            CACHE_NAME,
+            ROW_VERSION,
+            row,
+            status="complete",
+            team=filters.team,
+            framework=framework.id,
+            rebuild=rebuild,
+        )
+
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = store.derived(CACHE_NAME, ROW_VERSION, row, **wanted)
+        rows = rows_of()
         problems = [str(p) for p in store.problems()]
         try:
             report = build_report_from_rows(framework, rows, filters, problems=problems)
         except (ValueError, TypeError, KeyError, AttributeError):
-            rows = store.derived(CACHE_NAME, ROW_VERSION, row, rebuild=True, **wanted)
+            rows = rows_of(rebuild=True)
             problems = [str(p) for p in store.problems()]
             report = build_report_from_rows(framework, rows, filters, problems=problems)
     finally:

@@ -7,6 +7,8 @@ Enter then confirms.  Anything else typed is free text; ``/`` starts a command.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -30,8 +32,8 @@ class AnswerInput(Input):
 
     BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.quick_keys: set[str] = set()
 
     def action_complete(self) -> None:
@@ -104,8 +106,8 @@ class AnswerBar(Vertical):
             self.shown = shown or text
             super().__init__()
 
-    def __init__(self, commands: list[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, commands: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.question: Question | None = None
         self._commands = commands
         self.furnished = False
@@ -211,9 +213,10 @@ class AnswerBar(Vertical):
 
     def _show_keys(self, question: Question | None) -> None:
         """Before ``furnish``: the digit keys already work for a single choice."""
-        few = question is not None and len(question.choices) <= 9 and not question.typed
-        single = question is not None and not question.multi
-        self.input.quick_keys = {c.key for c in question.choices} if few and single else set()
+        if question is None or question.typed or question.multi or len(question.choices) > 9:
+            self.input.quick_keys = set()
+        else:
+            self.input.quick_keys = {c.key for c in question.choices}
 
     def key_pressed(self, key: str) -> None:
         """A digit typed in the empty input."""
@@ -227,7 +230,7 @@ class AnswerBar(Vertical):
             from textual.widgets import SelectionList
 
             picker = self.query_one("#picker", SelectionList)
-            values = [o.value for o in picker.options]
+            values = [picker.get_option_at_index(i).value for i in range(picker.option_count)]
             if choice.value in values:
                 picker.toggle(choice.value)
                 return

@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
-from assistant.engine.conversation import Engine
-from assistant.session import Session
+from assistant.session import Session, engine_for
 from prompts.model import Framework
 from store import Actor, Store, StoreError
 
@@ -36,11 +35,12 @@ class CaseReviewApp(App[None]):
     ) -> None:
         super().__init__()
         self.store = store
-        self.engine = Engine(framework)
+        self.engine = engine_for(framework)
+        self.framework = framework
         self.actor = actor or Actor()
         self._open_case = open_case
         self._mode = mode
-        self._open_options = {"team": team, "new": new}
+        self._open_team, self._open_new = team, new
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
         self._home_mode = False  # see go_home
 
@@ -48,7 +48,9 @@ class CaseReviewApp(App[None]):
         """The first screen: the review of the case given on the command line (nothing built
         beneath it; the home screen replaces it when the user leaves), else the home screen."""
         if self._open_case:
-            review = self._review_screen(self._open_case, self._mode, **self._open_options)
+            review = self._review_screen(
+                self._open_case, self._mode, team=self._open_team, new=self._open_new
+            )
             if review is not None:
                 return review
         from assistant.tui.home import HomeScreen

@@ -31,6 +31,7 @@ from assistant.report.figures import CaseLink, CriterionFigures, Report, ReportF
 from assistant.report.findings import lower_first
 from assistant.report.layout import band_colour, bar_cells, finding_with_percent, scope_line
 from assistant.text import printable
+from assistant.tui.context import the_app
 
 __all__ = ["CaseList", "CasesScreen", "Chart", "ReportScreen"]
 
@@ -192,11 +193,11 @@ class ReportScreen(Screen[None]):
         yield Footer()
 
     @property
-    def chart(self) -> OptionList:
-        return self.query_one("#chart", OptionList)
+    def chart(self) -> Chart:
+        return self.query_one("#chart", Chart)
 
     def on_mount(self) -> None:
-        fw = self.app.engine.fw  # type: ignore[attr-defined]
+        fw = the_app(self).framework
         self.title = "Report"
         self.sub_title = fw.title
         self._fill_teams()
@@ -215,9 +216,9 @@ class ReportScreen(Screen[None]):
     # --- loading ---------------------------------------------------------------------------
 
     def _fill_teams(self) -> None:
-        fw_id = self.app.engine.fw.id  # type: ignore[attr-defined]
+        fw_id = the_app(self).framework.id
         teams: dict[str, str] = {}
-        for s in self.app.store.summaries():  # type: ignore[attr-defined]
+        for s in the_app(self).store.summaries():
             if s.status == "complete" and s.mode != "learning" and s.framework == fw_id:
                 teams.setdefault(s.team.strip().casefold(), s.team.strip())
         options = [
@@ -238,8 +239,8 @@ class ReportScreen(Screen[None]):
 
         try:
             report, _problems = report_over_store(
-                self.app.store,  # type: ignore[attr-defined]
-                self.app.engine.fw,  # type: ignore[attr-defined]
+                the_app(self).store,
+                the_app(self).framework,
                 filters,
             )
         except (StoreError, OSError) as exc:
@@ -424,8 +425,8 @@ class CasesScreen(Screen[None]):
 
         try:
             report, _ = report_over_store(
-                self.app.store,  # type: ignore[attr-defined]
-                self.app.engine.fw,  # type: ignore[attr-defined]
+                the_app(self).store,
+                the_app(self).framework,
                 self.report.filters,
             )
         except (StoreError, OSError):
@@ -458,7 +459,7 @@ class CasesScreen(Screen[None]):
     def _fill(self) -> None:
         c = self.figures
         self.query_one("#heading", Static).update(self._heading())
-        cases = self.query_one("#cases", OptionList)
+        cases = self.query_one("#cases", _Choices)
         keep = None
         if cases.highlighted is not None and cases.option_count:
             keep = cases.get_option_at_index(cases.highlighted).id
@@ -522,7 +523,7 @@ class CasesScreen(Screen[None]):
         from store import StoreError
 
         try:
-            review = self.app.store.get(link.review_id)  # type: ignore[attr-defined]
+            review = the_app(self).store.get(link.review_id)
         except (KeyError, StoreError, OSError):
             return "(the review could not be read)"
         judgement = review.judgements.get(self.figures.id)
@@ -541,4 +542,4 @@ class CasesScreen(Screen[None]):
         if link is None:
             return
         self._opened = True
-        self.app.open_review_id(link.review_id)  # type: ignore[attr-defined]
+        the_app(self).open_review_id(link.review_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from assistant.text import printable
+from assistant.tui.context import the_app
+
+if TYPE_CHECKING:
+    from store import ReviewSummary
 
 
 class HomeScreen(Screen[None]):
@@ -56,7 +62,7 @@ class HomeScreen(Screen[None]):
         self.refresh_reviews()
 
     def refresh_reviews(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = the_app(self).store
         summaries = store.summaries()
         problems = store.problems()
         note = self.query_one("#problems", Static)
@@ -65,7 +71,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
 
-        def attention(s):  # type: ignore[no-untyped-def]
+        def attention(s: ReviewSummary) -> tuple[int, int]:
             info = s.summary or {}
             return (-int(info.get("urgent_flags", 0)), -int(info.get("open_flags", 0)))
 
@@ -108,9 +114,7 @@ class HomeScreen(Screen[None]):
 
         def started(result: NewReview | None) -> None:
             if result:
-                self.app.open_review(  # type: ignore[attr-defined]
-                    result.case_ref, result.mode, team=result.team or None
-                )
+                the_app(self).open_review(result.case_ref, result.mode, team=result.team or None)
 
         self.app.push_screen(NewReviewScreen(), started)
 
@@ -120,7 +124,8 @@ class HomeScreen(Screen[None]):
             self.action_new()
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.app.open_review_id(key)  # type: ignore[attr-defined]
+        if key is not None:
+            the_app(self).open_review_id(key)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_resume()
@@ -132,7 +137,7 @@ class HomeScreen(Screen[None]):
         )
 
     def action_report(self) -> None:
-        self.app.open_report()  # type: ignore[attr-defined]
+        the_app(self).open_report()
 
     def action_help(self) -> None:
         from assistant.tui.help import HelpScreen

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prompts.model import Framework
+    from store import Actor, Store
 
 
-def _prepare(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _prepare(args: argparse.Namespace) -> tuple[Store, Framework, Actor] | None:
     # Start-up allocates hundreds of thousands of objects that live as long as the app; the
     # collector's passes over them cost about 30 ms before the first frame.  The app turns the
     # collector back on once that frame is painted, with those objects frozen out of it.

@@ -9,7 +9,7 @@ the review (the summary screen shows every answer).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -104,13 +104,13 @@ class Transcript(VerticalScroll):
     }
     """
 
-    def __init__(self, *messages: Static, **kwargs: object) -> None:
+    def __init__(self, *messages: Static, **kwargs: Any) -> None:
         """``messages``: the first ones (composed with the transcript, pruned to the newest)."""
         pruned = max(0, len(messages) - MAX_WIDGETS)
         kept = list(messages[pruned:])
         if pruned:
             kept.insert(0, Static(self._pruned_text(pruned), classes="-pruned"))
-        super().__init__(*kept, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*kept, **kwargs)
         self.pruned = pruned
 
     @staticmethod

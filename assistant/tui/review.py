@@ -8,7 +8,7 @@ through the ``Session``, which saves the review before the next question is show
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from rich.text import Text
@@ -25,6 +25,7 @@ from assistant.presenter import Said, present_events, present_flag, question_pla
 from assistant.session import BeforeSave, Session
 from assistant.text import printable
 from assistant.tui.answer_bar import AnswerBar
+from assistant.tui.context import the_app
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
@@ -144,7 +145,7 @@ class ReviewScreen(Screen[None]):
         self.answer_bar.input.focus()
         if self.session.resumed and self.session.complete:
             self.call_after_refresh(self.action_summary)
-        if self.app.ready:  # type: ignore[attr-defined]
+        if the_app(self).ready:
             self.furnish_after_refresh()
         # else the app calls ``furnish_after_refresh`` once its first frame is on the terminal
 
@@ -244,7 +245,7 @@ class ReviewScreen(Screen[None]):
                 self.action_leave()
         finally:
             self._saving = False
-            self.app.collect_when_idle()  # type: ignore[attr-defined]
+            the_app(self).collect_when_idle()
         self._next_queued()
 
     def _paint(self, step: Step) -> None:
@@ -283,7 +284,7 @@ class ReviewScreen(Screen[None]):
 
     def _show(
         self,
-        widgets: list[Static],
+        widgets: Sequence[Static],
         question: Question | None,
         recorded: bool,
         step: Step | None = None,
@@ -412,11 +413,11 @@ class ReviewScreen(Screen[None]):
             else:
                 self.answer_bar.input.focus()
 
-        self.app.push_screen(SummaryScreen(self.session.engine, self.session.review), edit)
+        self.app.push_screen(SummaryScreen(self.session), edit)
 
     def action_leave(self) -> None:
         self.session.close()
-        self.app.go_home()  # type: ignore[attr-defined]
+        the_app(self).go_home()
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -9,11 +9,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from assistant.engine.conversation import Engine
-from assistant.engine.progress import summary_rows
 from assistant.presenter import summary_lines
+from assistant.session import Session
 from assistant.text import printable
-from store.records import Review
 
 STATE_WORDS = {
     "answered": "",
@@ -42,10 +40,10 @@ class SummaryScreen(ModalScreen[str | None]):
     SummaryScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, engine: Engine, review: Review) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.engine = engine
-        self.review = review
+        self.session = session
+        self.review = session.review
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -54,10 +52,9 @@ class SummaryScreen(ModalScreen[str | None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        review = self.review
-        flags = [f for f in self.engine.flags(review) if f.open]
+        flags = [f for f in self.session.flags if f.open]
         urgent = sum(f.urgent for f in flags)
-        title, _, remarks = summary_lines(self.engine, review)
+        title, _, remarks = summary_lines(self.session)
         heading = Text(f"{title}; {len(flags)} open flag(s), {urgent} urgent.\n")
         for remark in remarks:
             heading.append(remark + "\n", style="italic")
@@ -76,7 +73,7 @@ class SummaryScreen(ModalScreen[str | None]):
         for flag in flags:
             if flag.source == "check":
                 checks.setdefault(flag.criterion, []).append(flag)
-        for row in summary_rows(self.engine, review):
+        for row in self.session.summary_rows():
             answer = Text(printable(row.answer, single_line=True))
             if row.state != "answered":
                 answer = Text(STATE_WORDS[row.state], style="italic")
