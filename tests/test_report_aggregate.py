@@ -3,6 +3,7 @@ band and reason count, and which reviews and judgements count at all."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -421,3 +422,70 @@ def test_section_summaries_at_the_extremes(mini) -> None:
     assert summary("i") == (
         "Across its 2 criteria, the one relevant judgement was not sufficient (0%, bottom)."
     )
+
+
+def _joint(ref: str, inspector: str, manager: str, *, agreed: str | None = None) -> Review:
+    """A complete joint review of mini's aa.first: the inspector's judgement before the
+    discussion, the case manager's own, and (optionally) the outcome that stands."""
+    short = {"s": "sufficient", "i": "insufficient", "na": "not_applicable"}
+    view = View(agrees=inspector == manager, outcome=short[manager])
+    judgement = J(agreed or inspector, inspector_outcome=short[inspector], view=view)
+    return R(ref, {"aa.first": judgement, "bb.plan": J("s")}, mode="joint")
+
+
+def test_agreement_and_cohens_kappa_match_a_hand_computed_example(mini):
+    # Pairs (inspector, case manager): ss x4, si x1, is x2, ii x3.  Hand computed:
+    # p_o = 7/10 = 0.7; inspector said s 5/10, case manager 6/10;
+    # p_e = 0.5 * 0.6 + 0.5 * 0.4 = 0.5; kappa = (0.7 - 0.5) / (1 - 0.5) = 0.4.
+    pairs = ["ss"] * 4 + ["si"] + ["is"] * 2 + ["ii"] * 3
+    reviews = [_joint(f"J-{n:02}", p[0], p[1]) for n, p in enumerate(pairs)]
+    # Not counted: a case manager's "not applicable", a self-audit with a view, an unfinished one.
+    reviews.append(_joint("J-90", "s", "na"))
+    reviews.append(R("J-91", {"aa.first": J("s", view=View(agrees=False, outcome="insufficient"))}))
+    reviews.append(_joint("J-92", "i", "s").copy(status="in_progress"))
+    # The outcome that stands does not change the pair: it is the inspector's before discussion.
+    reviews.append(_joint("J-93", "s", "i", agreed="i"))
+    report = build_report(mini, reviews)
+    figures = report.criterion("aa.first")
+    assert figures is not None and figures.agreement is not None
+    # 11 pairs now: the extra "si" (J-93): p_o = 7/11, inspector s 6/11, manager s 6/11.
+    assert figures.agreement.n == 11 and figures.agreement.agreed == 7
+    p_e = (6 / 11) * (6 / 11) + (5 / 11) * (5 / 11)
+    assert figures.agreement.kappa == round((7 / 11 - p_e) / (1 - p_e), 3)
+    exact = build_report(mini, reviews[:10]).criterion("aa.first")
+    assert exact is not None and exact.agreement is not None
+    assert (exact.agreement.n, exact.agreement.percent, exact.agreement.kappa) == (10, 70.0, 0.4)
+    # bb.plan was judged in joint reviews without a view: no pairs, no figure.
+    assert report.criterion("bb.plan").agreement is None
+    data = json.loads(render(report, "json"))
+    assert data["agreement"] == {"n": 11, "percent": 63.6, "kappa": figures.agreement.kappa}
+    by_id = {c["id"]: c for c in data["criteria"]}
+    assert by_id["aa.first"]["agreement"]["n"] == 11 and by_id["bb.plan"]["agreement"] is None
+    assert data["agreement_lowest_first"] == ["aa.first"]
+    assert "Cohen's kappa" in render(report, "text") and "Cohen" in render(report, "md")
+
+
+def test_kappa_is_not_defined_when_both_always_say_the_same(mini):
+    reviews = [_joint(f"K-{n}", "s", "s") for n in range(3)]
+    figures = build_report(mini, reviews).criterion("aa.first")
+    assert figures.agreement is not None
+    assert (figures.agreement.percent, figures.agreement.kappa) == (100.0, None)
+
+
+def test_agreement_lists_the_criteria_with_the_lowest_agreement_first(mini):
+    reviews = []
+    for n, (first, plan) in enumerate([("ss", "si"), ("ii", "is"), ("ss", "ss")]):
+        review = _joint(f"L-{n}", first[0], first[1])
+        plan_view = View(
+            agrees=plan[0] == plan[1], outcome={"s": "sufficient", "i": "insufficient"}[plan[1]]
+        )
+        plan_j = J(
+            plan[0],
+            inspector_outcome={"s": "sufficient", "i": "insufficient"}[plan[0]],
+            view=plan_view,
+        )
+        reviews.append(review.copy(judgements={**review.judgements, "bb.plan": plan_j}))
+    report = build_report(mini, reviews)
+    assert [c.id for c in report.lowest_agreement()] == ["bb.plan", "aa.first"]
+    text = render(report, "text")
+    assert text.index("(bb.plan): agreed in 1 of 3") < text.index("(aa.first): agreed in 3 of 3")

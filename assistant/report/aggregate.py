@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from assistant.report import findings
+from assistant.report.agreement import PairCounts, agreement
 from assistant.report.figures import (
     CaseLink,
     CriterionFigures,
@@ -68,6 +69,7 @@ class _Tally:
         "insufficient",
         "na",
         "no_reason",
+        "pairs",
         "partly",
         "quotes",
         "reasons",
@@ -83,6 +85,7 @@ class _Tally:
         self.reasons: dict[str, list[CaseLink]] = {r.id: [] for r in criterion.reasons}
         self.no_reason = 0
         self.partly = 0
+        self.pairs = PairCounts()
         self.quotes: list[Quote] = []
         self.views = 0
         self.disagreements = 0
@@ -127,6 +130,7 @@ def _figures(t: _Tally, rating: Rating, thresholds: tuple[float, ...]) -> Criter
         reasons=reasons,
         no_reason=t.no_reason,
         partly=t.partly,
+        agreement=agreement(t.pairs),
         quotes=tuple(sorted(t.quotes, key=lambda q: (q.case_ref, q.review_id))),
         views=t.views,
         disagreements=t.disagreements,
@@ -236,9 +240,9 @@ def build_report_from_rows(
                     gated_out += 1
                     continue
             if type(judgement) is str:
-                letter, reasons, quote, agrees = judgement, (), "", None
+                letter, reasons, quote, agrees, pair = judgement, (), "", None, ""
             else:
-                letter, reasons, quote, agrees = judgement
+                letter, reasons, quote, agrees, pair = judgement
             if letter == "s":
                 tally.sufficient.append(link)
             elif letter == "i" or letter == "p":
@@ -259,8 +263,13 @@ def build_report_from_rows(
                 tally.views += 1
                 if not agrees:
                     tally.disagreements += 1
+            if pair:
+                tally.pairs.add(pair)
 
     criteria = tuple(_figures(tallies[c.id], rating, thresholds) for c in framework.criteria)
+    overall = PairCounts()
+    for tally in tallies.values():
+        overall.merge(tally.pairs)
     sections = tuple(
         _section(framework, s.id, s.title, s.summary, criteria, rating, thresholds, min_cases)
         for s in framework.sections
@@ -287,6 +296,7 @@ def build_report_from_rows(
         min_cases=min_cases,
         notes=notes,
         problems=tuple(problems),
+        agreement=agreement(overall),
     )
 
 

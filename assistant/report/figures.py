@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from assistant.report.agreement import Agreement
 from prompts.model import Band, Rating
 
 __all__ = [
@@ -94,6 +95,7 @@ class CriterionFigures:
     views: int  # joint-review judgements with the case manager's view recorded
     disagreements: int  # ... of which the case manager did not agree
     partly: int = 0  # insufficient judgements given as "partly"
+    agreement: Agreement | None = None  # joint reviews: inspector and case manager
     cases: Mapping[str, tuple[CaseLink, ...]] = field(default_factory=dict)
 
     @property
@@ -178,6 +180,14 @@ class Report:
     min_cases: int
     notes: tuple[str, ...]
     problems: tuple[str, ...] = ()
+    agreement: Agreement | None = None  # over every criterion of the joint reviews
+
+    def lowest_agreement(self) -> tuple[CriterionFigures, ...]:
+        """Criteria with agreement figures, the lowest agreement first (they show where
+        practitioners read the standard differently from the inspector)."""
+        judged = [(c, c.agreement) for c in self.criteria if c.agreement is not None]
+        judged.sort(key=lambda pair: (pair[1].percent, -pair[1].n))
+        return tuple(c for c, _ in judged)
 
     def criterion(self, criterion_id: str) -> CriterionFigures | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)

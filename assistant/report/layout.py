@@ -6,6 +6,7 @@ its own format.
 
 from __future__ import annotations
 
+from assistant.report.agreement import Agreement
 from assistant.report.figures import CriterionFigures, Report
 
 __all__ = [
@@ -101,3 +102,25 @@ def reasons_heading(c: CriterionFigures) -> str:
     if c.insufficient == 1:
         return "Reasons given in the one insufficient case"
     return f"Reasons given among the {c.insufficient} insufficient cases"
+
+
+def agreement_text(a: Agreement) -> str:
+    """ "agreed in 18 of 24 (75%); Cohen's kappa 0.46" (kappa "not defined" when chance
+    agreement is certain)."""
+    kappa = f"{a.kappa:.2f}" if a.kappa is not None else "not defined (no variation)"
+    return f"agreed in {a.agreed} of {a.n} ({a.percent:g}%); Cohen's kappa {kappa}"
+
+
+def agreement_lines(report: Report) -> list[str]:
+    """The report's agreement paragraph: overall, then each criterion, the lowest first."""
+    if report.agreement is None:
+        return []
+    lines = [
+        "In the joint reviews the case manager "
+        + agreement_text(report.agreement)
+        + " (pairs where both judged sufficient or insufficient)."
+    ]
+    for c in report.lowest_agreement():
+        assert c.agreement is not None
+        lines.append(f"{c.title} ({c.id}): {agreement_text(c.agreement)}")
+    return lines

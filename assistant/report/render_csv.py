@@ -31,6 +31,9 @@ COLUMNS = (
     "top_reason",
     "insufficient_without_reason",
     "disagreements",
+    "agreement_pairs",
+    "agreement_percent",
+    "agreement_kappa",
     "quotable_notes",
 )
 
@@ -63,6 +66,9 @@ def render_csv(report: Report) -> str:
                 "; ".join(r.id for r in top),
                 c.no_reason,
                 c.disagreements,
+                c.agreement.n if c.agreement else "",
+                f"{c.agreement.percent:.1f}" if c.agreement else "",
+                "" if c.agreement is None or c.agreement.kappa is None else c.agreement.kappa,
                 len(c.quotes),
             ]
         )

@@ -14,6 +14,7 @@ from assistant.report.figures import CriterionFigures, Finding, Report, SectionF
 from assistant.report.findings import lower_first
 from assistant.report.layout import (
     NO_BAND_COLOUR,
+    agreement_lines,
     band_colour,
     finding_with_percent,
     heading_lines,
@@ -247,6 +248,12 @@ def render_html(report: Report) -> str:
             out.append("</div>")
         out += [_criterion_article(c) for c in s.criteria if _has_details(c)]
         out.append("</section>")
+    agreement = agreement_lines(report)
+    if agreement:
+        out.append('<section class="agreement"><h2>Agreement in joint reviews</h2>')
+        out.append(f"<p>{_e(agreement[0])} The criteria, the lowest agreement first:</p><ul>")
+        out += [f"<li>{_e(line)}</li>" for line in agreement[1:]]
+        out.append("</ul></section>")
     out.append('<footer class="notes"><h2>Notes</h2><ul>')
     out += [f"<li>{_e(n)}</li>" for n in report.notes]
     out += [f"<li>Not read: {_e(p)}</li>" for p in report.problems]

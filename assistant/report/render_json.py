@@ -46,6 +46,7 @@ def _criterion(c: CriterionFigures) -> dict[str, Any]:
         "insufficient_without_reason": c.no_reason,
         "views": c.views,
         "disagreements": c.disagreements,
+        "agreement": c.agreement.as_json() if c.agreement else None,
         "quotable": [
             {"case_ref": q.case_ref, "outcome": q.outcome, "note": q.note} for q in c.quotes
         ],
@@ -102,6 +103,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             for r in report.recurring
         ],
         "disagreements": report.disagreements,
+        "agreement": report.agreement.as_json() if report.agreement else None,
+        "agreement_lowest_first": [c.id for c in report.lowest_agreement()],
         "min_cases": report.min_cases,
         "notes": list(report.notes),
         "problems": list(report.problems),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assistant.report.figures import CriterionFigures, Report
 from assistant.report.layout import (
+    agreement_lines,
     bar_cells,
     finding_with_percent,
     heading_lines,
@@ -65,6 +66,11 @@ def render_md(report: Report) -> str:
                 f"- {md_escape(r.label)} (`{r.id}`): {r.count}, under "
                 + ", ".join(f"`{cid}`" for cid in r.criteria)
             )
+        lines.append("")
+    agreement = agreement_lines(report)
+    if agreement:
+        lines += ["## Agreement in joint reviews (lowest first)", "", md_escape(agreement[0]), ""]
+        lines += [f"- {md_escape(line)}" for line in agreement[1:]]
         lines.append("")
     for s in report.sections:
         lines += [f"## {md_escape(s.title)}", "", md_escape(s.summary), ""]

@@ -21,6 +21,7 @@ from rich.text import Text
 from assistant.report.figures import CriterionFigures, Finding, Report
 from assistant.report.findings import lower_first
 from assistant.report.layout import (
+    agreement_lines,
     band_colour,
     bar_cells,
     finding_with_percent,
@@ -163,6 +164,14 @@ def write_text(report: Report, console: Console) -> None:
             console.print(Padding(Group(*details), (0, 0, 1, 0)))
     if any(c.severity == "urgent" for c in report.criteria):
         console.print(_t("! marks criteria about the child's own safety (urgent flags).", "dim"))
+        console.print()
+    agreement = agreement_lines(report)
+    if agreement:
+        console.print(Rule(_t("Agreement in joint reviews", "bold"), align="left"))
+        console.print(_t(agreement[0]))
+        console.print(_t("The criteria, the lowest agreement first:"))
+        for text in agreement[1:]:
+            console.print(_t(f"  • {text}"))
         console.print()
     console.print(Rule(_t("Notes", "bold"), align="left"))
     for note in report.notes:

@@ -15,7 +15,9 @@ A row is ``[id, case_ref, framework, mode, team, status, when, facts, judgements
 ``when`` is the ISO time the review was completed (else last updated; naive times read as UTC)
 and ``judgements`` maps a criterion id to ``"s"``, ``"i"``, ``"p"`` or ``"n"`` (sufficient,
 insufficient, insufficient said as "partly", not applicable) when there is nothing more to
-say, else to ``[letter, [reason ids], quotable note or "", agrees: true | false | null]``.
+say, else to ``[letter, [reason ids], quotable note or "", agrees: true | false | null, pair]``
+where ``pair`` is a joint review's agreement pair (``"si"``: the inspector said sufficient
+before the discussion, the case manager insufficient; see ``report.agreement``) or ``""``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from store.records import Review
+from store.records import Judgement, Review
 
 __all__ = ["OUTCOMES", "ROW_VERSION", "row", "row_date"]
 
-ROW_VERSION = "report-row-2"
+ROW_VERSION = "report-row-3"
 LETTERS = {"sufficient": "s", "insufficient": "i", "not_applicable": "n"}
 PARTLY = "p"  # insufficient, said "partly"
 OUTCOMES = {**{letter: outcome for outcome, letter in LETTERS.items()}, PARTLY: "insufficient"}
@@ -47,8 +49,9 @@ def row(review: Review) -> list[Any]:
         )
         quote = j.note if j.quotable and j.note.strip() else ""
         agrees = None if j.view is None else j.view.agrees
+        pair = _pair(j) if review.mode == "joint" else ""
         if j.reasons or quote or agrees is not None:
-            judgements[cid] = [letter, list(j.reasons), quote, agrees]
+            judgements[cid] = [letter, list(j.reasons), quote, agrees, pair]
         else:
             judgements[cid] = letter
     return [
@@ -62,6 +65,19 @@ def row(review: Review) -> list[Any]:
         {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in review.facts.items()},
         judgements,
     ]
+
+
+def _pair(j: Judgement) -> str:
+    """The (inspector, case manager) pair of letters, when both judged it sufficient or
+    insufficient; the inspector's judgement is the one before the discussion."""
+    if j.view is None:
+        return ""
+    inspector = j.inspector_outcome or j.outcome
+    manager = inspector if j.view.agrees else j.view.outcome
+    judged = ("sufficient", "insufficient")
+    if inspector not in judged or manager not in judged:
+        return ""
+    return LETTERS[inspector] + LETTERS[str(manager)]
 
 
 def row_date(when: str) -> date:

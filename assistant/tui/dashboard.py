@@ -86,6 +86,8 @@ def criterion_prompt(c: CriterionFigures, bands: int, wide: bool) -> Text:
     text.append_text(_band_text(c.band.label if c.band else None, colour))
     if c.partly:
         text.append(f" · {c.partly} partly", style="dim")
+    if c.agreement is not None:
+        text.append(f" · case managers agreed {c.agreement.percent:g}%", style="dim")
     if wide and c.not_applicable:
         text.append(f" · {c.not_applicable} not applicable", style="dim")
     return text
