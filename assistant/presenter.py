@@ -35,7 +35,8 @@ from assistant.text import printable
 if TYPE_CHECKING:
     from assistant.engine.conversation import Engine
     from assistant.engine.flags import Flag
-    from prompts.model import Framework
+    from prompts.model import Criterion, Framework
+    from prompts.practice import PracticeCase
     from store.records import Review
 
 Kind = Literal[
@@ -189,6 +190,32 @@ def present_score(event: LearningScore) -> Said:
     return Said("score", tuple(lines))
 
 
+def present_case_file(case: PracticeCase, extract_id: str = "") -> list[Said]:
+    """The case file of a practice case, one message per extract (or the one asked for)."""
+    extracts = list(case.extracts)
+    if extract_id:
+        extracts = [e for e in extracts if e.id == extract_id.strip()]
+        if not extracts:
+            known = ", ".join(e.id for e in case.extracts)
+            return [said("notice", f"The case file has no extract {extract_id!r}: {known}.")]
+    out = []
+    for extract in extracts:
+        lines = [text_line(("CASE FILE ", BOLD), (f"{extract.id}: {extract.heading}", BOLD))]
+        lines += [text_line(paragraph) for paragraph in extract.text.split("\n\n")]
+        out.append(Said("info", tuple(lines)))
+    return out
+
+
+def _gate(framework: Framework, crit: Criterion) -> str:
+    """A criterion's gate in words: the condition, and the question of each fact it tests."""
+    from prompts.conditions import parse, references
+
+    condition = crit.applies_when or ""
+    facts = dict.fromkeys(ref.fact for ref in references(parse(condition)))
+    asked = [f.question for f in map(framework.fact, facts) if f is not None]
+    return condition + (f" ({' '.join(asked)})" if asked else "")
+
+
 def present_walkthrough(framework: Framework) -> list[Said]:
     """Every criterion in framework order: its question, why it matters and what good looks
     like (``case-review learn walkthrough`` and the app's walkthrough)."""
@@ -208,7 +235,7 @@ def present_walkthrough(framework: Framework) -> list[Said]:
             lines: list[Line] = [text_line((f"{crit.id}: {crit.title}", BOLD))]
             lines.append(text_line(("Question: ", BOLD), crit.question))
             if crit.applies_when:
-                lines.append(text_line(("Asked when: ", BOLD), crit.applies_when))
+                lines.append(text_line(("Only in cases where: ", BOLD), _gate(framework, crit)))
             lines.append(text_line(("Why it matters: ", BOLD), crit.learning.why))
             lines.append(text_line(("What good looks like: ", BOLD), crit.learning.good))
             out.append(Said("explanation", tuple(lines)))
