@@ -134,7 +134,8 @@ class LearningSession:
         before_save: BeforeSave | None = None,
     ) -> Step:
         before, retrying = self.session.review, bool(self.retrying)
-        step = self.session.answer(text, values=values, before_save=before_save)
+        painter = self._painter(before, before_save)
+        step = self.session.answer(text, values=values, before_save=painter)
         return self._mark(before, step, retrying)
 
     def command(self, command: Command, *, before_save: BeforeSave | None = None) -> Step:
@@ -146,7 +147,7 @@ class LearningSession:
         skipped = command.name == "skip" and retrying and self._asking(self.retrying[0])
         if skipped:
             self.retrying.pop(0)  # skipped in a retry: on to the next
-        step = self.session.command(command, before_save=before_save)
+        step = self.session.command(command, before_save=self._painter(before, before_save))
         step = self._mark(before, step, retrying, advance=skipped)
         if command.name == "finish" and not any(isinstance(e, LearningScore) for e in step.events):
             step = step.copy(events=(*step.events, self.score()))
@@ -193,19 +194,33 @@ class LearningSession:
             out.append((crit.id, now))
         return out
 
-    def _mark(self, before: Review, step: Step, retrying: bool, *, advance: bool = False) -> Step:
-        """Add the feedback on the judgements that just became final, go on to the next
-        criterion of a retry, and add the score when the review is complete (or a retry
-        ends)."""
-        added: list[Event] = []
-        for criterion, judgement in self._newly_final(before, step.review):
-            added.append(self._feedback(criterion, judgement))
-            self.first.setdefault(criterion, judgement)
-            if criterion in self.retrying:
-                self.retrying.remove(criterion)
+    def _with_feedback(self, before: Review, step: Step) -> list[Event]:
+        """``step``'s events with the feedback on each judgement that just became final, put
+        before the sections and the review are said to be complete."""
+        added = [self._feedback(c, j) for c, j in self._newly_final(before, step.review)]
         events = list(step.events)
         at = next((i for i, e in enumerate(events) if isinstance(e, _SHOWN_BEFORE)), len(events))
         events[at:at] = added
+        return events
+
+    def _painter(self, before: Review, before_save: BeforeSave | None) -> BeforeSave | None:
+        """The front end's ``before_save`` (which paints a step while it is saved), given the
+        step with its feedback: what it paints is then the start of what ``_mark`` returns."""
+        if before_save is None:
+            return None
+        return lambda step: before_save(step.copy(events=tuple(self._with_feedback(before, step))))
+
+    def _mark(self, before: Review, step: Step, retrying: bool, *, advance: bool = False) -> Step:
+        """Add the feedback on the judgements that just became final, go on to the next
+        criterion of a retry, and add the score when the review is complete (or a retry
+        ends).  Whatever is added after the feedback comes after the step's own events."""
+        newly = self._newly_final(before, step.review)
+        for criterion, judgement in newly:
+            self.first.setdefault(criterion, judgement)
+            if criterion in self.retrying:
+                self.retrying.remove(criterion)
+        events = self._with_feedback(before, step)
+        added = bool(newly)
         question = step.question
         if (
             (added or advance)

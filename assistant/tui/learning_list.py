@@ -69,7 +69,8 @@ class LearningListScreen(Screen[None]):
             lines.append(f"No practice cases for framework {self.app.engine.fw.id}.")  # type: ignore[attr-defined]
         self._note(lines)
         table = self.query_one(DataTable)
-        table.add_columns("Case", "Best score", "Title")
+        for label, key in (("Case", "case"), ("Best score", "best"), ("Title", "title")):
+            table.add_column(label, key=key)
         self.refresh_scores()
         table.focus()
         if self._play:
