@@ -119,6 +119,8 @@ class LearningSession:
 
     def __getattr__(self, name: str) -> Any:
         # The review, its engine, flags and progress, begin, warm_up, close...: the session's.
+        if name == "session":  # (not set yet: no endless lookup)
+            raise AttributeError(name)
         return getattr(self.session, name)
 
     # --- the one way in, as a Session ----------------------------------------------------
