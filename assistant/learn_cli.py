@@ -92,7 +92,7 @@ def scores(cases: list[PracticeCase], output: str, only: str | None) -> int:
     for a in attempts:
         state = "complete" if a.complete else f"{a.judged} of {a.live} criteria judged"
         when = a.started[:16].replace("T", " ")
-        print(f"{when}  {a.case.ljust(width)}{a.score_text()} ({state})")
+        print(f"{when}  {a.case.ljust(width)}{a.agreed} of {a.judged} agreed ({state})")
     return 0
 
 

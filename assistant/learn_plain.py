@@ -28,7 +28,12 @@ HELP = "\n".join(
         "Answer as in a real review: a quick-reply number or word, or your own words.",
         "After each judgement you see the model answer and why; at the end, your score.",
         "Commands:",
-        *help_lines(learning=True),
+        # (a practice review has no team, and nothing of it is kept but your score)
+        *(
+            line.replace("everything answered is already saved", "your score so far is kept")
+            for line in help_lines(learning=True)
+            if not line.startswith("  team ")
+        ),
     ]
 )
 

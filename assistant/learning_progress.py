@@ -12,8 +12,9 @@ each other's attempts::
                    "complete": false}]}
 
 An attempt's score is the learner's first answer on each criterion, before the model answer was
-shown (a retry or a changed answer does not raise it).  "Best" is the attempt with the most
-answers agreeing with the model, then the fewest judged, then the latest.
+shown (a retry or a changed answer does not raise it).  "Best" is a finished attempt before an
+unfinished one, then the one with the most answers agreeing with the model, the fewest judged,
+the latest.
 
 A file that cannot be read (not JSON, another shape) is never overwritten.  Reading reports it
 in one line and shows no scores; recording a new attempt first sets it aside, renamed
@@ -55,7 +56,7 @@ class Attempt:
         return self.started[:10]
 
     def score_text(self) -> str:
-        return f"{self.agreed} of {self.judged} agreed"
+        return f"{self.agreed} of {self.judged} agreed" + ("" if self.complete else " (unfinished)")
 
 
 class ProgressError(Exception):
@@ -143,16 +144,17 @@ def load(path: Path | None = None) -> list[Attempt]:
     return [] if raw is None else _parse(raw, path)
 
 
+def _rank(attempt: Attempt) -> tuple[bool, int, int, str]:
+    return (attempt.complete, attempt.agreed, -attempt.judged, attempt.at)
+
+
 def best(attempts: list[Attempt]) -> dict[str, Attempt]:
-    """The best attempt of each case tried: most agreed, then fewest judged, then latest."""
+    """The best attempt of each case tried: a finished one before any left unfinished, then
+    the most agreed, the fewest judged, the latest."""
     out: dict[str, Attempt] = {}
     for attempt in attempts:
         held = out.get(attempt.case)
-        if held is None or (attempt.agreed, -attempt.judged, attempt.at) >= (
-            held.agreed,
-            -held.judged,
-            held.at,
-        ):
+        if held is None or _rank(attempt) >= _rank(held):
             out[attempt.case] = attempt
     return out
 

@@ -196,6 +196,10 @@ def test_best_is_the_most_agreed_then_the_fewest_judged():
 
     attempts = [attempt(1, 5, 20), attempt(2, 7, 20), attempt(3, 7, 9), attempt(4, 2, 2)]
     assert best(attempts)["a"].id == "3"
+    finished = Attempt("5", "a", "2014-01-05", "2014-01-05", 4, 20, 20, True)
+    assert best([*attempts, finished])["a"] == finished  # before any unfinished one
+    assert finished.score_text() == "4 of 20 agreed"
+    assert attempts[0].score_text() == "5 of 20 agreed (unfinished)"
 
 
 def test_recording_replaces_the_same_attempt(tmp_path):
