@@ -28,6 +28,7 @@ HANDLERS: dict[str, str] = {
     "import": "assistant.exchange:run_import",
     "export": "assistant.exchange:run_export",
     "report": "assistant.report.cli:run",
+    "learn": "assistant.learn_cli:run",
 }
 
 
@@ -114,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="reviews completed on or after DATE")
     p.add_argument("--until", metavar="DATE", help="reviews completed on or before DATE")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = add("learn", "practise on fictional cases: model answers, feedback and a score")
+    p.add_argument(
+        "case",
+        nargs="?",
+        metavar="CASE",
+        help="a practice case to play, or 'walkthrough' (every criterion explained); "
+        "without it, the list of practice cases",
+    )
+    p.add_argument("--plain", action="store_true", help="play line by line on stdin/stdout")
+    p.add_argument("--scores", action="store_true", help="list your practice attempts")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="with --scores")
     return parser
 
 

@@ -20,6 +20,7 @@ class Spec:
     aliases: tuple[str, ...] = ()
     bare: bool = True  # plain mode takes it without the slash (else "/team", as answers may
     # well start with the word)
+    learning: bool = False  # only in learning mode (a practice case)
 
 
 COMMANDS: tuple[Spec, ...] = (
@@ -34,6 +35,10 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("open", "open FLAG_ID", "reopen a flag marked done", True),
     Spec("team", "team NAME", "set the team this review counts for in reports", True, bare=False),
     Spec("finish", "finish", "what is still open; ends the review when nothing is"),
+    # (An answer may well start with "case ...": the bare word takes no argument; "/case ID"
+    # shows one extract.)
+    Spec("case", "case", "the case file (/case ID: one extract of it)", learning=True),
+    Spec("retry", "retry", "judge again the criteria to revisit", learning=True),
     Spec("help", "help", "this help"),
     Spec("quit", "quit", "stop; everything answered is already saved", aliases=("exit",)),
 )
@@ -46,16 +51,19 @@ class Command:
     argument: str = ""
 
 
-def parse(line: str, *, bare_words: bool) -> Command | None:
+def parse(line: str, *, bare_words: bool, learning: bool = False) -> Command | None:
     """The command ``line`` gives, or None when it is an answer.
 
     ``/word`` is always a command (an unknown one gives ``Command("unknown", word)``); with
-    ``bare_words`` (plain mode) a line whose first word is a command name is one too.
+    ``bare_words`` (plain mode) a line whose first word is a command name is one too.  The
+    commands of learning mode are commands only with ``learning``.
     """
     text = line.strip()
     slashed = text.startswith("/")
     word, _, rest = text.lstrip("/").partition(" ")
     spec = _BY_NAME.get(word.lower())
+    if spec is not None and spec.learning and not learning:
+        spec = None
     if spec is None:
         return Command("unknown", word) if slashed and word else None
     if not slashed and not (bare_words and spec.bare):
@@ -65,13 +73,18 @@ def parse(line: str, *, bare_words: bool) -> Command | None:
     return Command(spec.name, rest.strip())
 
 
-def help_lines(prefix: str = "") -> list[str]:
+def _offered(learning: bool) -> list[Spec]:
+    return [s for s in COMMANDS if learning or not s.learning]
+
+
+def help_lines(prefix: str = "", *, learning: bool = False) -> list[str]:
     """One line per command, e.g. ``  jump ID       go to any question by its id``."""
-    width = max(len(prefix + s.usage) for s in COMMANDS) + 2
-    return [f"  {(prefix + s.usage).ljust(width)}{s.help}" for s in COMMANDS]
+    specs = _offered(learning)
+    width = max(len(prefix + s.usage) for s in specs) + 2
+    return [f"  {(prefix + s.usage).ljust(width)}{s.help}" for s in specs]
 
 
-def completions(item_ids: list[str]) -> list[str]:
+def completions(item_ids: list[str], *, learning: bool = False) -> list[str]:
     """What Tab completes in the app: every command, and ``/jump`` with every item id."""
-    out = [f"/{s.name}" + (" " if s.takes_argument else "") for s in COMMANDS]
+    out = [f"/{s.name}" + (" " if s.takes_argument else "") for s in _offered(learning)]
     return out + [f"/jump {i}" for i in item_ids]

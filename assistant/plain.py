@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from assistant.commands import help_lines, parse
+from assistant.commands import Command, help_lines, parse
 from assistant.engine.events import Finished, Question, Step
 from assistant.presenter import (
     RETURNING,
@@ -37,6 +37,8 @@ HELP = "\n".join(
 
 
 class PlainChat:
+    learning = False  # take the commands of learning mode (see ``assistant.learn_plain``)
+
     def __init__(self, session: Session, out: TextIO) -> None:
         self.session = session
         self.out = out
@@ -108,17 +110,23 @@ class PlainChat:
 
     # --- input -------------------------------------------------------------------------
 
+    def local_command(self, command: Command) -> bool:
+        """Carry out a command this front end answers itself; False for the others."""
+        return False
+
     def handle(self, line: str) -> bool:
         """Handle one line; False when the user asked to quit (or finished the review)."""
         from store import StoreError
 
-        command = parse(line, bare_words=True)
+        command = parse(line, bare_words=True, learning=self.learning)
         session = self.session
         try:
             if command is None:
                 self.show(session.answer(line))
             elif command.name == "quit":
                 return False
+            elif self.local_command(command):
+                pass
             elif command.name == "help":
                 self.say(HELP)
                 self.show_question(self.question)

@@ -22,6 +22,8 @@ from assistant.engine.events import (
     FlagRaised,
     FlagStateChanged,
     FlagWithdrawn,
+    LearningFeedback,
+    LearningScore,
     Notice,
     Question,
     Recorded,
@@ -33,8 +35,12 @@ from assistant.text import printable
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
     from assistant.session import Session
+    from prompts.model import Criterion, Framework
+    from prompts.practice import PracticeCase
 
-Kind = Literal["info", "notice", "clarify", "question", "flag", "withdrawn", "explanation"]
+Kind = Literal[
+    "info", "notice", "clarify", "question", "flag", "withdrawn", "explanation", "feedback", "score"
+]
 Part = tuple[str, str]  # (text, Rich style; "" for none)
 Line = tuple[Part, ...]
 
@@ -140,7 +146,99 @@ def present_event(event: Event) -> Said | None:
         if event.good:
             lines.append(text_line(("What good looks like: ", BOLD), event.good))
         return Said("explanation", tuple(lines))
+    if isinstance(event, LearningFeedback):
+        return present_feedback(event)
+    if isinstance(event, LearningScore):
+        return present_score(event)
     return None
+
+
+# --- learning mode ---------------------------------------------------------------------------
+
+AGREES, DIFFERS = "AGREES", "DIFFERS"
+OVERALL = "Overall:"
+
+
+def present_feedback(event: LearningFeedback) -> Said:
+    """``AGREES rr.plan: title`` (or ``DIFFERS``), then the verdict, the rationale, the extracts
+    it cites and what good looks like."""
+    mark = (AGREES, BOLD) if event.matched else (DIFFERS, URGENT)
+    lines: list[Line] = [text_line(mark, (f" {event.criterion}", BOLD), f": {event.title}")]
+    lines += [text_line(line) for line in event.verdict]
+    if event.rationale:
+        lines.append(text_line(("Why: ", BOLD), event.rationale))
+    if event.cites:
+        sources = "; ".join(
+            f"{ident} ({heading})" if heading else ident
+            for ident, heading in zip(event.cites, event.cited, strict=False)
+        )
+        lines.append(text_line(("See in the case file: ", BOLD), sources))
+    if event.good:
+        lines.append(text_line(("What good looks like: ", BOLD), event.good))
+    return Said("feedback", tuple(lines))
+
+
+def present_score(event: LearningScore) -> Said:
+    """The end of a played case in words: the last line is ``Overall: N of M agreed``."""
+    lines: list[Line] = []
+    for line in event.lines:
+        if line.startswith(OVERALL) or (line.endswith(":") and not line.startswith(" ")):
+            lines.append(text_line((line, BOLD)))
+        else:
+            lines.append(text_line(line))
+    return Said("score", tuple(lines))
+
+
+def present_case_file(case: PracticeCase, extract_id: str = "") -> list[Said]:
+    """The case file of a practice case, one message per extract (or the one asked for)."""
+    extracts = list(case.extracts)
+    if extract_id:
+        extracts = [e for e in extracts if e.id == extract_id.strip()]
+        if not extracts:
+            known = ", ".join(e.id for e in case.extracts)
+            return [said("notice", f"The case file has no extract {extract_id!r}: {known}.")]
+    out = []
+    for extract in extracts:
+        lines = [text_line(("CASE FILE ", BOLD), (f"{extract.id}: {extract.heading}", BOLD))]
+        lines += [text_line(paragraph) for paragraph in extract.text.split("\n\n")]
+        out.append(Said("info", tuple(lines)))
+    return out
+
+
+def _gate(framework: Framework, crit: Criterion) -> str:
+    """A criterion's gate in words: the condition, and the question of each fact it tests."""
+    from prompts.conditions import parse, references
+
+    condition = crit.applies_when or ""
+    facts = dict.fromkeys(ref.fact for ref in references(parse(condition)))
+    asked = [f.question for f in map(framework.fact, facts) if f is not None]
+    return condition + (f" ({' '.join(asked)})" if asked else "")
+
+
+def present_walkthrough(framework: Framework) -> list[Said]:
+    """Every criterion in framework order: its question, why it matters and what good looks
+    like (``case-review learn walkthrough`` and the app's walkthrough)."""
+    out = [
+        said(
+            "info",
+            f"Walkthrough of {framework.title} ({framework.id}): every criterion in the order "
+            "a review asks them.",
+        )
+    ]
+    for section in framework.sections:
+        criteria = [c for c in framework.criteria if c.section == section.id]
+        if not criteria:
+            continue
+        out.append(Said("question", (text_line((f"Section: {section.title}", BOLD)),)))
+        for crit in criteria:
+            lines: list[Line] = [text_line((f"{crit.id}: {crit.title}", BOLD))]
+            lines.append(text_line(("Question: ", BOLD), crit.question))
+            if crit.applies_when:
+                lines.append(text_line(("Only in cases where: ", BOLD), _gate(framework, crit)))
+            lines.append(text_line(("Why it matters: ", BOLD), crit.learning.why))
+            lines.append(text_line(("What good looks like: ", BOLD), crit.learning.good))
+            out.append(Said("explanation", tuple(lines)))
+    return out
 
 
 def present_events(events: tuple[Event, ...] | list[Event]) -> Iterator[Said]:

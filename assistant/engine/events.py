@@ -120,6 +120,42 @@ class Explanation:
     good: str
 
 
+@frozen(slots=False)
+class LearningFeedback:
+    """Learning mode: the learner's judgement on one criterion, once final, beside the model
+    answer (SPEC §9).  ``cites`` are the ids of the case-file extracts that decide it and
+    ``cited`` their headings, in the same order."""
+
+    criterion: str
+    title: str
+    matched: bool
+    verdict: tuple[str, ...]  # agreement with the model answer; reasons missed or added
+    rationale: str
+    cites: tuple[str, ...]
+    cited: tuple[str, ...]
+    good: str  # what good looks like
+
+
+@frozen(slots=False)
+class SectionAgreement:
+    title: str
+    agreed: int
+    judged: int
+
+
+@frozen(slots=False)
+class LearningScore:
+    """Learning mode, at the end of a played case (or at ``finish``): agreement with the model
+    answers per section and overall, and the criteria to revisit.  ``lines`` say it all in
+    words, ending with ``Overall: N of M agreed``."""
+
+    sections: tuple[SectionAgreement, ...]
+    agreed: int
+    judged: int
+    revisit: tuple[tuple[str, str], ...]  # (criterion id, title), in framework order
+    lines: tuple[str, ...]
+
+
 Event = (
     Recorded
     | FlagRaised
@@ -132,6 +168,8 @@ Event = (
     | Finished
     | Notice
     | Explanation
+    | LearningFeedback
+    | LearningScore
 )
 
 

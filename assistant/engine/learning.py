@@ -234,8 +234,9 @@ def _reason_labels(crit: Criterion, reasons: tuple[str, ...]) -> str:
     return "; ".join((r.label if (r := crit.reason(x)) else x) for x in reasons)
 
 
-def feedback_lines(case: PracticeCase, fb: Feedback) -> list[str]:
-    """The turn-by-turn feedback as plain lines: agreement, reasons, rationale, good practice."""
+def verdict_lines(case: PracticeCase, fb: Feedback) -> list[str]:
+    """The first lines of the feedback: agreement with the model answer, and the reasons missed
+    or added (the rationale and good practice follow them in ``feedback_lines``)."""
     crit = _criterion(case.framework_model, fb.criterion)
     model = _outcome_text(fb.model)
     if fb.model_reasons:
@@ -258,6 +259,12 @@ def feedback_lines(case: PracticeCase, fb: Feedback) -> list[str]:
             lines.append(
                 f"Reasons the model does not give: {_reason_labels(crit, fb.added_reasons)}."
             )
+    return lines
+
+
+def feedback_lines(case: PracticeCase, fb: Feedback) -> list[str]:
+    """The turn-by-turn feedback as plain lines: agreement, reasons, rationale, good practice."""
+    lines = verdict_lines(case, fb)
     if fb.rationale:
         cites = ", ".join(fb.cites)
         lines.append(f"Why: {fb.rationale} (See: {cites}.)")

@@ -32,7 +32,10 @@ class CaseReviewApp(App[None]):
         mode: str | None = None,
         team: str | None = None,
         new: bool = False,
+        practice: str | None = None,
     ) -> None:
+        """``practice``: open on learning mode, playing that practice case (``store`` is then
+        a memory store: nothing reaches the real one)."""
         super().__init__()
         self.store = store
         self.engine = engine_for(framework)
@@ -41,12 +44,18 @@ class CaseReviewApp(App[None]):
         self._open_case = open_case
         self._mode = mode
         self._open_team, self._open_new = team, new
+        self._practice = practice
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
         self._home_mode = False  # see go_home
 
     def get_default_screen(self) -> Screen:
         """The first screen: the review of the case given on the command line (nothing built
-        beneath it; the home screen replaces it when the user leaves), else the home screen."""
+        beneath it; the home screen replaces it when the user leaves), else the home screen.
+        With a practice case: the practice cases, that case's review pushed on them."""
+        if self._practice:
+            from assistant.tui.learning_list import LearningListScreen
+
+            return LearningListScreen(play=self._practice)
         if self._open_case:
             review = self._review_screen(
                 self._open_case, self._mode, team=self._open_team, new=self._open_new

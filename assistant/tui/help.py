@@ -35,6 +35,13 @@ Keys
   Ctrl+B back   F6 flags list   Escape home   Ctrl+P command palette
   Ctrl+Q or Ctrl+C quit: every answer is saved as soon as it is given.
 
+Learning mode (l on the home screen, or case-review learn)
+  Practise on a fictional case: the case file is beside the chat (F3 shows
+  or hides it, F6 or /case to read it, /case ID for one extract). After each
+  judgement the model answer: AGREES or DIFFERS, why, and what good looks
+  like; the extracts it cites are highlighted. At the end, your score; F5 or
+  /retry judges the criteria to revisit again. Nothing reaches your store.
+
 Flags
   A flag marks a deficit: the criterion, the reasons, why it matters and the
   action to take. Urgent flags (safeguarding) are marked "!! URGENT" and

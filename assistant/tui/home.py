@@ -131,10 +131,9 @@ class HomeScreen(Screen[None]):
         self.action_resume()
 
     def action_learning(self) -> None:
-        self.notify(
-            "Learning mode (practice on fictional cases) is coming in a later version.",
-            title="Learning",
-        )
+        from assistant.tui.learning_list import LearningListScreen
+
+        self.app.push_screen(LearningListScreen())
 
     def action_report(self) -> None:
         the_app(self).open_report()

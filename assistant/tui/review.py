@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from assistant.commands import Command, completions, parse
@@ -111,14 +112,19 @@ class ReviewScreen(Screen[None]):
             )
         return [*widgets, *self._question_widgets(step.question, recorded=False)]
 
+    def side_panel(self) -> Widget:
+        """What stands beside the chat (mounted just after the first frame): progress and the
+        flags.  The extension point for other side content (learning mode's case file)."""
+        from assistant.tui.side_panel import SidePanel
+
+        return SidePanel(id="side")
+
     async def _furnish(self) -> None:
         from textual.widgets import Footer, Header
 
-        from assistant.tui.side_panel import SidePanel
-
         main = self.query_one("#main")
         await self.mount(Header(), before=main)
-        await main.mount(SidePanel(id="side"))
+        await main.mount(self.side_panel())
         await self.mount(Footer())
         await self.answer_bar.furnish()
         self._furnished = True
@@ -140,7 +146,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         review = self.session.review
-        self.title = f"Review {printable(review.case_ref, single_line=True)}"
+        self.title = self.title or f"Review {printable(review.case_ref, single_line=True)}"
         self.answer_bar.show(self._first_question)
         self.answer_bar.input.focus()
         if self.session.resumed and self.session.complete:
@@ -237,16 +243,20 @@ class ReviewScreen(Screen[None]):
             recorded = any(isinstance(e, Recorded) for e in step.events)
             self._show(extra, step.question, recorded, step)
             if any(isinstance(e, Finished) and e.complete for e in step.events):
-                self.app.notify(
-                    f"The review of {printable(self.session.review.case_ref, single_line=True)} "
-                    "is finished.",
-                    title="Review complete",
-                )
-                self.action_leave()
+                self.review_finished()
         finally:
             self._saving = False
             the_app(self).collect_when_idle()
         self._next_queued()
+
+    def review_finished(self) -> None:
+        """``finish`` found nothing open: say so and leave."""
+        self.app.notify(
+            f"The review of {printable(self.session.review.case_ref, single_line=True)} "
+            "is finished.",
+            title="Review complete",
+        )
+        self.action_leave()
 
     def _paint(self, step: Step) -> None:
         widgets = self._said_widgets(step)
@@ -328,8 +338,10 @@ class ReviewScreen(Screen[None]):
             f"{review.mode} review{team} · {p.answered}/{p.total} answered · "
             f"{len(flags)} open flag(s)" + (f", {urgent} URGENT" if urgent else "")
         )
-        self.query_one(ProgressPanel).show(p)
-        self.query_one(FlagList).show(flags)
+        for panel in self.query(ProgressPanel):
+            panel.show(p)
+        for flag_list in self.query(FlagList):
+            flag_list.show(flags)
 
     # --- input ---------------------------------------------------------------------------
 
@@ -348,7 +360,7 @@ class ReviewScreen(Screen[None]):
         if not text.strip():
             self.say("Type an answer, or press a quick-reply number.")
             return
-        command = parse(text, bare_words=False)
+        command = self.parse_command(text)
         if command is None:
             self._run(
                 lambda before: self.session.answer(text, before_save=before),
@@ -356,6 +368,10 @@ class ReviewScreen(Screen[None]):
             )
         else:
             self.command(command)
+
+    def parse_command(self, text: str) -> Command | None:
+        """The command a typed line gives (``/jump ID``), or None for an answer."""
+        return parse(text, bare_words=False)
 
     def command(self, command: Command) -> None:
         local = {
@@ -394,10 +410,13 @@ class ReviewScreen(Screen[None]):
             return
         from assistant.tui.side_panel import FlagList
 
+        flag_lists = self.query(FlagList)
+        if not flag_lists:
+            return
         self.remove_class("-panel-hidden")
         if self.has_class("-narrow"):
             self.add_class("-panel-shown")
-        self.query_one(FlagList).focus()
+        flag_lists.first().focus()
 
     def action_help(self) -> None:
         from assistant.tui.help import HelpScreen
