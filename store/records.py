@@ -16,7 +16,7 @@ from dataclasses import field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from checked import FORBID, Doc, Str, frozen, parse_time, to_data
+from checked import FORBID, Aware, Doc, Num, Str, frozen, parse_time, to_data
 
 SCHEMA_VERSION = 1
 
@@ -25,13 +25,15 @@ Mode = Literal["self", "joint", "learning"]
 Status = Literal["in_progress", "complete"]
 Role = Literal["case_manager", "inspector", "manager", "learner", "other"]
 FollowUp = Literal["reasons", "note", "view", "agreed", "quotable"]
-FactValue = bool | str | list[str]
-
 CaseRef = Annotated[
     str, Str(strip=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")
 ]
 Note = Annotated[str, Str(max_length=20000)]
-Name = Annotated[str, Str(max_length=200)]
+Name = Annotated[str, Str(max_length=200)]  # also ids: facts, reasons, frameworks
+FactValue = bool | Note | list[Name]
+# Every time in a record has its time zone and is held in UTC: a naive time is refused.
+Time = Annotated[datetime, Aware()]
+Count = Annotated[int, Num(ge=0, le=2**53)]
 
 
 def now() -> datetime:
@@ -77,7 +79,7 @@ class Judgement(Record):
     __pydantic_config__ = FORBID
 
     outcome: Outcome
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Name, ...] = ()
     note: Note = ""
     quotable: bool = False
     view: Annotated[View | None, Doc("Case manager's view (joint mode).")] = None
@@ -87,8 +89,8 @@ class Judgement(Record):
     pending: Annotated[
         FollowUp | None, Doc("A follow-up question still to ask (reasons, note, ...).")
     ] = None
-    answered_at: datetime | None = None
-    answered_by: str = ""
+    answered_at: Time | None = None
+    answered_by: Name = ""
 
 
 @frozen
@@ -98,8 +100,8 @@ class FlagState(Record):
     __pydantic_config__ = FORBID
 
     state: Literal["open", "done"] = "open"
-    changed_at: datetime | None = None
-    changed_by: str = ""
+    changed_at: Time | None = None
+    changed_by: Name = ""
     note: Note = ""
 
 
@@ -111,28 +113,26 @@ class Review(Record):
 
     id: Annotated[str, Str(min_length=1, max_length=200)]
     case_ref: CaseRef
-    framework: str
-    schema_version: int = SCHEMA_VERSION
-    framework_version: str = ""
+    framework: Name
+    schema_version: Count = SCHEMA_VERSION
+    framework_version: Name = ""
     mode: Mode = "self"
     reviewer: Name = ""
     reviewer_role: Role = "case_manager"
     participants: tuple[Participant, ...] = ()
     team: Name = ""
     status: Status = "in_progress"
-    facts: dict[str, FactValue] = field(default_factory=dict)
+    facts: dict[Name, FactValue] = field(default_factory=dict)
     judgements: dict[str, Judgement] = field(default_factory=dict)
     skipped: Annotated[
         tuple[str, ...], Doc("Items skipped in this pass; asked again on resume.")
     ] = ()
     focus: Annotated[str | None, Doc("An item the user went back or jumped to, asked next.")] = None
     flag_states: dict[str, FlagState] = field(default_factory=dict)
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
-    completed_at: Annotated[datetime | None, Doc("When the review was last marked complete.")] = (
-        None
-    )
-    revision: Annotated[int, Doc("Bumped by the store on every save.")] = 0
+    created_at: Time = field(default_factory=now)
+    updated_at: Time = field(default_factory=now)
+    completed_at: Annotated[Time | None, Doc("When the review was last marked complete.")] = None
+    revision: Annotated[Count, Doc("Bumped by the store on every save.")] = 0
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Review:
