@@ -844,11 +844,16 @@ class Store:
         self._problems = problems
         return events
 
-    def verify(self, review_ids: list[str] | None = None) -> Any:
-        """Check the audit trails (``store.trail.verify``): of these reviews, or of all."""
+    def verify(self, ref: str | None = None) -> Any:
+        """Check the audit trails (``store.trail``): of every review, or of the reviews of
+        case ``ref`` (or the review with id ``ref``); KeyError if there is none."""
         from store import trail
 
-        keys = None if review_ids is None else [review_key(r) for r in review_ids]
+        if ref is None:
+            return trail.verify(self)
+        keys = trail.keys_of(self, ref)
+        if not keys:
+            raise KeyError(ref)
         return trail.verify(self, keys)
 
     # -- writing ----------------------------------------------------------------------------
