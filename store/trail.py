@@ -127,14 +127,16 @@ def _verify_one(store: Store, key: str, verdict: Verdict) -> None:
         if "prev" in event:
             if chain_from is None:
                 chain_from = number
-            if event["prev"] != last_hash:
+            if event["prev"] != last_hash and number == 1:
                 problems.append(
-                    f"{log_name} line {number}: the chain is broken here: this event does not "
-                    f"follow line {number - 1} as written (an event was edited, removed, "
-                    "inserted or moved)"
-                    if number > 1
-                    else f"{log_name} line 1: the chain is broken: the first event names an "
-                    "event before it (events were removed from the start)"
+                    f"{log_name} line 1: the chain does not start here: it names an event "
+                    "before it, so events were removed from the start"
+                )
+            elif event["prev"] != last_hash:
+                problems.append(
+                    f"{log_name} line {number}: the chain breaks between lines {number - 1} "
+                    f"and {number}: line {number - 1} was edited, or events between them were "
+                    "removed, inserted or reordered"
                 )
         elif chain_from is not None:
             problems.append(
@@ -149,9 +151,9 @@ def _verify_one(store: Store, key: str, verdict: Verdict) -> None:
     head = doc.get("head") if isinstance(doc, dict) else None
     if head is not None and last_hash != head:
         problems.append(
-            f"{log_name}: the last event (line {len(lines)}) is not the one the review file "
-            "says was written last: events were removed from or added to the end, or the last "
-            "one was edited"
+            f"{log_name} line {len(lines)}: the trail ends here, but the review file says "
+            "another event was written last: this event was edited, or events were removed "
+            "from or added to the end"
         )
     if chain_from is None and events:
         verdict.notes.append(
