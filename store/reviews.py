@@ -891,10 +891,11 @@ class Store:
                 self._recover([key], problems)
                 if os.path.lexists(marker):
                     why = problems[0] if problems else f"{marker} is still there"
+                    why = why.removeprefix(f"{path}: ").removeprefix(_UNFINISHED)
                     raise StoreError(
                         f"{path}: {_what(action, review)} was not saved: the save before it "
                         f"could not be finished ({why}); nothing was lost: everything saved "
-                        "before is safe",
+                        "before it is safe",
                         path,
                     )
             self._check_targets(key)
@@ -1023,9 +1024,7 @@ class Store:
                 except StoreError as exc:
                     problems.append(str(exc))  # damaged: leave everything as it is
                 except OSError as exc:
-                    problems.append(
-                        f"{review_path}: cannot finish an interrupted save: {describe(exc)}"
-                    )
+                    problems.append(f"{review_path}: {_UNFINISHED}{describe(exc)}")
 
     def _recover_interrupted(self) -> None:
         """At open: finish interrupted saves and remove temporary files a crash left behind."""
@@ -1116,6 +1115,9 @@ class Store:
             if existing is not None and existing.is_mine():
                 with contextlib.suppress(OSError):
                     os.unlink(path)
+
+
+_UNFINISHED = "cannot finish an interrupted save: "
 
 
 def _what(action: str, review: Review) -> str:
