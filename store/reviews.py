@@ -327,39 +327,51 @@ def _entry(
         "reviewer": review.reviewer,
         "updated_at": review.updated_at.isoformat(),
         "revision": review.revision,
-        "summary": dict(summary) if isinstance(summary, dict) else {},
+        "summary": _counts(summary),
         "stamp": stamp,
         "crc": crc,
     }
 
 
 def _summary_from_entry(entry: Any, stamp: list[int] | None = None) -> ReviewSummary | None:
-    """The summary an entry describes, if it is well formed and (given ``stamp``) current."""
+    """The summary an entry describes, if it is well formed and (given ``stamp``) current.
+
+    Entries come from the store's own sealed caches or from a review it has just validated
+    (``_entry``), so only their shape is checked here, cheaply: a listing reads thousands."""
     try:
         if stamp is not None and entry["stamp"] != stamp:
             return None
-        texts = [entry[k] for k in ("id", "case_ref", "framework", "mode", "status", "team")]
-        reviewer, revision, counts = entry["reviewer"], entry["revision"], entry["summary"]
-        if not all(isinstance(t, str) for t in [*texts, reviewer]):
-            return None
-        if type(revision) is not int or not isinstance(counts, dict):
-            return None
         updated_at = datetime.fromisoformat(entry["updated_at"])
-        if updated_at.tzinfo is None:
-            return None
+        if updated_at.tzinfo is not UTC:
+            if updated_at.tzinfo is None:
+                return None
+            updated_at = updated_at.astimezone(UTC)
         return ReviewSummary(
-            *texts,
-            reviewer=reviewer,
-            updated_at=updated_at.astimezone(UTC),
-            revision=revision,
-            summary={
-                k: v
-                for k, v in counts.items()
-                if type(v) is int and -(2**53) <= v <= 2**53  # counts only
-            },
+            id=str(entry["id"]),
+            case_ref=str(entry["case_ref"]),
+            framework=str(entry["framework"]),
+            mode=str(entry["mode"]),
+            status=str(entry["status"]),
+            team=str(entry["team"]),
+            reviewer=str(entry["reviewer"]),
+            updated_at=updated_at,
+            revision=int(entry["revision"]),
+            summary=dict(entry["summary"]),
         )
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
+
+
+def _counts(summary: Any) -> dict[str, int]:
+    """A listing summary as the home screen reads it: counts only (a review file edited by
+    hand can hold anything there)."""
+    if not isinstance(summary, dict):
+        return {}
+    return {
+        k: v
+        for k, v in summary.items()
+        if isinstance(k, str) and type(v) is int and -(2**53) <= v <= 2**53
+    }
 
 
 def _stamp(st: os.stat_result) -> list[int]:

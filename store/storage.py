@@ -14,6 +14,12 @@ is built on ``atomic_write`` and ``read_json_file`` here, the store's single dur
   refuses to write, so a damaged file is never overwritten: its bytes stay as they were for
   someone to inspect or restore.
 
+* Nothing is ever written through a symbolic link or onto anything but a regular file
+  (``check_replaceable``; temporary files are created ``O_EXCL | O_NOFOLLOW``), nothing is read
+  but a regular file, at most MAX_FILE_BYTES (``checked.files``), and every folder inside a
+  store must be a real folder of this user that no one else can write to
+  (``check_private_dir``).
+
 Locking is not done here: the store holds its lock (``store.locks``) around every
 read-modify-write, because TinyDB reads and then writes in two separate calls.
 """

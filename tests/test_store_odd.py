@@ -151,9 +151,9 @@ def test_an_import_with_a_time_without_a_time_zone_is_refused_naming_record_and_
 def test_the_record_model_refuses_naive_times_and_holds_every_time_in_utc() -> None:
     base = {"id": "x", "case_ref": "HAR-01", "framework": "sqs-youth-2014"}
     for field in ("created_at", "updated_at", "completed_at"):
-        with pytest.raises(ValueError, match="timezone"):
+        with pytest.raises(ValueError, match="time zone"):
             validate(Review, {**base, field: "2014-10-20T09:30:00"})
-    with pytest.raises(ValueError, match="timezone"):
+    with pytest.raises(ValueError, match="time zone"):
         validate(
             Review,
             {
@@ -166,7 +166,7 @@ def test_the_record_model_refuses_naive_times_and_holds_every_time_in_utc() -> N
     review = validate(Review, {**base, "updated_at": "2014-10-20T09:30:00+05:00"})
     assert review.updated_at == datetime(2014, 10, 20, 4, 30, tzinfo=UTC)
     assert review.updated_at.utcoffset().total_seconds() == 0
-    with pytest.raises(ValueError, match="out of range"):
+    with pytest.raises(ValueError, match="1 to 9999 once in UTC"):
         validate(Review, {**base, "updated_at": "0001-01-01T00:00:00+05:00"})
 
 
