@@ -482,14 +482,16 @@ class Store:
             raw = read_bytes(path)
         except OSError:
             return None
-        payload = sealed.unseal(self._key, self._name(path), raw)
-        if payload is None:
+        if not sealed.is_sealed(self._key, self._name(path), raw):
             return None
         try:
-            data = json.loads(payload)
+            data = json.loads(raw)  # (sealed: the store wrote it, a JSON object with "seal")
         except (ValueError, RecursionError):
             return None
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        data.pop("seal", None)
+        return data
 
     def _sealed(self, path: Path, payload: bytes) -> bytes | None:
         """``payload`` (a JSON object) sealed for ``path``; None when the store has no key."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 from store.errors import StoreError
 
@@ -35,17 +36,22 @@ _CLOSE = b'"}'
 _SUFFIX_LEN = len(_OPEN) + 2 * _DIGEST + len(_CLOSE)
 
 
-def _blake2b(data: bytes, key: bytes) -> str:
+def _blake2b(key: bytes) -> Any:
     try:
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import blake2b
-    return blake2b(data, key=key, digest_size=_DIGEST).hexdigest()
+    return blake2b(key=key, digest_size=_DIGEST)
 
 
-def _mac(key: bytes, name: str, payload: bytes) -> bytes:
+def _mac(key: bytes, name: str, *parts: bytes | memoryview) -> bytes:
+    """The seal of a file's content (given in parts, so a large cache is never copied)."""
     label = name.encode("utf-8", "surrogatepass")
-    return _blake2b(len(label).to_bytes(4, "big") + label + payload, key).encode("ascii")
+    digest = _blake2b(key)
+    digest.update(len(label).to_bytes(4, "big") + label)
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest().encode("ascii")
 
 
 def seal(key: bytes, name: str, payload: bytes) -> bytes:
@@ -54,23 +60,30 @@ def seal(key: bytes, name: str, payload: bytes) -> bytes:
     (``index/<key>.json``), so a sealed file moved to another name does not open."""
     if not (payload.startswith(b"{") and payload.endswith(b"}")) or payload == b"{}":
         raise ValueError("only a JSON object with members can be sealed")
-    return payload[:-1] + _OPEN + _mac(key, name, payload) + _CLOSE
+    return b"".join((memoryview(payload)[:-1], _OPEN, _mac(key, name, payload), _CLOSE))
+
+
+def is_sealed(key: bytes | None, name: str, raw: bytes | None) -> bool:
+    """True if ``raw`` is a file this store sealed under ``name`` and nobody changed since.
+    The file is then a JSON object whose last member is ``"seal"`` (drop it after parsing)."""
+    if key is None or raw is None or len(raw) <= _SUFFIX_LEN:
+        return False
+    suffix = raw[-_SUFFIX_LEN:]
+    if not (suffix.startswith(_OPEN) and suffix.endswith(_CLOSE)):
+        return False
+    body = memoryview(raw)[:-_SUFFIX_LEN]
+    from _operator import _compare_digest  # hmac.compare_digest, without importing hashlib
+
+    return _compare_digest(suffix[len(_OPEN) : -len(_CLOSE)], _mac(key, name, body, b"}"))
 
 
 def unseal(key: bytes | None, name: str, raw: bytes | None) -> bytes | None:
     """The JSON object a sealed file holds (as bytes, without its seal), or None if there is no
     key, no file, or the seal does not match."""
-    if key is None or raw is None or len(raw) <= _SUFFIX_LEN:
+    if not is_sealed(key, name, raw):
         return None
-    suffix = raw[-_SUFFIX_LEN:]
-    if not (suffix.startswith(_OPEN) and suffix.endswith(_CLOSE)):
-        return None
-    payload = raw[:-_SUFFIX_LEN] + b"}"
-    from _operator import _compare_digest  # hmac.compare_digest, without importing hashlib
-
-    if not _compare_digest(suffix[len(_OPEN) : -len(_CLOSE)], _mac(key, name, payload)):
-        return None
-    return payload
+    assert raw is not None
+    return raw[:-_SUFFIX_LEN] + b"}"
 
 
 def load_key(folder: Path, *, create: bool) -> bytes | None:
