@@ -167,10 +167,11 @@ def value_at(record: dict[str, Any], field: str) -> Any:
     return record.get(field)
 
 
-def compact(events: list[AuditEvent]) -> list[dict[str, Any]]:
-    """Events as kept in the review file until appended: without ``new``, which is always the
-    value now in the record saved with them (``expand`` puts it back)."""
-    return [{k: v for k, v in e.to_data().items() if k != "new"} for e in events]
+def compact(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events (JSON-ready, chained) as kept in the review file until appended: without
+    ``new``, which is always the value now in the record saved with them (``expand`` puts it
+    back, and the event's hash, taken with it, still holds)."""
+    return [{k: v for k, v in e.items() if k != "new"} for e in events]
 
 
 def expand(events: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:

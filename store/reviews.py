@@ -945,7 +945,11 @@ class Store:
             else:  # a new review, or one whose log was written before events were chained
                 prev = audit_log.tail_hash(log_path)
             chained, head = audit_log.chain([e.to_data() for e in events], prev)
-            new_doc = {"record": record, "summary": summary_data, "audit": _compact(chained)}
+            new_doc = {
+                "record": record,
+                "summary": summary_data,
+                "audit": audit_log.compact(chained),
+            }
             if head or prev:
                 new_doc["head"] = head or prev
             made_marker = False
@@ -1141,12 +1145,6 @@ def _what(action: str, review: Review) -> str:
     if action == "created":
         return f"the new review of {review.case_ref}"
     return f"the latest change to {review.case_ref}"
-
-
-def _compact(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chained events as kept in the review file until appended: without ``new``, which is
-    always the value now in the record saved with them (``store.audit.expand`` puts it back)."""
-    return [{k: v for k, v in e.items() if k != "new"} for e in events]
 
 
 def _not_yet_logged(
