@@ -77,15 +77,6 @@ def is_sealed(key: bytes | None, name: str, raw: bytes | None) -> bool:
     return _compare_digest(suffix[len(_OPEN) : -len(_CLOSE)], _mac(key, name, body, b"}"))
 
 
-def unseal(key: bytes | None, name: str, raw: bytes | None) -> bytes | None:
-    """The JSON object a sealed file holds (as bytes, without its seal), or None if there is no
-    key, no file, or the seal does not match."""
-    if not is_sealed(key, name, raw):
-        return None
-    assert raw is not None
-    return raw[:-_SUFFIX_LEN] + b"}"
-
-
 def load_key(folder: Path, *, create: bool) -> bytes | None:
     """The store's sealing key; made (random, 0600) if missing and ``create``; None if there is
     none and it cannot be made (a read-only store: its caches are then never trusted).
