@@ -21,7 +21,7 @@ pydantic calls too: an invariant holds however a value was made.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -97,49 +97,6 @@ class Tagged:
         from pydantic import Field
 
         return handler.generate_schema(Annotated[source, Field(discriminator=self.field)])
-
-
-class Aware:
-    """A datetime that carries its time zone, normalised to UTC.
-
-    A naive datetime (no offset) is refused, as is one that falls outside the years datetime
-    can hold once moved to UTC: times from different files are compared and sorted (listings,
-    reports), and a single naive one would make every comparison with it fail.  A time already
-    in UTC (every time the store writes) is checked by pydantic's core alone; only another
-    offset goes on to the conversion in Python (about a third of the cost of validating a
-    review otherwise)."""
-
-    __slots__ = ()
-    MESSAGE = (
-        "Input should be a time with its time zone (Z or an offset), within the years "
-        "1 to 9999 once in UTC"
-    )
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        in_utc = core_schema.datetime_schema(tz_constraint=0)
-        elsewhere = core_schema.no_info_after_validator_function(
-            to_utc, core_schema.datetime_schema(tz_constraint="aware")
-        )
-        return core_schema.union_schema(
-            [in_utc, elsewhere],
-            mode="left_to_right",
-            custom_error_type="time_zone",
-            custom_error_message=self.MESSAGE,
-        )
-
-
-def to_utc(value: datetime) -> datetime:
-    """``value`` (aware) in UTC; ValueError for a naive time or one UTC cannot hold."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("a time must include its time zone (UTC offset)")
-    if value.tzinfo is UTC:
-        return value
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("the time is out of range once converted to UTC") from None
 
 
 class Doc:
@@ -243,11 +200,5 @@ def to_data(value: Any) -> Any:
 
 def parse_time(text: str | None) -> datetime | None:
     """A datetime written by ``to_data`` (or None), as pydantic would read it: for values read
-    back without validation.  ValueError for anything that is not an aware time in UTC (such
-    a file is then validated, and refused, by the careful path)."""
-    if text is None:
-        return None
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is not UTC:
-        raise ValueError(f"not a UTC time: {text!r}")
-    return value
+    back without validation."""
+    return None if text is None else datetime.fromisoformat(text)

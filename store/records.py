@@ -8,6 +8,11 @@ records up to date before validation.
 
 Facts hold JSON-friendly values: ``bool`` for yes/no facts, ``str`` for choice, date
 (ISO ``YYYY-MM-DD``) and text facts, ``list[str]`` for multi-choice facts.
+
+Every time in a record (``Time``) carries its time zone and is held in UTC: validation refuses
+a naive time and converts another offset, and records read back without validation accept
+only UTC times (``parse_time``).  Texts, ids and counts are bounded, so a hand-edited file
+with a huge value is refused by name rather than carried into listings and reports.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from checked import FORBID, Aware, Doc, Num, Str, frozen, parse_time, to_data
+from checked import FORBID, Doc, Num, Str, frozen, to_data
+from checked.times import Aware, parse_time
 
 SCHEMA_VERSION = 1
 
@@ -25,6 +31,7 @@ Mode = Literal["self", "joint", "learning"]
 Status = Literal["in_progress", "complete"]
 Role = Literal["case_manager", "inspector", "manager", "learner", "other"]
 FollowUp = Literal["reasons", "note", "view", "agreed", "quotable"]
+
 CaseRef = Annotated[
     str, Str(strip=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")
 ]
