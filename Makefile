@@ -40,6 +40,8 @@ run: python $(STAMP)
 lint: python $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: python $(TEST_STAMP) lint
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

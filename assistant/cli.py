@@ -29,6 +29,7 @@ HANDLERS: dict[str, str] = {
     "export": "assistant.exchange:run_export",
     "report": "assistant.report.cli:run",
     "learn": "assistant.learn_cli:run",
+    "audit": "assistant.audit_cli:run",
 }
 
 
@@ -127,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true", help="play line by line on stdin/stdout")
     p.add_argument("--scores", action="store_true", help="list your practice attempts")
     p.add_argument("--format", choices=["text", "json"], default="text", help="with --scores")
+
+    p = add("audit", "the audit trail of every change")
+    audit = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit.add_parser(
+        "verify",
+        help="check that no event was edited, removed or reordered (exit 1 if any was)",
+        description="Check every review's chain of event hashes, and that each review's "
+        "answers are what its trail says; exit 1 naming what is broken.",
+    )
+    _common(verify, top=False)
+    verify.add_argument("ref", nargs="?", metavar="REF", help="only this case (or review id)")
     return parser
 
 
@@ -136,6 +148,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _ignore_file_size_signal()
     args = build_parser().parse_args(argv)
     command = args.command or "home"
     for name in ("store", "framework", "reviewer", "role"):
@@ -150,6 +163,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _ignore_file_size_signal() -> None:
+    """Past a file size limit (``ulimit -f``) the kernel sends SIGXFSZ, which kills the process
+    by default, mid-save; ignored, the write fails with EFBIG instead, which the store turns
+    into one line saying what was not saved (and that nothing was lost)."""
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,10 +31,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, get_args
 
@@ -263,6 +262,33 @@ def _check_text(
     return True
 
 
+TIME_EXAMPLE = "e.g. 2014-10-20T09:30:00Z"
+
+
+def _check_time(p: _Problems, where: str, value: Any, *, optional: bool = True) -> None:
+    """A time in ISO 8601 with its time zone (``Z`` or an offset).  A time without one is
+    refused: stored beside times that have one, it would make every comparison fail."""
+    if value is None:
+        if not optional:
+            p.add(where, f"must be a time, found null ({TIME_EXAMPLE})")
+        return
+    if not isinstance(value, str):
+        p.add(where, f"must be a time written in ISO 8601, found {_type_name(value)}")
+        return
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        p.add(where, f"{_short(value)} is not a time in ISO 8601 ({TIME_EXAMPLE})")
+        return
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        p.add(where, f"{_short(value)} has no time zone; add Z or an offset ({TIME_EXAMPLE})")
+        return
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        p.add(where, f"{_short(value)} is out of range once converted to UTC")
+
+
 def _check_choice(p: _Problems, where: str, value: Any, allowed: tuple[str, ...]) -> bool:
     if value not in allowed or not isinstance(value, str):
         p.add(where, f"{_short(value)} is not one of {', '.join(allowed)}")
@@ -364,6 +390,8 @@ def _check_judgement(
         _check_outcome(p, f"{where}.inspector_outcome", value["inspector_outcome"], criterion)
     if "answered_by" in value:
         _check_text(p, f"{where}.answered_by", value["answered_by"], 200)
+    if "answered_at" in value:
+        _check_time(p, f"{where}.answered_at", value["answered_at"])
     view = value.get("view")
     if view is not None:
         try:
@@ -418,6 +446,9 @@ def _check_review(
         _check_choice(p, f"{where}.reviewer_role", raw["reviewer_role"], ROLES)
     if "framework_version" in raw:
         _check_text(p, f"{where}.framework_version", raw["framework_version"], 200)
+    for key in ("created_at", "updated_at", "completed_at"):
+        if key in raw:
+            _check_time(p, f"{where}.{key}", raw[key], optional=key == "completed_at")
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         p.add(f"{where}.schema_version", f"must be a whole number, found {_short(version)}")
@@ -490,6 +521,11 @@ def _check_review(
                 known = fw.criterion(flag_id) is not None
             if not known:
                 p.add(at, f"no flag {flag_id!r} in {fw.id} (a criterion id or check:<check id>)")
+            if isinstance(value, dict) and "changed_at" in value:
+                found = len(p.lines)
+                _check_time(p, f"{at}.changed_at", value["changed_at"])
+                if len(p.lines) != found:
+                    continue  # said once, plainly
             try:
                 validate(FlagState, value)
             except ValidationError as exc:
@@ -557,22 +593,23 @@ class ImportFileError(Exception):
 
 def read_document(path: str) -> Any:
     """Parse an import file (``-`` for stdin): UTF-8 JSON, at most MAX_IMPORT_BYTES."""
+    from checked.files import Refused, TooLarge, read_bounded, read_stream
+
     try:
         if path == "-":
-            raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
-        else:
-            if os.path.isdir(path):
-                raise ImportFileError("is a folder, not a file")
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_IMPORT_BYTES + 1)
+            raw = read_stream(sys.stdin.buffer, MAX_IMPORT_BYTES)
+        else:  # a regular file only (a FIFO or a device is refused), at most the limit read
+            raw = read_bounded(path, MAX_IMPORT_BYTES, follow=True)
     except FileNotFoundError:
         raise ImportFileError("no such file") from None
-    except OSError as exc:
-        raise ImportFileError(f"cannot be read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_IMPORT_BYTES:
+    except TooLarge:
         raise ImportFileError(
             f"larger than {MAX_IMPORT_BYTES // 2**20} MB; not a case-review/1 file"
-        )
+        ) from None
+    except Refused as exc:
+        raise ImportFileError(exc.reason) from None
+    except OSError as exc:
+        raise ImportFileError(f"cannot be read: {exc.strerror or exc}") from None
     if not raw.strip():
         raise ImportFileError("the file is empty; expected case-review/1 JSON")
     try:

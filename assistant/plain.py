@@ -115,35 +115,28 @@ class PlainChat:
         return False
 
     def handle(self, line: str) -> bool:
-        """Handle one line; False when the user asked to quit (or finished the review)."""
-        from store import StoreError
-
+        """Handle one line; False when the user asked to quit (or finished the review).  A
+        save that fails (a full disk, say) raises StoreError: the chat stops there with one
+        line saying what was not saved; every earlier answer is safe."""
         command = parse(line, bare_words=True, learning=self.learning)
         session = self.session
-        try:
-            if command is None:
-                self.show(session.answer(line))
-            elif command.name == "quit":
-                return False
-            elif self.local_command(command):
-                pass
-            elif command.name == "help":
-                self.say(HELP)
-                self.show_question(self.question)
-            elif command.name == "summary":
-                self.show_summary()
-                self.show_question(self.question)
-            elif command.name == "flags":
-                self.show_flags()
-                self.show_question(self.question)
-            else:
-                self.show(session.command(command))
-        except StoreError as exc:
-            self.say(
-                f"Could not save: {exc}. That answer was not recorded; everything before it "
-                "is safe."
-            )
+        if command is None:
+            self.show(session.answer(line))
+        elif command.name == "quit":
+            return False
+        elif self.local_command(command):
+            pass
+        elif command.name == "help":
+            self.say(HELP)
             self.show_question(self.question)
+        elif command.name == "summary":
+            self.show_summary()
+            self.show_question(self.question)
+        elif command.name == "flags":
+            self.show_flags()
+            self.show_question(self.question)
+        else:
+            self.show(session.command(command))
         return not self.finished
 
 

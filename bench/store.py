@@ -14,7 +14,10 @@
 3. Times listing the large store (``summaries()``, as the home screen does: the first listing,
    which compacts the listing snapshot, then the median of five more) and loading every review
    in it (``reviews()``), each from a fresh ``Store`` object.
-4. Prints the figures and writes them under ``## Store`` in bench/RESULTS.md (other sections
+4. Times ``case-review audit verify`` over the large store as the command does it
+   (``Store.verify()``: every review file read and validated, every audit chain hashed and
+   replayed), once.
+5. Prints the figures and writes them under ``## Store`` in bench/RESULTS.md (other sections
    are left as they are).  Exits 1 if the median ratio is above 1.5.
 """
 
@@ -176,6 +179,11 @@ def main(argv: list[str]) -> int:
             Store.open(big.path).find_case(f"har-{rng.randrange(big_n):05d}")
             finds.append(time.perf_counter() - t0)
         find_s = statistics.median(finds)
+        t0 = time.perf_counter()
+        verdict = Store.open(big.path).verify()
+        verify_s = time.perf_counter() - t0
+        assert verdict.ok and verdict.reviews == big_n, verdict.problems[:3]
+        events = verdict.events
 
     med = {k: statistics.median(v) for k, v in times.items()}
     tail = {k: p95(v) for k, v in times.items()}
@@ -208,6 +216,8 @@ def main(argv: list[str]) -> int:
         f"| first listing after the build (writes the listing snapshot) | {ms(list_cold_s)} |",
         f"| load every review (`reviews()`), median of 3 | {ms(load_s)} |",
         f"| `find_case` (listing + one load), median of 5 | {ms(find_s)} |",
+        f"| `audit verify` (every chain, {events:,} events, and every replay), once | "
+        f"{verify_s:.2f} s |",
         "",
         f"Target: median ratio at most {TARGET_RATIO} — "
         f"{'met' if ratio_med <= TARGET_RATIO else 'NOT MET'}.",

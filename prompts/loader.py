@@ -3,13 +3,21 @@
 Every problem is reported as one line naming the file, the item id and what is wrong;
 nothing here lets an exception escape as a traceback for a bad file.
 
-A file is validated by pydantic the first time it is loaded; the validated framework is then
-kept as JSON in a cache folder (``$XDG_CACHE_HOME/case-review-assistant/frameworks``, else
-``~/.cache/...``), named by the size and CRC-32 of the file's bytes and a fingerprint of the
-model code.
-Later loads of the same bytes rebuild the framework from that JSON without importing pydantic
-(about 1.5 ms instead of about 130 ms at start-up).  A cache that is missing, unreadable,
-damaged or written by other code is ignored and rewritten; writing it is best effort.
+A file is read safely (``checked.files``: a regular file only, so a FIFO or ``/dev/zero`` is
+refused at once, and never more than MAX_FILE_BYTES whatever its size claims) and validated by
+pydantic the first time it is loaded; the validated framework is then kept as JSON in a cache
+folder (``$XDG_CACHE_HOME/case-review-assistant/frameworks``, else ``~/.cache/...``), named by
+the SHA-256 of the file's bytes and a fingerprint of the model code, and holding both.  Later
+loads of the same bytes rebuild the framework from that JSON without importing pydantic (about
+1.5 ms instead of about 130 ms at start-up) and run the cross-checks again (``cross_check``,
+about 0.1 ms), so a cache can only ever give a framework that passes them.
+
+The cache must not be a way in: a file crafted to share the bundled file's name, size and a
+weak checksum once replaced the bundled questions in every later run.  SHA-256 makes another
+file's cache unreachable; the cache folder must be the user's own (not a link, not writable by
+others), cache files are owner-only, never opened through a link, and one that is missing,
+unreadable, damaged, foreign or fails its checks is ignored and rewritten (best effort).
+SHA-256 is ``checked.digest``'s, which keeps hashlib (2 ms) off the app's start.
 """
 
 from __future__ import annotations
@@ -17,13 +25,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import zlib
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import checked as _checked_module
 from checked import frozen, to_data, validate
+from checked.digest import sha256_hex
+from checked.files import Refused, TooLarge, open_regular, read_bounded, read_fd
+from prompts import conditions as _conditions_module
 from prompts import model as _model_module
 from prompts.conditions import Compare, Truthy, parse, references
 from prompts.model import (
@@ -354,82 +365,134 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     p = Path(path)
     name = str(path)
     try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise FrameworkError([Problem(name, "(file)", "larger than 5 MB; not a framework")])
-        raw = p.read_bytes()
+        raw = read_bounded(p, MAX_FILE_BYTES, follow=True)
         text = raw.decode("utf-8")
     except FileNotFoundError:
         raise FrameworkError([Problem(name, "(file)", "no such file")]) from None
-    except IsADirectoryError:
-        raise FrameworkError([Problem(name, "(file)", "is a directory, not a file")]) from None
+    except TooLarge:
+        too_large = Problem(name, "(file)", "larger than 5 MB; not a framework")
+        raise FrameworkError([too_large]) from None
+    except Refused as exc:
+        raise FrameworkError([Problem(name, "(file)", exc.reason)]) from None
     except UnicodeDecodeError as exc:
         raise FrameworkError(
             [Problem(name, "(file)", f"not UTF-8 text (byte {exc.start + 1})")]
         ) from None
     except OSError as exc:
         raise FrameworkError([Problem(name, "(file)", exc.strerror or str(exc))]) from None
-    cache = _cache_path(p, raw)
-    cached = _read_cache(cache)
+    digest = sha256_hex(raw)
+    cache = _cache_path(p, digest)
+    cached = _read_cache(cache, digest, name)
     if cached is not None:
         return cached
     fw = load_data(_parse_text(name, text, p.suffix.lower()), name)
-    _write_cache(cache, fw)
+    _write_cache(cache, digest, fw)
     return fw
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+MAX_CACHE_BYTES = 50_000_000
+_CODE = (_model_module, _conditions_module, _checked_module)
 
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
     """Changes whenever the code that defines or checks a framework changes."""
     parts = [str(CACHE_FORMAT)]
-    for module in (_model_module.__file__, __file__, _checked_module.__file__):
-        st = os.stat(module) if module else None
-        parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
-    return f"{zlib.crc32('|'.join(parts).encode()):08x}"
+    for module in (*(m.__file__ for m in _CODE), __file__):
+        try:
+            st = os.stat(module) if module else None
+        except OSError:
+            st = None
+        parts.append(f"{module}:{st.st_size}:{st.st_mtime_ns}" if st else "-")
+    return sha256_hex("|".join(parts).encode("utf-8", "surrogatepass"))[:16]
 
 
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base) if base else Path.home() / ".cache"
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "case-review-assistant" / "frameworks"
 
 
-def _cache_path(path: Path, raw: bytes) -> Path | None:
+def _cache_path(path: Path, digest: str) -> Path | None:
     try:
         folder = cache_dir()
     except RuntimeError:  # no home folder to put it in
         return None
-    # Named by the file's size and CRC-32 (zlib is loaded already; hashlib would cost 2 ms of
-    # start-up): a changed file gets another name, so a stale cache is never read.
-    digest = f"{len(raw)}-{zlib.crc32(raw):08x}"
-    return folder / f"{path.stem[:40]}-{digest}-{_fingerprint()}.json"
+    # Named by the SHA-256 of the file's bytes: another file (however alike in name, size or
+    # checksum) gets another name, so its cache is never read for this one.
+    return folder / f"{path.stem[:40]}-{digest[:32]}-{_fingerprint()}.json"
 
 
-def _read_cache(cache: Path | None) -> Framework | None:
-    if cache is None:
+def _own_private(st: os.stat_result) -> bool:
+    """Owned by this user and neither readable nor writable by anyone else."""
+    return st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def _folder_is_ours(folder: Path) -> bool:
+    """The cache folder is a real folder (not a link) of this user that no one else can write."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(st.st_mode)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
+
+
+def _read_cache(cache: Path | None, digest: str, name: str) -> Framework | None:
+    """The framework a cache file holds for these bytes, if the file is ours and sound and the
+    framework passes the cross-checks; else None (the file is then validated and the cache
+    rewritten)."""
+    if cache is None or not _folder_is_ours(cache.parent):
         return None
     try:
-        return Framework.from_data(json.loads(cache.read_bytes()))
+        fd, st = open_regular(cache)  # never through a link, never a FIFO
+        try:
+            if not _own_private(st):
+                return None
+            raw = read_fd(fd, st.st_size, MAX_CACHE_BYTES, cache)
+        finally:
+            os.close(fd)
+        data = json.loads(raw)
+        if data["source"] != digest or data["code"] != _fingerprint():
+            return None
+        fw = Framework.from_data(data["framework"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
+    try:
+        if cross_check(fw, name):
+            return None
+    except Exception:  # a cache odd enough to break the checks is no cache
+        return None
+    return fw
 
 
-def _write_cache(cache: Path | None, fw: Framework) -> None:
+def _write_cache(cache: Path | None, digest: str, fw: Framework) -> None:
     """Keep the validated framework (best effort: a read-only home just loads slower).
 
     Written whole and renamed into place, owner-only; not through ``store.storage.atomic_write``
     (prompts stands apart from the store) and not fsynced: a cache lost in a crash is only
-    made again."""
+    made again.  Nothing is written into a folder that is not the user's own, and nothing
+    replaces a link or a folder in the cache's place."""
     if cache is None:
         return
-    temp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    temp = cache.with_name(f".{cache.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if not _folder_is_ours(cache.parent):
+            return
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.lstat(cache).st_mode):
+                return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(temp, flags, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(to_data(fw), handle, ensure_ascii=False)
+            os.fchmod(handle.fileno(), 0o600)
+            data = {"source": digest, "code": _fingerprint(), "framework": to_data(fw)}
+            json.dump(data, handle, ensure_ascii=False)
         os.replace(temp, cache)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
@@ -451,7 +514,7 @@ def installed() -> tuple[list[Framework], list[Problem]]:
     problems: list[Problem] = []
     for path in framework_files():
         try:
-            fw = _cached_load(str(path), path.stat().st_mtime_ns)
+            fw = _cached_load(str(path), _mtime(path))
         except FrameworkError as exc:
             problems.extend(exc.problems)
             continue
@@ -467,6 +530,14 @@ def _cached_load(path: str, _mtime: int) -> Framework:
     return load_framework(path)
 
 
+def _mtime(path: Path) -> int:
+    """For the in-process cache's key; -1 when it cannot be had (loading then says why)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
 DEFAULT_FRAMEWORK = "sqs-youth-2014"
 
 
@@ -474,7 +545,7 @@ def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
     """The installed framework with this id; FrameworkError if there is none."""
     for path in framework_files():
         if path.stem == framework_id:
-            fw = _cached_load(str(path), path.stat().st_mtime_ns)
+            fw = _cached_load(str(path), _mtime(path))
             if fw.id == framework_id:
                 return fw
     frameworks, _ = installed()

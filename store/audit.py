@@ -10,7 +10,17 @@ Each review has its own log, ``<store>/audit/<key>.jsonl``: one JSON object per 
 with ``O_APPEND`` in a single write and fsynced.  Appending costs the same however many reviews
 or events the store holds.  A crash during an append can leave a last line without its newline;
 readers skip such a torn line and crash recovery (``store.reviews``) cuts it off before
-appending that save's events again from the copy kept in the review file.
+appending what is missing of that save's events from the copy kept in the review file.
+
+Tamper evidence: each event carries ``prev``, the SHA-256 of the canonical JSON (``canonical``:
+keys sorted, no spaces, ASCII) of the event before it in the same log, and each line is written
+in that canonical form.  The review file keeps the hash of the last event (its ``head``), so an
+event edited, removed, inserted or moved anywhere in the log, the last one included, breaks the
+chain where it happened; ``store.trail`` checks chains and replays them against the reviews.
+Saves cost nothing more for it: the previous hash is the head kept in the review file that the
+save reads anyway.  Logs written before the chain existed have events without ``prev``; the
+first save after the upgrade chains its events to the last of those (read once from the log's
+tail), and ``audit verify`` notes how many events precede the chain.
 """
 
 from __future__ import annotations
@@ -19,14 +29,17 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import field
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from checked import FORBID, Doc, frozen, validate
+from checked.digest import sha256_hex
+from checked.files import open_regular, read_fd
 from store.errors import StoreError
-from store.records import SCHEMA_VERSION, Record, Review, now
-from store.storage import FILE_MODE, dumps, fsync_dir
+from store.records import SCHEMA_VERSION, Record, Review, Time, now
+from store.storage import FILE_MODE, fsync_dir
+
+MAX_LOG_BYTES = 256 * 1024 * 1024  # some 100,000 answers to one review; read whole
 
 
 @frozen
@@ -39,13 +52,17 @@ class AuditEvent(Record):
     case_ref: str
     action: Annotated[str, Doc("created, answered, changed, removed, imported, status, ...")]
     schema_version: int = SCHEMA_VERSION
-    at: datetime = field(default_factory=now)
+    at: Time = field(default_factory=now)
     who: str = ""
     role: str = ""
     field: Annotated[str, Doc("e.g. facts.custody or judgements.rr.plan")] = ""
     old: Any = None
     new: Any = None
     revision: Annotated[int, Doc("The review revision this change produced.")] = 0
+    prev: Annotated[
+        str | None,
+        Doc("SHA-256 of the canonical JSON of the event before this one in the review's log."),
+    ] = None
 
 
 # Top-level fields whose changes are audited, in the order events are written.
@@ -150,10 +167,11 @@ def value_at(record: dict[str, Any], field: str) -> Any:
     return record.get(field)
 
 
-def compact(events: list[AuditEvent]) -> list[dict[str, Any]]:
-    """Events as kept in the review file until appended: without ``new``, which is always the
-    value now in the record saved with them (``expand`` puts it back)."""
-    return [{k: v for k, v in e.to_data().items() if k != "new"} for e in events]
+def compact(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events (JSON-ready, chained) as kept in the review file until appended: without
+    ``new``, which is always the value now in the record saved with them (``expand`` puts it
+    back, and the event's hash, taken with it, still holds)."""
+    return [{k: v for k, v in e.items() if k != "new"} for e in events]
 
 
 def expand(events: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -164,13 +182,38 @@ def expand(events: list[dict[str, Any]], record: dict[str, Any]) -> list[dict[st
     ]
 
 
+def canonical(event: dict[str, Any]) -> bytes:
+    """An event's canonical JSON: what each log line holds and what its hash is taken of."""
+    text = json.dumps(event, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.encode("ascii")  # ensure_ascii (the default): any text, even lone surrogates
+
+
+def event_hash(event: dict[str, Any]) -> str:
+    return sha256_hex(canonical(event))
+
+
+def chain(events: list[dict[str, Any]], prev: str | None) -> tuple[list[dict[str, Any]], str]:
+    """``events`` (JSON-ready, ``new`` included) each with the hash of the one before; and the
+    hash of the last (the log's new head)."""
+    out = []
+    for event in events:
+        event = {**event, "prev": prev}
+        prev = event_hash(event)
+        out.append(event)
+    assert prev is not None or not out
+    return out, prev or ""
+
+
 def append(path: Path, events: list[dict[str, Any]]) -> None:
-    """Append events (JSON-ready dicts) to a log: one write, O_APPEND, fsync. 0600."""
+    """Append events (JSON-ready dicts) to a log: one write, O_APPEND, fsync. 0600.
+
+    The log is never opened through a link or as anything but a regular file
+    (``checked.files.Refused``, an OSError)."""
     if not events:
         return
-    data = b"".join(dumps(e) + b"\n" for e in events)
-    created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    data = b"".join(canonical(e) + b"\n" for e in events)
+    created = not os.path.lexists(path)
+    fd, _ = open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode=FILE_MODE)
     try:
         if created:
             os.fchmod(fd, FILE_MODE)
@@ -184,15 +227,57 @@ def append(path: Path, events: list[dict[str, Any]]) -> None:
         fsync_dir(path.parent)
 
 
+def read_log(path: Path) -> bytes | None:
+    """A log's bytes (None if there is none); OSError if it cannot be read (a link, ...)."""
+    try:
+        fd, st = open_regular(path)
+    except FileNotFoundError:
+        return None
+    try:
+        return read_fd(fd, st.st_size, MAX_LOG_BYTES, path)
+    finally:
+        os.close(fd)
+
+
+def tail(path: Path) -> dict[str, Any] | None:
+    """The last complete event of a log (None if none or unreadable), reading only its tail."""
+    try:
+        fd, st = open_regular(path)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        size = st.st_size
+        if size == 0:
+            return None
+        end = _last_newline(handle, size)
+        if end == 0:
+            return None
+        start = _last_newline(handle, end - 1)
+        handle.seek(start)
+        line = handle.read(end - start)
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def tail_hash(path: Path) -> str | None:
+    """The hash of a log's last complete event, None if it has none."""
+    last = tail(path)
+    return event_hash(last) if last is not None else None
+
+
 def cut_torn_tail(path: Path) -> None:
     """Drop an unfinished last line left by a crash mid-append (only called under the lock)."""
     try:
-        size = path.stat().st_size
+        fd, st = open_regular(path, os.O_RDWR)
     except FileNotFoundError:
         return
-    if size == 0:
-        return
-    with open(path, "rb+") as handle:
+    size = st.st_size
+    with os.fdopen(fd, "rb+") as handle:
+        if size == 0:
+            return
         handle.seek(size - 1)
         if handle.read(1) == b"\n":
             return
@@ -218,34 +303,23 @@ def _last_newline(handle: Any, size: int) -> int:
 
 def last_revision(path: Path) -> int:
     """The revision of the last complete event in a log (0 if none), reading only its tail."""
+    last = tail(path)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return 0
-    if size == 0:
-        return 0
-    with open(path, "rb") as handle:
-        end = _last_newline(handle, size)
-        if end == 0:
-            return 0
-        start = _last_newline(handle, end - 1)
-        handle.seek(start)
-        line = handle.read(end - start)
-    try:
-        return int(json.loads(line).get("revision", 0))
-    except (ValueError, TypeError, AttributeError):
+        return int(last.get("revision", 0)) if last is not None else 0
+    except (ValueError, TypeError, OverflowError):
         return 0
 
 
 def read(path: Path, problems: list[str] | None = None) -> Iterator[AuditEvent]:
     """Every complete event in a log; damaged lines are reported in ``problems`` and skipped."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        return
+        raw = read_log(path)
     except OSError as exc:
-        raise StoreError(f"{path}: cannot be read: {exc.strerror}", path) from None
+        from checked.files import describe
+
+        raise StoreError(f"{path}: cannot be read: {describe(exc)}", path) from None
+    if raw is None:
+        return
     lines = raw.split(b"\n")
     lines.pop()  # after the last newline: empty, or a torn line still being written
     for number, line in enumerate(lines, start=1):
@@ -256,7 +330,7 @@ def read(path: Path, problems: list[str] | None = None) -> Iterator[AuditEvent]:
             if not isinstance(data, dict):
                 raise ValueError("not an object")
             yield validate(AuditEvent, migrate_event(data))
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        except (ValueError, RecursionError) as exc:  # pydantic's ValidationError: ValueError
             if problems is not None:
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 problems.append(f"{path}: line {number} is not a readable audit event ({first})")
@@ -270,4 +344,14 @@ def migrate_event(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": SCHEMA_VERSION}
 
 
-__all__ = ["append", "cut_torn_tail", "diff", "last_revision", "read"]
+__all__ = [
+    "append",
+    "canonical",
+    "chain",
+    "cut_torn_tail",
+    "diff",
+    "event_hash",
+    "last_revision",
+    "read",
+    "tail_hash",
+]

@@ -64,16 +64,23 @@ class Claim:
 
     @classmethod
     def from_json(cls, data: Any) -> Claim | None:
+        """The claim a claim file holds, or None for anything odd (it is only advisory)."""
         try:
+            at = datetime.fromisoformat(data["at"])
+            pid, started = data["pid"], data.get("started")
+            if at.tzinfo is None or type(pid) is not int or not 0 < pid < 2**31:
+                return None
+            if started is not None and (type(started) is not int or not 0 <= started < 2**63):
+                return None
             return cls(
                 review_id=str(data["review_id"]),
-                pid=int(data["pid"]),
-                host=str(data["host"]),
-                at=datetime.fromisoformat(data["at"]),
-                started=None if data.get("started") is None else int(data["started"]),
-                who=str(data.get("who", "")),
+                pid=pid,
+                host=str(data["host"])[:255],
+                at=at.astimezone(UTC),
+                started=started,
+                who=str(data.get("who", ""))[:200],
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             return None
 
     def to_json(self) -> dict[str, Any]:

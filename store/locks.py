@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from checked.files import describe, open_regular
 from store.errors import StoreError
 from store.storage import FILE_MODE
 
@@ -61,11 +62,11 @@ class StoreLock:
         return self._depth > 0
 
     def _acquire(self) -> int:
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        try:  # never through a link, never anything but a regular file
+            fd, _ = open_regular(self.path, os.O_RDWR | os.O_CREAT, mode=FILE_MODE)
         except OSError as exc:
             raise StoreError(
-                f"{self.path}: cannot open the store's lock file: {exc.strerror}", self.path
+                f"{self.path}: cannot open the store's lock file: {describe(exc)}", self.path
             ) from None
         # A lock file someone else owns on a shared drive cannot be chmod-ed: still lockable.
         with contextlib.suppress(OSError):

@@ -8,6 +8,11 @@ records up to date before validation.
 
 Facts hold JSON-friendly values: ``bool`` for yes/no facts, ``str`` for choice, date
 (ISO ``YYYY-MM-DD``) and text facts, ``list[str]`` for multi-choice facts.
+
+Every time in a record (``Time``) carries its time zone and is held in UTC: validation refuses
+a naive time and converts another offset, and records read back without validation accept
+only UTC times (``parse_time``).  Texts, ids and counts are bounded, so a hand-edited file
+with a huge value is refused by name rather than carried into listings and reports.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import field, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args
 
-from checked import FORBID, Doc, Str, frozen, parse_time, to_data
+from checked import FORBID, Doc, Num, Str, frozen, to_data
+from checked.times import Aware, parse_time
 
 SCHEMA_VERSION = 2
 
@@ -58,7 +64,6 @@ OUTCOME_ANSWERS: dict[str, Answer] = {
     "insufficient": "no",
     "not_applicable": "na",
 }
-FactValue = bool | str | list[str]
 
 MAX_CASE_REF = 40
 MAX_NOTE = 20_000
@@ -70,7 +75,12 @@ CaseRef = Annotated[
     Str(strip=True, min_length=1, max_length=MAX_CASE_REF, pattern=f"^[^{_UNPRINTABLE}]+$"),
 ]
 Note = Annotated[str, Str(max_length=MAX_NOTE)]
-Name = Annotated[str, Str(max_length=MAX_NAME)]  # (input refuses unprintable ones: name_problem)
+# Names, and ids (facts, reasons, frameworks); input refuses unprintable names: name_problem.
+Name = Annotated[str, Str(max_length=MAX_NAME)]
+FactValue = bool | Note | list[Name]
+# Every time in a record has its time zone and is held in UTC: a naive time is refused.
+Time = Annotated[datetime, Aware()]
+Count = Annotated[int, Num(ge=0, le=2**53)]
 
 
 def _unprintable(text: str) -> str | None:
@@ -159,7 +169,7 @@ class Judgement(Record):
     __pydantic_config__ = FORBID
 
     outcome: Outcome
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Name, ...] = ()
     note: Note = ""
     quotable: bool = False
     answer: Annotated[
@@ -177,8 +187,8 @@ class Judgement(Record):
     pending: Annotated[
         FollowUp | None, Doc("A follow-up question still to ask (reasons, note, ...).")
     ] = None
-    answered_at: datetime | None = None
-    answered_by: str = ""
+    answered_at: Time | None = None
+    answered_by: Name = ""
 
 
 FlagStateName = Literal["open", "done"]
@@ -191,8 +201,8 @@ class FlagState(Record):
     __pydantic_config__ = FORBID
 
     state: FlagStateName = "open"
-    changed_at: datetime | None = None
-    changed_by: str = ""
+    changed_at: Time | None = None
+    changed_by: Name = ""
     note: Note = ""
 
 
@@ -204,16 +214,16 @@ class Review(Record):
 
     id: Annotated[str, Str(min_length=1, max_length=200)]
     case_ref: CaseRef
-    framework: str
-    schema_version: int = SCHEMA_VERSION
-    framework_version: str = ""
+    framework: Name
+    schema_version: Count = SCHEMA_VERSION
+    framework_version: Name = ""
     mode: Mode = "self"
     reviewer: Name = ""
     reviewer_role: Role = "case_manager"
     participants: tuple[Participant, ...] = ()
     team: Name = ""
     status: Status = "in_progress"
-    facts: dict[str, FactValue] = field(default_factory=dict)
+    facts: dict[Name, FactValue] = field(default_factory=dict)
     judgements: dict[str, Judgement] = field(default_factory=dict)
     skipped: Annotated[
         tuple[str, ...], Doc("Items skipped; asked again at the end, after every other item.")
@@ -224,12 +234,10 @@ class Review(Record):
     ] = ()
     focus: Annotated[str | None, Doc("An item the user went back or jumped to, asked next.")] = None
     flag_states: dict[str, FlagState] = field(default_factory=dict)
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
-    completed_at: Annotated[datetime | None, Doc("When the review was last marked complete.")] = (
-        None
-    )
-    revision: Annotated[int, Doc("Bumped by the store on every save.")] = 0
+    created_at: Time = field(default_factory=now)
+    updated_at: Time = field(default_factory=now)
+    completed_at: Annotated[Time | None, Doc("When the review was last marked complete.")] = None
+    revision: Annotated[Count, Doc("Bumped by the store on every save.")] = 0
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Review:

@@ -3,14 +3,23 @@
 Layout of a store folder (folders 0700, files 0600)::
 
     store.json              marks the folder as a store: {"format": "case-review-store", ...}
+    seal.key                the random key that seals the caches (store.sealed)
     listing.json            every summary in one file, compacted when listing (a cache)
     .lock                   the write lock (flock), see store.locks
     reviews/<key>.json      one TinyDB database per review, written by AtomicJSONStorage
     reviews/<key>.dirty     present only while a save is between its review write and the end
     index/<key>.json        the review's summary for listing (a cache of the review file)
-    audit/<key>.jsonl       the review's append-only audit trail
+    audit/<key>.jsonl       the review's append-only audit trail, a hash chain (store.audit)
     claims/<key>.json       who has the review open (advisory)
     cache/<name>.json       values derived from reviews, e.g. the report's rows (a cache)
+
+The folder belongs to one user: ``Store.open`` refuses (one line) a store folder that another
+user owns or that others can write to, as ssh does with keys, and every folder inside must be
+a real folder, not a link.  No file in it is ever opened through a symbolic link
+(``O_NOFOLLOW``) or as anything but a regular file (``checked.files``: a FIFO or a device is
+refused, reads are bounded), and nothing is replaced or appended to unless it is a regular
+file: a link planted where a store file belongs is reported by name and its target never
+touched.  A folder where a file belongs is a one-line error, never a traceback.
 
 ``<key>`` is a readable slug of the review id plus 16 hex digits of its SHA-256, so any id is a
 safe file name and two ids never share a file, even on a case-insensitive drive.
@@ -20,17 +29,28 @@ rewrites only that review's file (a few kilobytes, atomically), its small summar
 appends to its own audit log, so the cost of a save does not depend on how many reviews the
 store holds, and damage to one file costs one review, never the store.  Listing must not read
 5,000 files either, so it reads ``listing.json``, a snapshot of every summary, and checks each
-entry against its review file's identity (inode, size, modification time: one ``stat``); entries
+entry against its review file's identity (inode, size, modification and change times: one
+``lstat``; the change time cannot be set back by hand, as the modification time can); entries
 that do not match (reviews saved since the snapshot) are taken from the per-review summary file,
 or, if that does not match either (an interrupted save, a file restored by hand), rebuilt from
 the review file itself.  So the listing is never wrong, and when enough entries were out of date
 the listing rewrites the snapshot (compaction).  Saves never touch the snapshot, so their cost
-stays flat however large the store grows.
+stays flat however large the store grows.  Every cache (snapshot, summary files, derived
+caches) is sealed with the store's key (``store.sealed``): an edited cache fails its seal and
+is read as missing, so editing a cache alone changes no listing and no report.
 
-Reading a review does not need the lock (every file is replaced whole).  ``get`` first parses
-a sound, current review file in one pass with pydantic (``_fast_load``, for reports that load
-thousands) and otherwise reads it through TinyDB and the same storage class as writes do,
-migrating older records and naming the file and the fault when it cannot be read.
+One odd review never takes the store down: whatever a review file holds (a naive or absurd
+timestamp, a wrong type, a huge value), it is validated before use; one that fails is left out
+and reported by name (``problems()``) while every other review lists, loads, exports, reports
+and saves as before.  Every time in a record is aware and in UTC (``store.records``), so
+sorting and comparing times never mixes naive and aware ones.
+
+Reading a review does not need the lock (every file is replaced whole).  ``get`` rebuilds a
+review without validation only from a file whose identity and CRC-32 are those its sealed
+summary recorded when the store wrote it (``_trusted_load``); otherwise it parses a sound,
+current review file in one pass with pydantic (``_fast_load``, for reports that load
+thousands) or reads it through TinyDB and the same storage class as writes do, migrating
+older records and naming the file and the fault when it cannot be read.
 ``reviews`` loads files by the keys the listing found (no second listing, no hashing ids
 again) and reuses any review the listing had to read itself.
 
@@ -44,13 +64,20 @@ like the snapshot, the cache is written by readers only (best effort), never by 
 A save, under the store lock: read this review's file (a damaged file is refused and never
 written); compare revisions (optimistic concurrency: ConflictError if another process saved
 since the caller loaded); create the ``.dirty`` marker; write the review file atomically with
-the new record, the caller's summary and this save's audit events (their old values; the new
-ones are in the record); then write the summary file, append the audit events, and remove the
-marker.  The review file is the truth and is durable before ``save`` returns.  If a crash
-interrupts the steps after it, the marker (made durable by the same folder fsync as the review
-file) tells the next ``Store.open``, listing or save of that review to redo them from the review
-file: the summary is rewritten and the audit events are appended unless the audit log already
-ends with them (events carry the revision they produced).
+the new record, the caller's summary, this save's audit events (their old values; the new
+ones are in the record), each chained to the one before, and the hash of the last (``head``);
+then write the summary file, append the audit events, and remove the marker.  The review file
+is the truth and is durable before ``save`` returns.  If a crash interrupts the steps after it,
+the marker (made durable by the same folder fsync as the review file) tells the next
+``Store.open``, listing or save of that review to redo them from the review file: the summary
+is rewritten and the events the log does not end with yet are appended (found by their
+hashes).  A save whose earlier save cannot be finished is refused, so no event is ever lost.
+
+A save that cannot be written (a full disk, ``ulimit -f``, a read-only drive) raises one
+StoreError saying what was not saved and that nothing was lost: the review file is replaced
+atomically or not at all, the temporary file is removed, and every earlier answer is intact.
+If the disk fills after the review file was written, the answer is saved and the marker
+finishes the rest at the next save.
 """
 
 from __future__ import annotations
@@ -59,14 +86,19 @@ import contextlib
 import json
 import os
 import re
+import stat
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import field, make_dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checked import adapter, frozen, validate
+from checked.digest import sha256_hex
+from checked.files import describe, open_regular, read_fd
+from store import sealed
 from store.errors import ConflictError, StoreError
 from store.locks import StoreLock
 from store.records import SCHEMA_VERSION, Review, migrate, now
@@ -81,9 +113,11 @@ from store.storage import (
     MAX_FILE_BYTES,
     TEMP_SUFFIX,
     atomic_write,
+    check_private_dir,
     create_private_file,
     dumps,
     ensure_private_dir,
+    read_bytes,
     read_json_file,
 )
 
@@ -99,7 +133,7 @@ LOCK = ".lock"
 TABLE = "review"
 DOC_ID = 1
 _FOLDERS = ("reviews", "index", "audit", "claims")
-_KNOWN_NAMES = {MARKER, SNAPSHOT, LOCK, CACHE, *_FOLDERS}
+_KNOWN_NAMES = {MARKER, SNAPSHOT, LOCK, CACHE, sealed.KEY_FILE, *_FOLDERS}
 _CACHE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 
 
@@ -130,10 +164,20 @@ class ReviewSummary:
 def review_key(review_id: str) -> str:
     """A file-name-safe key for any review id: a readable slug plus a hash of the id."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", review_id).strip("-")[:48] or "review"
-    from hashlib import sha256  # here, not at import: hashlib costs 2 ms of the app's start
-
-    digest = sha256(review_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    digest = sha256_hex(review_id.encode("utf-8", "surrogatepass"))[:16]
     return f"{slug}-{digest}"
+
+
+@cache
+def login_name() -> str:
+    """Who is logged in, for the audit trail when no reviewer is named ("" if unknown)."""
+    try:
+        import getpass
+
+        name = getpass.getuser()
+    except Exception:  # no user name in the environment and none in the password database
+        return ""
+    return "".join(ch for ch in name if ch.isprintable())[:200]
 
 
 def default_path() -> Path:
@@ -197,28 +241,20 @@ def _file_adapter() -> Any:
     the shape's classes are made here, when first needed, off the start-up path."""
 
     ignore = {"extra": "ignore"}
-    doc = make_dataclass("_ReviewDoc", [("record", Review)], frozen=True)
-    doc.__pydantic_config__ = ignore  # type: ignore[attr-defined]
-    review_file = make_dataclass("_ReviewFile", [("review", dict[str, doc])], frozen=True)
-    review_file.__pydantic_config__ = ignore  # type: ignore[attr-defined]
+    doc: Any = make_dataclass("_ReviewDoc", [("record", Review)], frozen=True)
+    doc.__pydantic_config__ = ignore
+    review_file: Any = make_dataclass("_ReviewFile", [("review", dict[str, doc])], frozen=True)
+    review_file.__pydantic_config__ = ignore
     return adapter(review_file)
 
 
 def _read_file(path: str) -> bytes | None:
-    """A file's bytes, or None if it is missing, unreadable or larger than MAX_FILE_BYTES.
-
-    The size is checked with ``fstat`` and the file read whole (``readall`` sizes its buffer
-    from the same ``fstat``): ``read(MAX_FILE_BYTES + 1)`` would allocate 64 MiB for every
-    file, which cost about as much as reading 5,000 review files.
-    """
+    """A review file's bytes, or None if it is missing, a link, not a regular file, unreadable
+    or larger than MAX_FILE_BYTES (the careful path then says which)."""
     try:
-        with open(path, "rb", buffering=0) as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                return None
-            raw = handle.readall()
+        return read_bytes(path)
     except OSError:
         return None
-    return raw if len(raw) <= MAX_FILE_BYTES else None
 
 
 def _fast_load(path: str, review_id: str) -> Review | None:
@@ -247,22 +283,27 @@ def _fast_load(path: str, review_id: str) -> Review | None:
     return record
 
 
-def _trusted_load(path: str, review_id: str, stamp: list[int]) -> Review | None:
-    """The review in a file this store wrote (or validated) itself, built without validation.
+def _trusted_load(path: str, review_id: str, stamp: Any, crc: Any) -> Review | None:
+    """The review in a file this store wrote itself, built without validation.
 
-    ``stamp`` is the file identity (inode, size, modification time) recorded in the review's
-    summary entry when the store last wrote the file from a validated review or validated
-    what it read there.  If the file still has that identity its record is known to be sound
-    and is rebuilt directly (no pydantic: this keeps pydantic off the start-up path of the
-    app).  Anything else (a changed or replaced file, an older schema version, another id)
-    returns None and the caller validates.
+    ``stamp`` and ``crc`` are the file's identity (inode, size, modification and change times)
+    and the CRC-32 of its bytes, recorded in the review's sealed summary entry when the store
+    last wrote the file from a validated review.  If the file still has that identity and
+    those bytes its record is known to be sound and is rebuilt directly (no pydantic: this
+    keeps pydantic off the start-up path of the app).  Anything else (a changed or replaced
+    file, a link, an older schema version, another id, a naive time) returns None and the
+    caller validates.
     """
     try:
-        with open(path, "rb", buffering=0) as handle:
-            st = os.fstat(handle.fileno())
+        fd, st = open_regular(path)
+        try:
             if _stamp(st) != stamp:
                 return None
-            raw = handle.readall()
+            raw = read_fd(fd, st.st_size, MAX_FILE_BYTES, path)
+        finally:
+            os.close(fd)
+        if zlib.crc32(raw) != crc:
+            return None
         record = json.loads(raw)["review"][str(DOC_ID)]["record"]
         if record["id"] != review_id or record["schema_version"] != SCHEMA_VERSION:
             return None
@@ -271,8 +312,11 @@ def _trusted_load(path: str, review_id: str, stamp: list[int]) -> Review | None:
         return None
 
 
-def _entry(review: Review, summary: Any, stamp: list[int]) -> dict[str, Any]:
-    """What the listing keeps for one review (summary file and snapshot entry)."""
+def _entry(
+    review: Review, summary: Any, stamp: list[int], crc: int | None = None
+) -> dict[str, Any]:
+    """What the listing keeps for one review (summary file and snapshot entry); ``crc`` (of
+    the review file's bytes, when the store wrote them) lets ``get`` trust the file."""
     return {
         "id": review.id,
         "case_ref": review.case_ref,
@@ -283,16 +327,25 @@ def _entry(review: Review, summary: Any, stamp: list[int]) -> dict[str, Any]:
         "reviewer": review.reviewer,
         "updated_at": review.updated_at.isoformat(),
         "revision": review.revision,
-        "summary": dict(summary) if isinstance(summary, dict) else {},
+        "summary": _counts(summary),
         "stamp": stamp,
+        "crc": crc,
     }
 
 
 def _summary_from_entry(entry: Any, stamp: list[int] | None = None) -> ReviewSummary | None:
-    """The summary an entry describes, if it is well formed and (given ``stamp``) current."""
+    """The summary an entry describes, if it is well formed and (given ``stamp``) current.
+
+    Entries come from the store's own sealed caches or from a review it has just validated
+    (``_entry``), so only their shape is checked here, cheaply: a listing reads thousands."""
     try:
         if stamp is not None and entry["stamp"] != stamp:
             return None
+        updated_at = datetime.fromisoformat(entry["updated_at"])
+        if updated_at.tzinfo is not UTC:
+            if updated_at.tzinfo is None:
+                return None
+            updated_at = updated_at.astimezone(UTC)
         return ReviewSummary(
             id=str(entry["id"]),
             case_ref=str(entry["case_ref"]),
@@ -301,16 +354,29 @@ def _summary_from_entry(entry: Any, stamp: list[int] | None = None) -> ReviewSum
             status=str(entry["status"]),
             team=str(entry["team"]),
             reviewer=str(entry["reviewer"]),
-            updated_at=datetime.fromisoformat(entry["updated_at"]),
+            updated_at=updated_at,
             revision=int(entry["revision"]),
             summary=dict(entry["summary"]),
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
 
 
+def _counts(summary: Any) -> dict[str, int]:
+    """A listing summary as the home screen reads it: counts only (a review file edited by
+    hand can hold anything there)."""
+    if not isinstance(summary, dict):
+        return {}
+    return {
+        k: v
+        for k, v in summary.items()
+        if isinstance(k, str) and type(v) is int and -(2**53) <= v <= 2**53
+    }
+
+
 def _stamp(st: os.stat_result) -> list[int]:
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
+    """A file's identity: inode, size, modification and change times (nanoseconds)."""
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 class Store:
@@ -324,6 +390,7 @@ class Store:
         self.claims_dir = path / "claims"
         self._lock = StoreLock(path / LOCK)
         self._problems: list[str] = []
+        self._key: bytes | None = None  # seals the caches (store.sealed); set by ``open``
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -332,34 +399,48 @@ class Store:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
-        """Open (creating if missing) the store at ``path`` / $CASE_REVIEW_STORE / default."""
+        """Open (creating if missing) the store at ``path`` / $CASE_REVIEW_STORE / default.
+
+        StoreError (one line) for a folder that is not a store, that another user owns or
+        others can write to, or that holds a link or a file where a folder belongs."""
         root = resolve_path(path)
         cls._check_folder(root)
-        ensure_private_dir(root)
+        ensure_private_dir(root, follow=True)
         store = cls(root)
         for folder in _FOLDERS:
             ensure_private_dir(root / folder)
-        if not (root / MARKER).exists():
+        if not os.path.lexists(root / MARKER):
             with store._lock:
-                if not (root / MARKER).exists():
+                if not os.path.lexists(root / MARKER):
                     marker = {"format": STORE_FORMAT, "layout": LAYOUT, "created_at": str(now())}
-                    atomic_write(root / MARKER, dumps(marker))
+                    try:
+                        atomic_write(root / MARKER, dumps(marker))
+                    except OSError as exc:
+                        raise StoreError(
+                            f"{root / MARKER}: cannot create the store: {describe(exc)}", root
+                        ) from None
+        store._key = sealed.load_key(root, create=True)
         store._recover_interrupted()
         return store
 
     @staticmethod
     def _check_folder(root: Path) -> None:
-        if not root.exists():
+        try:
+            st = os.stat(root)
+        except FileNotFoundError:
             return
-        if not root.is_dir():
+        except OSError as exc:
+            raise StoreError(f"{root}: cannot be read: {describe(exc)}", root) from None
+        if not stat.S_ISDIR(st.st_mode):
             raise StoreError(f"{root}: is a file, not a store folder", root)
+        check_private_dir(root, follow=True)
         marker_path = root / MARKER
-        marker = read_json_file(marker_path, "store marker") if marker_path.exists() else None
+        marker = read_json_file(marker_path, "store marker")
         if marker is None:
             try:
                 names = os.listdir(root)
             except OSError as exc:
-                raise StoreError(f"{root}: cannot be read: {exc.strerror}", root) from None
+                raise StoreError(f"{root}: cannot be read: {describe(exc)}", root) from None
             strangers = [n for n in names if n not in _KNOWN_NAMES and not n.endswith(TEMP_SUFFIX)]
             if strangers:
                 raise StoreError(
@@ -392,6 +473,35 @@ class Store:
             self.audit_dir / f"{key}.jsonl",
         )
 
+    # -- sealed caches ----------------------------------------------------------------------
+
+    def _read_sealed(self, path: Path) -> dict[str, Any] | None:
+        """A sealed cache file's object, or None if it is missing, unreadable, not sealed by
+        this store (edited, moved, foreign) or not an object: a cache is only ever a cache."""
+        try:
+            raw = read_bytes(path)
+        except OSError:
+            return None
+        if raw is None or not sealed.is_sealed(self._key, self._name(path), raw):
+            return None
+        try:
+            data = json.loads(raw)  # (sealed: the store wrote it, a JSON object with "seal")
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        data.pop("seal", None)
+        return data
+
+    def _sealed(self, path: Path, payload: bytes) -> bytes | None:
+        """``payload`` (a JSON object) sealed for ``path``; None when the store has no key."""
+        if self._key is None:
+            return None
+        return sealed.seal(self._key, self._name(path), payload)
+
+    def _name(self, path: Path) -> str:
+        return path.relative_to(self.path).as_posix()
+
     # -- reading ----------------------------------------------------------------------------
 
     @staticmethod
@@ -403,12 +513,13 @@ class Store:
         return TinyDB(path, storage=AtomicJSONStorage).table(TABLE)
 
     def _read_doc(self, path: Path, table: Table | None = None) -> dict[str, Any] | None:
-        """The document of a review file; None if there is no file; StoreError if damaged."""
-        if not path.exists():
+        """The document of a review file; None if there is no file; StoreError if damaged (or
+        a link, a folder, a FIFO: never followed or read)."""
+        if not os.path.lexists(path):
             return None
         doc = (table or self._table(path)).get(doc_id=DOC_ID)
         if doc is None:
-            if path.exists():
+            if os.path.lexists(path):
                 raise StoreError(
                     f"{path}: not a case-review review file (no table {TABLE!r} record)", path
                 )
@@ -419,17 +530,19 @@ class Store:
         """The stored review; KeyError if there is none, StoreError if its file is unreadable."""
         return self._load(str(self.review_path(review_id)), review_id)
 
-    def _load(self, path: str, review_id: str, stamp: list[int] | None = None) -> Review:
-        """``get`` for a known file: as written if the file is as the store last wrote or read
-        it (``stamp`` as listed, else from the summary file), else validated in one pass if
-        sound and current, else through TinyDB.  For opening one review: it needs no pydantic
-        (kept off the app's start-up), but builds the review in Python, about twice as slow as
-        pydantic's one pass once pydantic is loaded; loading many, ``_load_many`` validates."""
+    def _load(self, path: str, review_id: str, stamp: Any = None, crc: Any = None) -> Review:
+        """``get`` for a known file: as written if the file is as the store last wrote it
+        (``stamp`` and ``crc`` as listed, else from the sealed summary file), else validated in
+        one pass if sound and current, else through TinyDB.  For opening one review: it needs
+        no pydantic (kept off the app's start-up), but builds the review in Python, about
+        twice as slow as pydantic's one pass once pydantic is loaded; loading many,
+        ``_load_many`` validates."""
         if stamp is None:
-            entry = self._read_entry(f"{self.index_dir}/{os.path.basename(path)}")
-            stamp = entry.get("stamp") if entry is not None else None
-        if isinstance(stamp, list):
-            trusted = _trusted_load(path, review_id, stamp)
+            entry = self._read_sealed(self.index_dir / os.path.basename(path))
+            if entry is not None:
+                stamp, crc = entry.get("stamp"), entry.get("crc")
+        if isinstance(stamp, list) and isinstance(crc, int):
+            trusted = _trusted_load(path, review_id, stamp, crc)
             if trusted is not None:
                 return trusted
         return self._load_many(path, review_id)
@@ -453,7 +566,7 @@ class Store:
         except FileNotFoundError:
             return keys, dirty
         except OSError as exc:
-            raise StoreError(f"{self.reviews_dir}: cannot be read: {exc.strerror}") from None
+            raise StoreError(f"{self.reviews_dir}: cannot be read: {describe(exc)}") from None
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -464,22 +577,12 @@ class Store:
                 dirty.append(name[:-6])
         return keys, dirty
 
-    @staticmethod
-    def _read_entry(path: str) -> dict[str, Any] | None:
-        """A summary file's entry, or None if it is missing or damaged (it is only a cache)."""
-        try:
-            with open(path, "rb") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError, RecursionError):
-            return None
-        return data if isinstance(data, dict) else None
-
     def _read_index(self, path: Path) -> ReviewSummary | None:
-        entry = self._read_entry(str(path))
+        entry = self._read_sealed(path)
         return _summary_from_entry(entry) if entry is not None else None
 
     def _read_snapshot(self) -> dict[str, Any]:
-        data = self._read_entry(str(self.path / SNAPSHOT))
+        data = self._read_sealed(self.path / SNAPSHOT)
         entries = data.get("entries") if data is not None else None
         return entries if isinstance(entries, dict) else {}
 
@@ -487,40 +590,43 @@ class Store:
         """Every review's summary, most recently updated first (fast: no review is loaded).
 
         Reads the listing snapshot, checks every entry against its review file's identity
-        (inode, size, modification time), and reads the per-review summary file, or failing
-        that the review file itself, only for reviews saved since the snapshot was written.
-        When more than ``SNAPSHOT_SLACK`` entries were out of date the snapshot is rewritten
-        (compaction; it is a cache, saves never touch it, so their cost stays flat).
+        (inode, size, modification and change times), and reads the per-review summary file,
+        or failing that the review file itself, only for reviews saved since the snapshot was
+        written.  When more than ``SNAPSHOT_SLACK`` entries were out of date the snapshot is
+        rewritten (compaction; it is a cache, saves never touch it, so their cost stays flat).
         Unreadable review files are left out and reported by ``problems()``.
         """
         return [item[1] for item in self._listing()]
 
-    def _listing(self) -> list[tuple[str, ReviewSummary, Review | None, list[int]]]:
+    def _listing(self) -> list[tuple[str, ReviewSummary, Review | None, list[int], int | None]]:
         """``summaries`` with each review's file key, the review itself when the listing had
-        to read its file anyway (so ``reviews`` does not read it twice), and the file's stamp
-        as listed (taken before any read of the file)."""
+        to read its file anyway (so ``reviews`` does not read it twice), the file's stamp as
+        listed (taken before any read of the file) and the CRC-32 its sealed entry records."""
         problems: list[str] = []
         keys, dirty = self._scan()
         if dirty:
             self._recover(dirty, problems)
         snapshot = self._read_snapshot()
-        reviews_dir, index_dir = str(self.reviews_dir), str(self.index_dir)
-        out: list[tuple[str, ReviewSummary, Review | None, list[int]]] = []
+        reviews_dir = str(self.reviews_dir)
+        out: list[tuple[str, ReviewSummary, Review | None, list[int], int | None]] = []
         entries: dict[str, Any] = {}
         misses = 0
         for key in keys:
             review_path = f"{reviews_dir}/{key}.json"
             try:
-                st = os.stat(review_path)
+                st = os.lstat(review_path)
             except FileNotFoundError:
                 continue
-            stamp = [st.st_ino, st.st_size, st.st_mtime_ns]
+            except OSError as exc:
+                problems.append(f"{review_path}: cannot be read: {describe(exc)}")
+                continue
+            stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
             entry = snapshot.get(key)
             summary = _summary_from_entry(entry, stamp)
             review: Review | None = None
             if summary is None:
                 misses += 1
-                entry = self._read_entry(f"{index_dir}/{key}.json")
+                entry = self._read_sealed(self.index_dir / f"{key}.json")
                 summary = _summary_from_entry(entry, stamp)
             if summary is None:
                 try:
@@ -531,11 +637,18 @@ class Store:
                 except StoreError as exc:
                     problems.append(str(exc))
                     continue
+                if review_key(review.id) != key:
+                    problems.append(
+                        f"{review_path}: holds review {review.id!r}, whose file this is not"
+                    )
+                    continue
                 entry = _entry(review, doc.get("summary"), stamp)
                 summary = _summary_from_entry(entry, stamp)
-                assert summary is not None
+                if summary is None:  # (cannot happen for a validated review)
+                    continue
             entries[key] = entry
-            out.append((key, summary, review, stamp))
+            crc = entry.get("crc") if isinstance(entry, dict) else None
+            out.append((key, summary, review, stamp, crc if isinstance(crc, int) else None))
         if misses > SNAPSHOT_SLACK or len(snapshot) - (len(entries) - misses) > SNAPSHOT_SLACK:
             self._write_snapshot(entries)
         out.sort(key=lambda item: (item[1].updated_at, item[1].id), reverse=True)
@@ -548,9 +661,13 @@ class Store:
         A listing never waits for the lock: if a save holds it, the snapshot waits for the
         next listing.
         """
+        path = self.path / SNAPSHOT
+        data = self._sealed(path, dumps({"layout": LAYOUT, "entries": entries}))
+        if data is None:
+            return
         quick = StoreLock(self.path / LOCK, timeout=0.05)
         with contextlib.suppress(OSError, StoreError), quick:
-            atomic_write(self.path / SNAPSHOT, dumps({"layout": LAYOUT, "entries": entries}))
+            atomic_write(path, data)
 
     def reviews(
         self,
@@ -567,7 +684,7 @@ class Store:
         problems = list(self._problems)
         team_key = team.casefold() if team is not None else None
         reviews_dir = str(self.reviews_dir)
-        for key, entry, review, _stamp in listing:
+        for key, entry, review, _stamp, _crc in listing:
             if status is not None and entry.status != status:
                 continue
             if team_key is not None and entry.team.casefold() != team_key:
@@ -607,20 +724,23 @@ class Store:
         does (a cache of another version is ignored).
 
         A cached value is used only for a review file whose identity (inode, size,
-        modification time, as in the listing) is exactly the one it had when the value was
-        derived from it, which is only ever done from a review loaded (validated, migrated)
-        as ``get`` loads it; any other file is loaded again.  So a review saved, restored or
-        damaged since is always read afresh, and files that cannot be read are left out and
-        reported by ``problems()`` exactly as ``reviews`` does.  Review files are never
-        written.  The cache (``cache/<name>.json``) is rewritten, best effort and without
-        waiting for the lock, when more than ``SNAPSHOT_SLACK`` values were derived afresh or
-        dropped; a missing, damaged or foreign cache is treated as empty.  ``rebuild`` ignores
-        the cache and rewrites it (for a caller that found a cached value it cannot use).
+        modification and change times, as in the listing) is exactly the one it had when the
+        value was derived from it, which is only ever done from a review loaded (validated,
+        migrated) as ``get`` loads it; any other file is loaded again.  So a review saved,
+        restored or damaged since is always read afresh, and files that cannot be read are
+        left out and reported by ``problems()`` exactly as ``reviews`` does.  The cache is
+        sealed (``store.sealed``), as are the listing entries the filters read: a cache edited
+        by hand fails its seal and is ignored, so editing it cannot change what is derived.
+        Review files are never written.  The cache (``cache/<name>.json``) is rewritten, best
+        effort and without waiting for the lock, when more than ``SNAPSHOT_SLACK`` values were
+        derived afresh or dropped; a missing, damaged or foreign cache is treated as empty.
+        ``rebuild`` ignores the cache and rewrites it (for a caller that found a cached value
+        it cannot use).
         """
         if not _CACHE_NAME.match(name):
             raise ValueError(f"not a cache name: {name!r}")
         cache_path = self.path / CACHE / f"{name}.json"
-        cached = self._read_entry(str(cache_path))
+        cached = self._read_sealed(cache_path)
         old: Any = None
         if (
             cached is not None
@@ -637,7 +757,7 @@ class Store:
         entries: dict[str, Any] = {}
         values: list[Any] = []
         fresh = 0
-        for key, entry, review, stamp in listing:
+        for key, entry, review, stamp, _crc in listing:
             hit = old.get(key)
             if not (isinstance(hit, dict) and hit.get("stamp") == stamp and "value" in hit):
                 hit = None
@@ -671,15 +791,18 @@ class Store:
         return values
 
     def _write_cache(self, path: Path, payload: dict[str, Any]) -> None:
-        """Replace a derived cache; best effort, never waiting for the lock (as the listing
-        snapshot).  Under the lock nobody else writes there, so leftover temporary files from
-        an interrupted write are removed first.  Serialised by pydantic-core (about three times
-        as fast as ``json.dumps`` for a few megabytes), or by ``dumps`` for text that is not
-        valid Unicode."""
+        """Replace a derived cache, sealed; best effort, never waiting for the lock (as the
+        listing snapshot).  Under the lock nobody else writes there, so leftover temporary
+        files from an interrupted write are removed first.  Serialised by pydantic-core (about
+        three times as fast as ``json.dumps`` for a few megabytes), or by ``dumps`` for text
+        that is not valid Unicode."""
         try:
             data = adapter(Any).dump_json(payload)
         except ValueError:  # pydantic's serialisation error (a lone surrogate, say)
             data = dumps(payload)
+        sealed_data = self._sealed(path, data)
+        if sealed_data is None:
+            return
         quick = StoreLock(self.path / LOCK, timeout=0.05)
         with contextlib.suppress(OSError, StoreError), quick:
             ensure_private_dir(path.parent)
@@ -687,7 +810,7 @@ class Store:
                 if name.startswith(".") and name.endswith(TEMP_SUFFIX):
                     with contextlib.suppress(OSError):
                         os.unlink(path.parent / name)
-            atomic_write(path, data)
+            atomic_write(path, sealed_data)
 
     def find_case(self, case_ref: str, mode: str | None = None) -> Review | None:
         """The most recently updated non-learning review of this case reference, if any."""
@@ -701,11 +824,13 @@ class Store:
         ]
         if not matches:
             return None
-        key, latest, review, stamp = max(matches, key=lambda i: (i[1].updated_at, i[1].revision))
+        key, latest, review, stamp, crc = max(
+            matches, key=lambda i: (i[1].updated_at, i[1].revision)
+        )
         if review is not None:
             return review  # the listing had to read it
         try:
-            return self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp)
+            return self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp, crc)
         except KeyError:
             return None
 
@@ -719,14 +844,31 @@ class Store:
 
         problems: list[str] = []
         if review_id is not None:
-            events = list(audit_log.read(self._paths(review_key(review_id))[3], problems))
+            paths = [self._paths(review_key(review_id))[3]]
         else:
-            events = []
-            for path in sorted(self.audit_dir.glob("*.jsonl")):
+            paths = sorted(self.audit_dir.glob("*.jsonl"))
+        events: list[AuditEvent] = []
+        for path in paths:
+            try:
                 events.extend(audit_log.read(path, problems))
+            except StoreError as exc:
+                problems.append(str(exc))
+        if review_id is None:
             events.sort(key=lambda e: e.at)
         self._problems = problems
         return events
+
+    def verify(self, ref: str | None = None) -> Any:
+        """Check the audit trails (``store.trail``): of every review, or of the reviews of
+        case ``ref`` (or the review with id ``ref``); KeyError if there is none."""
+        from store import trail
+
+        if ref is None:
+            return trail.verify(self)
+        keys = trail.keys_of(self, ref)
+        if not keys:
+            raise KeyError(ref)
+        return trail.verify(self, keys)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -744,8 +886,9 @@ class Store:
         ``review.revision`` must equal the stored revision (0 for a new review), else
         ConflictError.  Returns the stored copy: revision + 1 and, unless ``touch`` is False
         (the importer keeps the original timestamps), ``updated_at`` set to now.  The audit
-        events (see ``store.audit.diff``) are appended with ``actor`` as who made the change;
-        ``summary`` is kept for the listing as given.
+        events (see ``store.audit.diff``) are appended with ``actor`` as who made the change
+        (the login name when the actor has none); ``summary`` is kept for the listing as
+        given.  StoreError, one line, when it cannot be saved (see the module docstring).
         """
         if review.mode == "learning":
             raise StoreError(f"{self.path}: learning-mode reviews are never written to the store")
@@ -755,10 +898,21 @@ class Store:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"the summary passed to save is not plain JSON data: {exc}") from None
         key = review_key(review.id)
-        path, marker, _, _ = self._paths(key)
+        path, marker, _, log_path = self._paths(key)
         with self._lock:
-            if marker.exists():
-                self._recover([key], [])
+            if os.path.lexists(marker):
+                problems: list[str] = []
+                self._recover([key], problems)
+                if os.path.lexists(marker):
+                    why = problems[0] if problems else f"{marker} is still there"
+                    why = why.removeprefix(f"{path}: ").removeprefix(_UNFINISHED)
+                    raise StoreError(
+                        f"{path}: {_what(action, review)} was not saved: the save before it "
+                        f"could not be finished ({why}); nothing was lost: everything saved "
+                        "before it is safe",
+                        path,
+                    )
+            self._check_targets(key)
             table = self._table(path)
             doc = self._read_doc(path, table)
             old = record_from_doc(doc, path, review.id) if doc is not None else None
@@ -782,40 +936,91 @@ class Store:
             new = review.copy(**changes)
             from store import audit as audit_log
 
-            events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
+            who = actor.name or login_name()
+            events = audit_log.diff(old, new, who=who, role=actor.role, action=action, at=at)
             record = new.to_data()
             _validated(record, path, "not saved, not a valid review")
+            if doc is not None and isinstance(doc.get("head"), str):
+                prev: str | None = doc["head"]
+            else:  # a new review, or one whose log was written before events were chained
+                prev = audit_log.tail_hash(log_path)
+            chained, head = audit_log.chain([e.to_data() for e in events], prev)
             new_doc = {
                 "record": record,
                 "summary": summary_data,
-                "audit": audit_log.compact(events),
+                "audit": audit_log.compact(chained),
             }
-            create_private_file(marker)
-            if doc is None:
-                from tinydb.table import Document
+            if head or prev:
+                new_doc["head"] = head or prev
+            made_marker = False
+            try:
+                made_marker = create_private_file(marker)
+                if doc is None:
+                    from tinydb.table import Document
 
-                table.insert(Document(new_doc, doc_id=DOC_ID))
-            else:
-                table.update(partial(_replace, new_doc), doc_ids=[DOC_ID])
-            self._finish(key, new_doc, new, recovering=False)
+                    table.insert(Document(new_doc, doc_id=DOC_ID))
+                else:
+                    table.update(partial(_replace, new_doc), doc_ids=[DOC_ID])
+            except OSError as exc:
+                if made_marker:
+                    with contextlib.suppress(OSError):
+                        os.unlink(marker)
+                raise StoreError(
+                    f"{path}: could not save {_what(action, review)} ({describe(exc)}); "
+                    "nothing was lost: everything saved before is safe",
+                    path,
+                ) from None
+            try:
+                self._finish(key, new_doc, new, recovering=False)
+            except (OSError, StoreError) as exc:
+                # The review file is written and durable: the answer is saved.  The marker
+                # stays, and the next save or open finishes the rest (or says why it cannot).
+                why = str(exc) if isinstance(exc, StoreError) else describe(exc)
+                self._problems = [*self._problems, f"{path}: saved; finishing later: {why}"]
         return new
+
+    def _check_targets(self, key: str) -> None:
+        """Before a save writes anything: every file it will replace or append to is a regular
+        file or missing (a planted link or a folder is refused, its target never touched)."""
+        for path in self._paths(key):
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot be read: {describe(exc)}", path) from None
+            if path.suffix == ".dirty" and stat.S_ISLNK(st.st_mode):
+                continue  # an empty marker: only ever removed, never opened
+            if not stat.S_ISREG(st.st_mode):
+                from checked.files import not_regular
+
+                raise StoreError(
+                    f"{path}: {not_regular(st.st_mode)}; nothing was saved (the store never "
+                    "writes through a link; remove it)",
+                    path,
+                )
 
     def _finish(self, key: str, doc: dict[str, Any], review: Review, *, recovering: bool) -> None:
         """After the review file is written: summary file, audit events, then drop the marker."""
         from store import audit as audit_log
 
         review_path, marker, index_path, log_path = self._paths(key)
-        index = _entry(review, doc.get("summary"), _stamp(os.stat(review_path)))
-        atomic_write(index_path, dumps(index))
+        fd, st = open_regular(review_path)
+        try:
+            raw = read_fd(fd, st.st_size, MAX_FILE_BYTES, review_path)
+        finally:
+            os.close(fd)
+        index = _entry(review, doc.get("summary"), _stamp(st), zlib.crc32(raw))
+        data = self._sealed(index_path, dumps(index))
+        if data is not None:
+            atomic_write(index_path, data)
         events = doc.get("audit")
         if isinstance(events, list) and events:
             events = audit_log.expand(events, doc["record"])
             if recovering:
                 audit_log.cut_torn_tail(log_path)
-                if audit_log.last_revision(log_path) < review.revision:
-                    audit_log.append(log_path, events)
-            else:
-                audit_log.append(log_path, events)
+                events = _not_yet_logged(events, log_path, doc.get("head"), review.revision)
+            audit_log.append(log_path, events)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(marker)
 
@@ -824,9 +1029,10 @@ class Store:
         with self._lock:
             for key in keys:
                 review_path, marker, _, _ = self._paths(key)
-                if not marker.exists():
+                if not os.path.lexists(marker):
                     continue  # another process finished it meanwhile
                 try:
+                    self._check_targets(key)
                     doc = self._read_doc(review_path)
                     if doc is None:  # the crash came before the first write of a new review
                         os.unlink(marker)
@@ -836,13 +1042,14 @@ class Store:
                 except StoreError as exc:
                     problems.append(str(exc))  # damaged: leave everything as it is
                 except OSError as exc:
-                    problems.append(f"{review_path}: cannot finish an interrupted save: {exc}")
+                    problems.append(f"{review_path}: {_UNFINISHED}{describe(exc)}")
 
     def _recover_interrupted(self) -> None:
         """At open: finish interrupted saves and remove temporary files a crash left behind."""
+        folders = (self.reviews_dir, self.index_dir, self.claims_dir, self.path)
         try:
             names = os.listdir(self.reviews_dir)
-            others = os.listdir(self.path) + os.listdir(self.claims_dir)
+            others = [n for folder in folders[1:] for n in os.listdir(folder)]
         except OSError:
             return
         dirty = [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
@@ -853,8 +1060,9 @@ class Store:
         try:
             with self._lock:
                 self._recover(dirty, problems)
-                # Under the lock nobody is writing, so every temporary file is a leftover.
-                for folder in (self.reviews_dir, self.index_dir, self.claims_dir, self.path):
+                # Under the lock nobody is writing, so every temporary file is a leftover
+                # (unlink removes a link itself, never its target).
+                for folder in folders:
                     for name in os.listdir(folder):
                         if name.startswith(".") and name.endswith(TEMP_SUFFIX):
                             with contextlib.suppress(OSError):
@@ -895,7 +1103,8 @@ class Store:
         another live session holds it, returns a one-line message saying who has it open and
         leaves their claim in place, unless ``force`` is True: then the claim is taken over and
         the message is still returned so the caller can warn.  Claims are advisory only;
-        ``save``'s revision check is what prevents lost answers.
+        ``save``'s revision check is what prevents lost answers.  A claim that cannot be
+        written (a link in its place, a full disk) is a message too, never an error.
         """
         path = self._claim_path(review_id)
         with self._lock:
@@ -907,7 +1116,13 @@ class Store:
                     return message
             from store.claims import Claim
 
-            atomic_write(path, dumps(Claim.mine(review_id, who).to_json()))
+            try:
+                atomic_write(path, dumps(Claim.mine(review_id, who).to_json()))
+            except OSError as exc:
+                return (
+                    f"{path}: could not mark the review as open here ({describe(exc)}); "
+                    "another session will not be warned"
+                )
             return message
 
     def release(self, review_id: str) -> None:
@@ -916,8 +1131,40 @@ class Store:
         with self._lock:
             existing = self._read_claim(review_id)
             if existing is not None and existing.is_mine():
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     os.unlink(path)
+
+
+_UNFINISHED = "cannot finish an interrupted save: "
+
+
+def _what(action: str, review: Review) -> str:
+    """What a save was saving, for a message."""
+    if action == "imported":
+        return f"imported review {review.id!r} ({review.case_ref})"
+    if action == "created":
+        return f"the new review of {review.case_ref}"
+    return f"the latest change to {review.case_ref}"
+
+
+def _not_yet_logged(
+    events: list[dict[str, Any]], log: Path, head: Any, revision: int
+) -> list[dict[str, Any]]:
+    """Of a save's events, those the log does not end with yet (crash recovery).  The log's
+    last hash says where it stopped: at the head (all there), at one of these events (the rest
+    are missing), or just before them (all missing).  Events from before the chain existed
+    are matched by the revision they produced, as before."""
+    from store import audit as audit_log
+
+    last = audit_log.tail_hash(log)
+    if head is not None and last == head:
+        return []
+    hashes = [audit_log.event_hash(e) for e in events]
+    if last in hashes:
+        return events[hashes.index(last) + 1 :]
+    if "prev" in events[0] and events[0]["prev"] == last:
+        return events
+    return events if audit_log.last_revision(log) < revision else []
 
 
 def _replace(new: dict[str, Any], doc: dict[str, Any]) -> None:

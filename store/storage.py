@@ -14,6 +14,12 @@ is built on ``atomic_write`` and ``read_json_file`` here, the store's single dur
   refuses to write, so a damaged file is never overwritten: its bytes stay as they were for
   someone to inspect or restore.
 
+* Nothing is ever written through a symbolic link or onto anything but a regular file
+  (``check_replaceable``; temporary files are created ``O_EXCL | O_NOFOLLOW``), nothing is read
+  but a regular file, at most MAX_FILE_BYTES (``checked.files``), and every folder inside a
+  store must be a real folder of this user that no one else can write to
+  (``check_private_dir``).
+
 Locking is not done here: the store holds its lock (``store.locks``) around every
 read-modify-write, because TinyDB reads and then writes in two separate calls.
 """
@@ -23,9 +29,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
+from checked.files import Refused, kind, not_regular, read_bounded
 from store.errors import StoreError
 
 FILE_MODE = 0o600
@@ -34,15 +42,17 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
 
 
-def ensure_private_dir(path: Path) -> None:
+def ensure_private_dir(path: Path, *, follow: bool = False) -> None:
     """Create ``path`` and any missing parents as owner-only folders (0700, whatever the umask).
 
-    Folders that already exist are left as they are: the store never changes the mode of a
-    folder it did not create.
+    Folders that already exist are left as they are (the store never changes the mode of a
+    folder it did not create), but ``path`` itself must then be a real folder (a link to one
+    only with ``follow``) that this user owns and nobody else can write to
+    (``check_private_dir``).
     """
     missing: list[Path] = []
     probe = path
-    while not probe.exists():
+    while not os.path.lexists(probe):
         missing.append(probe)
         if probe.parent == probe:
             break
@@ -55,8 +65,44 @@ def ensure_private_dir(path: Path) -> None:
         except OSError as exc:
             raise StoreError(f"{folder}: cannot create the folder: {_why(exc)}", folder) from None
         os.chmod(folder, DIR_MODE)
-    if not path.is_dir():
-        raise StoreError(f"{path}: is not a folder", path)
+    check_private_dir(path, follow=follow)
+
+
+def check_private_dir(path: Path, *, follow: bool) -> os.stat_result:
+    """StoreError (one line) unless ``path`` is a folder this user owns that no other user can
+    write to; as ssh does with its keys, the store refuses a folder others could plant files
+    or links in.  ``follow`` is for the store folder itself, which may be reached through a
+    link its owner made; folders inside the store must be real folders."""
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read: {_why(exc)}", path) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise StoreError(
+            f"{path}: is a symbolic link, not a folder; the store never follows links inside "
+            f"it (remove the link)",
+            path,
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise StoreError(f"{path}: {not_regular_dir(st.st_mode)}", path)
+    uid = os.getuid()
+    if st.st_uid != uid:
+        raise StoreError(
+            f"{path}: belongs to another user (uid {st.st_uid}); a store must belong to the "
+            f"user who runs case-review",
+            path,
+        )
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise StoreError(
+            f"{path}: other users can write to this folder (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}); refusing to use it (run: chmod 700 {path})",
+            path,
+        )
+    return st
+
+
+def not_regular_dir(mode: int) -> str:
+    return f"is {kind(mode)}, not a folder"
 
 
 def fsync_dir(path: Path) -> None:
@@ -73,10 +119,27 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
+def check_replaceable(path: Path) -> None:
+    """``Refused`` (an OSError) if ``path`` exists and is not a regular file: a link planted
+    where a store file belongs is never replaced or written through, a folder never removed."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise Refused(f"{not_regular(st.st_mode)}; not replaced", path)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file, fsync, os.replace, fsync the folder. 0600."""
+    """Replace ``path`` with ``data``: temp file, fsync, os.replace, fsync the folder. 0600.
+
+    ``path`` must be a regular file or missing (``check_replaceable``).  On any failure (a full
+    disk, a file size limit) the temporary file is removed and ``path`` is left as it was; the
+    OSError is raised for the caller to word."""
+    check_replaceable(path)
     tmp = temp_name(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(tmp, flags, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
         view = memoryview(data)
@@ -98,9 +161,12 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def create_private_file(path: Path) -> bool:
-    """Create an empty 0600 file if it is missing; True if this call created it."""
+    """Create an empty 0600 file if it is missing; True if this call created it.  Whatever
+    already has the name (even a link) is left alone and never opened."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE
+        )
     except FileExistsError:
         return False
     try:
@@ -110,23 +176,28 @@ def create_private_file(path: Path) -> bool:
     return True
 
 
-def read_json_file(path: Path, what: str = "file") -> Any | None:
-    """Parse a JSON file; ``None`` if it does not exist; StoreError (one line) if unreadable."""
+def read_bytes(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """A store file's bytes; None if it does not exist; OSError (``Refused`` for a link, a
+    FIFO, a folder, a device or a file over ``limit``) if it cannot be read."""
     try:
-        with open(path, "rb", buffering=0) as handle:
-            # Size from fstat, then read whole: read(MAX_FILE_BYTES + 1) would allocate
-            # 64 MiB for every small file.
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                raise StoreError(
-                    f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB; not a {what}", path
-                )
-            raw = handle.readall()
+        return read_bounded(path, limit)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a {what}", path) from None
+
+
+def read_json_file(path: Path, what: str = "file") -> Any | None:
+    """Parse a JSON file; ``None`` if it does not exist; StoreError (one line) if unreadable.
+
+    Never follows a link, never opens anything but a regular file, reads at most
+    MAX_FILE_BYTES (see ``checked.files``)."""
+    try:
+        raw = read_bytes(path)
+    except Refused as exc:
+        raise StoreError(f"{path}: {exc.reason}; not a {what}", path) from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read: {_why(exc)}", path) from None
+    if raw is None:
+        return None
     return parse_json_bytes(raw, path, what)
 
 
@@ -168,4 +239,6 @@ def _unlink_quietly(path: Path) -> None:
 
 
 def _why(exc: OSError) -> str:
+    if isinstance(exc, Refused):
+        return exc.reason
     return exc.strerror or exc.__class__.__name__

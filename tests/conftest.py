@@ -13,12 +13,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
 
 
+ISOLATED = ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """No test may touch the user's real store or data folders."""
+    """No test may touch the user's files: home, caches, data and settings all point into a
+    fresh temporary folder (so do the subprocesses the tests start, which inherit them), and
+    nothing is loaded or written while the tests are collected."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.delenv("CASE_REVIEW_STORE", raising=False)
     monkeypatch.delenv("CASE_REVIEW_FRAMEWORKS", raising=False)
     monkeypatch.setenv("TZ", "UTC")

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import uuid
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,14 @@ from store import Actor, Store
 from store.records import FlagState, Judgement, Participant, Review, View
 from tests.conftest import case_review, cli_env
 
-FW = get_framework("sqs-youth-2014")
 SAM = Actor("Sam Case", "case_manager")
+
+
+@cache
+def sqs() -> Any:
+    """The bundled framework, loaded when a test first needs it (never at import: collecting
+    the tests must not read or write any cache)."""
+    return get_framework("sqs-youth-2014")
 
 
 def record(**changes: Any) -> dict[str, Any]:
@@ -556,9 +563,11 @@ def judgements_for(draw: st.DrawFn, criterion: Any) -> Judgement:
 
 @st.composite
 def reviews(draw: st.DrawFn) -> Review:
-    facts = {f.id: draw(fact_values(f)) for f in FW.facts if draw(st.booleans())}
-    judgements = {c.id: draw(judgements_for(c)) for c in FW.criteria if draw(st.integers(0, 2)) > 0}
-    flag_ids = [c.id for c in FW.criteria] + [f"check:{c.id}" for c in FW.checks]
+    facts = {f.id: draw(fact_values(f)) for f in sqs().facts if draw(st.booleans())}
+    judgements = {
+        c.id: draw(judgements_for(c)) for c in sqs().criteria if draw(st.integers(0, 2)) > 0
+    }
+    flag_ids = [c.id for c in sqs().criteria] + [f"check:{c.id}" for c in sqs().checks]
     flag_states = {
         flag: FlagState(state=draw(st.sampled_from(["open", "done"])), note=draw(TEXT))
         for flag in draw(st.lists(st.sampled_from(flag_ids), unique=True, max_size=3))
@@ -567,8 +576,8 @@ def reviews(draw: st.DrawFn) -> Review:
     return Review(
         id=draw(st.text(min_size=1, max_size=30)),
         case_ref=draw(st.from_regex(r"[A-Z]{3}-[0-9]{2,3}", fullmatch=True)),
-        framework=FW.id,
-        framework_version=FW.version,
+        framework=sqs().id,
+        framework_version=sqs().version,
         mode=draw(st.sampled_from(["self", "joint"])),
         reviewer=draw(NAME),
         reviewer_role=draw(st.sampled_from(["case_manager", "inspector", "manager", "other"])),
@@ -579,8 +588,8 @@ def reviews(draw: st.DrawFn) -> Review:
         status=status,
         facts=facts,
         judgements=judgements,
-        skipped=tuple(draw(st.lists(st.sampled_from([c.id for c in FW.criteria]), max_size=2))),
-        focus=draw(st.none() | st.sampled_from([c.id for c in FW.criteria])),
+        skipped=tuple(draw(st.lists(st.sampled_from([c.id for c in sqs().criteria]), max_size=2))),
+        focus=draw(st.none() | st.sampled_from([c.id for c in sqs().criteria])),
         flag_states=flag_states,
         created_at=draw(MOMENTS),
         updated_at=draw(MOMENTS),

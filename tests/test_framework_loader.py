@@ -187,7 +187,7 @@ def test_missing_file_and_directory(tmp_path):
     assert problems_of(tmp_path / "nope.toml") == [
         f"{tmp_path / 'nope.toml'}: (file): no such file"
     ]
-    assert "is a directory" in problems_of(tmp_path)[0]
+    assert "is a folder, not a regular file" in problems_of(tmp_path)[0]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -350,7 +350,7 @@ def test_a_validated_framework_is_cached_and_read_back_equal(tmp_path, mini_path
     assert cache.stat().st_mode & 0o777 == 0o600
     again = load_framework(mini_path)  # from the cache: no validation
     assert again == first and again is not first
-    assert to_data(again) == to_data(first) == json.loads(cache.read_text())
+    assert to_data(again) == to_data(first) == json.loads(cache.read_text())["framework"]
     assert again.criterion("aa.first") == first.criterion("aa.first")
 
 
@@ -372,7 +372,7 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, mini_path, damage):
     (cache,) = cached_files()
     cache.write_bytes(damage)
     assert load_framework(mini_path) == good  # validated from the file again
-    assert json.loads(cache.read_text()) == to_data(good)
+    assert json.loads(cache.read_text())["framework"] == to_data(good)
 
 
 def test_an_unwritable_cache_folder_costs_only_speed(tmp_path, mini_path, monkeypatch):
@@ -380,3 +380,127 @@ def test_an_unwritable_cache_folder_costs_only_speed(tmp_path, mini_path, monkey
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert load_framework(mini_path).id == load_framework(mini_path).id
+
+
+# --- the cache cannot be a way in -----------------------------------------------------------
+
+
+def crc_collision(body: bytes, size: int, target: int) -> bytes:
+    """``body`` plus a TOML comment line, ``size`` bytes long, whose CRC-32 is ``target``: four
+    bytes of the comment are solved for (CRC-32 is affine in the data, so they are the solution
+    of 32 linear equations over GF(2)), the rest varied until those four are printable."""
+    import zlib
+
+    for attempt in range(100_000):
+        head = body + b"# " + f"{attempt:x}".encode()
+        pad = size - len(head) - 4 - 1
+        assert pad >= 0, "the body is too long to pad"
+        prefix, suffix = head + b"x" * pad, b"\n"
+        base = zlib.crc32(prefix + b"\0\0\0\0" + suffix)
+        columns = [
+            zlib.crc32(prefix + (1 << bit).to_bytes(4, "little") + suffix) ^ base
+            for bit in range(32)
+        ]
+        # Solve sum(x_bit * columns[bit]) == target ^ base by Gaussian elimination.
+        rows = [(columns[bit], 1 << bit) for bit in range(32)]
+        want, pivots = target ^ base, []
+        for value, combo in rows:
+            for p_value, p_combo in pivots:
+                if value ^ p_value < value:
+                    value, combo = value ^ p_value, combo ^ p_combo
+            if value:
+                pivots.append((value, combo))
+                pivots.sort(reverse=True)
+        solution = 0
+        for p_value, p_combo in pivots:
+            if want ^ p_value < want:
+                want, solution = want ^ p_value, solution ^ p_combo
+        assert want == 0
+        forced = solution.to_bytes(4, "little")
+        if all(0x20 <= b < 0x7F for b in forced):
+            forged = prefix + forced + suffix
+            assert len(forged) == size and zlib.crc32(forged) == target
+            return forged
+    raise AssertionError("no printable collision found")
+
+
+SEVERITIES = (
+    "import json, sys; from prompts import get_framework; fw = get_framework();"
+    "print(json.dumps({'urgent': sorted(c.id for c in fw.criteria if c.severity == 'urgent'),"
+    "'title': fw.criterion('cy.plan').title}))"
+)
+
+
+@pytest.mark.slow
+def test_a_file_forged_to_match_the_bundled_ones_size_and_crc32_cannot_replace_it(tmp_path):
+    import sys
+    import zlib
+
+    from prompts.loader import BUNDLED_DIR
+
+    bundled = (BUNDLED_DIR / "sqs-youth-2014.toml").read_bytes()
+    body = bundled.replace(b'severity = "urgent"\n', b"")  # drops every URGENT flag
+    body = body.replace(b'id = "cy.plan"\n', b'id = "cy.plan"\n# forged\n', 1)
+    assert body != bundled
+    forged = crc_collision(body, len(bundled), zlib.crc32(bundled))
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "sqs-youth-2014.toml").write_bytes(forged)
+    env = cli_env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+
+    clean = dict(env, XDG_CACHE_HOME=str(tmp_path / "clean-cache"))
+    before = subprocess.run(
+        [sys.executable, "-c", SEVERITIES], capture_output=True, text=True, env=clean, timeout=60
+    )
+    assert before.returncode == 0, before.stderr
+    # The forged file is checked first, with nothing cached yet; then the bundled one is used.
+    checked = run(*case_review(), "check-framework", str(folder / "sqs-youth-2014.toml"))
+    assert checked.returncode == 0, checked.stderr  # a valid framework: validated and cached
+    after = run(sys.executable, "-c", SEVERITIES)
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert len(json.loads(after.stdout)["urgent"]) == 7
+
+
+def cached_framework(data: dict) -> dict:
+    """The framework in a cache file's data (the cache keeps it beside its keys)."""
+    return data["framework"] if "framework" in data and "source" in data else data
+
+
+def test_a_cache_that_fails_the_cross_checks_is_ignored_and_rewritten(mini_path):
+    from checked import to_data
+
+    good = load_framework(mini_path)
+    (cache,) = cached_files()
+    data = json.loads(cache.read_text())
+    cached_framework(data)["criteria"][0]["section"] = "nowhere"  # a dangling reference
+    cached_framework(data)["checks"] = []
+    cache.write_text(json.dumps(data))
+    again = load_framework(mini_path)
+    assert again == good
+    assert cached_framework(json.loads(cache.read_text())) == to_data(good)
+
+
+def test_a_cache_file_others_could_read_or_a_link_is_never_trusted(tmp_path, mini_path):
+    from checked import to_data
+
+    good = load_framework(mini_path)
+    (cache,) = cached_files()
+    data = json.loads(cache.read_text())
+    cached_framework(data)["title"] = "Not what the file says"
+    cache.write_text(json.dumps(data))
+    cache.chmod(0o644)
+    assert load_framework(mini_path).title == good.title  # not ours alone: validated again
+    assert cache.stat().st_mode & 0o777 == 0o600  # and rewritten owner-only
+    target = tmp_path / "target.json"
+    target.write_text(json.dumps(data))
+    target.chmod(0o600)
+    cache.unlink()
+    cache.symlink_to(target)
+    before = target.read_bytes()
+    assert load_framework(mini_path).title == good.title  # the link is not followed
+    assert cache.is_symlink() and target.read_bytes() == before  # nor written through
+    assert to_data(load_framework(mini_path)) == to_data(good)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import queue
+import re
+import subprocess
+import threading
+
+import pytest
+
 from assistant.engine.conversation import Engine
 from assistant.engine.events import Notice
-from assistant.session import Session
+from assistant.session import Session, merge
 from prompts import get_framework
 from store import Actor, Store
+from tests.conftest import case_review, cli_env
 
 
 def open_session(root, name: str) -> Session:
@@ -78,3 +86,123 @@ def test_a_whole_review_runs_on_the_memory_store_and_writes_no_file(tmp_path, mo
     assert stored.revision == session.review.revision > 5
     assert store.audit(stored.id)[0].action == "created"
     assert list(tmp_path.iterdir()) == []
+
+
+# -- two windows on one case, as two real processes ---------------------------------------------
+
+
+class Window:
+    """`case-review chat --plain` in a real process, fed one line at a time."""
+
+    QUESTION = re.compile(r"\[([a-z_]+(?:\.[a-z_]+)?)\]$")
+
+    def __init__(self, root, case_ref: str) -> None:
+        self.process = subprocess.Popen(
+            [*case_review(), "chat", "--plain", "--store", str(root), "--case", case_ref],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.seen: list[str] = []
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def until_question(self) -> tuple[str, list[str]]:
+        """The id of the next question asked, and every line up to it."""
+        got: list[str] = []
+        while True:
+            line = self.lines.get(timeout=60)
+            assert line is not None, "\n".join(self.seen + got) + self.process.stderr.read()
+            got.append(line)
+            match = self.QUESTION.search(line)
+            if match:
+                self.seen += got
+                return match.group(1), got
+
+    def say(self, text: str) -> tuple[str, list[str]]:
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+        return self.until_question()
+
+    def close(self) -> str:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        return self.process.stderr.read()
+
+
+@pytest.mark.slow
+def test_a_merge_never_takes_over_the_other_windows_follow_up(tmp_path):
+    """Reproduced: A answered custody "no" and MAPPA "no" while B was in the follow-up of
+    rr.assessment; A's answers became B's reason and note, and were lost as answers."""
+    root = tmp_path / "store"
+    a = Window(root, "HAR-70")
+    assert a.until_question()[0] == "psr"
+    assert a.say("no")[0] == "custody"
+    b = Window(root, "HAR-70")
+    assert b.until_question()[0] == "custody"
+    assert b.say("jump rr.assessment")[0] == "rr.assessment"
+    asked, _ = b.say("no")  # insufficient: B is asked for the reasons now
+    assert asked == "rr.assessment"
+
+    asked, lines = a.say("no")  # custody, from a stale copy: merged with B's answer
+    assert asked == "mappa", lines  # A's next question is A's own, not B's follow-up
+    assert any("another session" in line and "rr.assessment" in line for line in lines)
+    assert a.say("no")[0] == "victim"  # mappa
+
+    asked, lines = b.say("1")  # B's first reason for rr.assessment
+    assert asked == "rr.assessment"  # now B's optional note
+    assert any("another session" in line and "custody" in line for line in lines), lines
+    b.say("B's note on the assessment")
+    assert a.close() == "" and b.close() == ""
+
+    store = Store.open(root)
+    (review,) = [store.get(s.id) for s in store.summaries()]
+    assert review.facts == {"psr": False, "custody": False, "mappa": False}
+    reasons = get_framework().criterion("rr.assessment").reasons
+    judgement = review.judgements["rr.assessment"]
+    assert judgement.outcome == "insufficient"
+    assert judgement.reasons == (reasons[0].id,)
+    assert judgement.note == "B's note on the assessment"
+    assert judgement.pending is None
+    others = {cid: j for cid, j in review.judgements.items() if cid != "rr.assessment"}
+    assert all(j.note != "B's note on the assessment" and not j.reasons for j in others.values())
+    events = store.audit(review.id)
+    assert [e.new for e in events if e.field == "facts.mappa"] == [False]
+    assert Store.open(root).verify().ok
+
+
+def test_merging_combines_judgements_field_by_field_and_keeps_the_other_follow_up():
+    from store.records import Judgement, Review
+
+    base = Review(
+        id="r",
+        case_ref="HAR-71",
+        framework="sqs-youth-2014",
+        judgements={"rr.plan": Judgement(outcome="insufficient", pending="reasons")},
+    )
+    # This window added a note to rr.plan (its reasons are the other window's follow-up).
+    ours = base.copy(
+        judgements={"rr.plan": Judgement(outcome="insufficient", note="n", pending="reasons")},
+        facts={"custody": False},
+    )
+    # The other window answered the reasons meanwhile and moved on to its note.
+    theirs = base.copy(
+        judgements={
+            "rr.plan": Judgement(outcome="insufficient", reasons=("not_done",), pending="note")
+        },
+        facts={"psr": True},
+        revision=2,
+    )
+    merged, clashes, changed = merge(base, ours, theirs)
+    assert merged.facts == {"psr": True, "custody": False}
+    assert merged.judgements["rr.plan"] == Judgement(
+        outcome="insufficient", reasons=("not_done",), note="n", pending="note"
+    )
+    assert clashes == [] and changed == ["psr", "rr.plan"]

@@ -525,7 +525,9 @@ def rich_review() -> Review:
         facts={"psr": True, "plan_factors": ["family", "substance"], "plan_date": "2014-06-01"},
         skipped=("custody",),
         focus="rr.plan",
-        flag_states={"rr.plan": FlagState(state="done", changed_at=datetime(2014, 7, 1, 9, 0))},
+        flag_states={
+            "rr.plan": FlagState(state="done", changed_at=datetime(2014, 7, 1, 9, 0, tzinfo=UTC))
+        },
         completed_at=datetime(2014, 8, 1, 12, 30, 15, 123456, tzinfo=UTC),
     )
     return answer(

@@ -199,6 +199,9 @@ def test_kill_9_at_random_moments_never_loses_a_reported_answer(tmp_path: Path) 
                 assert set(reported.values()) <= set(audited)
                 revisions = [e.revision for e in store.audit(review_id) if e.field]
                 assert revisions == sorted(revisions)
+                # ...and its hash chain is whole: recovery appended exactly what was missing.
+                verdict = store.verify()
+                assert verdict.ok, verdict.problems
             for extra in created:
                 assert store.get(extra).case_ref == "HAR-09"
             assert not list(store_path.rglob(".*.tmp"))
