@@ -17,11 +17,11 @@ PROG = "case-review audit verify"
 
 
 def run(args: argparse.Namespace) -> int:
-    from store import Store, StoreError
+    from store import StoreError, open_store
 
     ref = getattr(args, "ref", None)
     try:
-        store = Store.open(getattr(args, "store", None))
+        store = open_store(getattr(args, "store", None))
         verdict = store.verify(ref)
     except KeyError:
         print(f"{PROG}: no review of case {ref!r} (and no review with that id)", file=sys.stderr)

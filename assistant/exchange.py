@@ -43,7 +43,7 @@ from assistant.engine.items import CHECK_PREFIX, criterion_applies
 from checked import validate
 from prompts import Framework, FrameworkError, get_framework
 from prompts.model import Check, Criterion, Fact
-from store import Actor, ConflictError, Store, StoreError
+from store import Actor, ConflictError, ReviewStore, StoreError, open_store
 from store.records import (
     ANSWER_OUTCOMES,
     MAX_NOTE,
@@ -159,14 +159,14 @@ def export_review(review: Review, fw: Framework | None) -> dict[str, Any]:
     return out
 
 
-def export_document(store: Store, framework: str | None = None) -> tuple[dict[str, Any], list[str]]:
+def export_document(
+    store: ReviewStore, framework: str | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Every stored non-learning review as a case-review/1 document, and unreadable files."""
     cache: dict[str, Framework | None] = {}
-    reviews = sorted(
-        (r for r in store.reviews(framework=framework) if r.mode != "learning"),
-        key=lambda r: r.id,
-    )
-    problems = store.problems()
+    loaded = store.reviews(framework=framework)
+    reviews = sorted((r for r in loaded if r.mode != "learning"), key=lambda r: r.id)
+    problems = list(loaded.problems)
     exported = []
     for review in reviews:
         fw = _framework(review.framework, cache)
@@ -185,7 +185,7 @@ def dump(document: dict[str, Any]) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     try:
-        store = Store.open(getattr(args, "store", None))
+        store = open_store(getattr(args, "store", None))
         document, problems = export_document(store, getattr(args, "framework", None))
     except StoreError as exc:
         print(f"case-review export: {exc}", file=sys.stderr)
@@ -648,7 +648,7 @@ def listing_summary(review: Review, engines: dict[str, Any]) -> dict[str, Any]:
         return {}
 
 
-def import_reviews(store: Store, reviews: list[Review], actor: Actor) -> dict[str, int]:
+def import_reviews(store: ReviewStore, reviews: list[Review], actor: Actor) -> dict[str, int]:
     """Save the reviews not already stored; counts of imported / present / learning."""
     counts = {"imported": 0, "present": 0, "learning": 0}
     engines: dict[str, Any] = {}
@@ -656,7 +656,7 @@ def import_reviews(store: Store, reviews: list[Review], actor: Actor) -> dict[st
         if review.mode == "learning":
             counts["learning"] += 1
             continue
-        if store.review_path(review.id).exists():
+        if store.exists(review.id):
             counts["present"] += 1
             continue
         try:
@@ -695,7 +695,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     actor = Actor(name=args.reviewer or "", role=args.role or "case_manager")
     try:
-        store = Store.open(args.store)
+        store = open_store(args.store)
         counts = import_reviews(store, reviews, actor)
     except StoreError as exc:
         print(f"case-review import: {exc}", file=sys.stderr)

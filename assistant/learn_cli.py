@@ -146,7 +146,7 @@ def _play_in_app(case: PracticeCase, framework: Framework, args: argparse.Namesp
 
     # The app gets a memory store: a practice run from the shell never opens the real one.
     app = CaseReviewApp(
-        MemoryStore("learning"),  # type: ignore[arg-type]
+        MemoryStore("learning"),
         framework,
         Actor(args.reviewer or "", "learner"),
         practice=case.id,

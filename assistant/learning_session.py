@@ -107,7 +107,7 @@ class LearningSession:
             raise ValueError(f"practice case {case.id} is written for framework {case.framework}")
         store = MemoryStore(f"practice {case.id}")
         session = Session.open(
-            store,  # type: ignore[arg-type]
+            store,
             engine,
             case.case_ref,
             mode="learning",

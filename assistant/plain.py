@@ -151,7 +151,7 @@ def _lines(stream: TextIO, prompt: Callable[[], None]) -> Iterator[str]:
 
 def run(args: argparse.Namespace) -> int:
     from assistant.cli_framework import framework_from_args
-    from store import Actor, Store, StoreError
+    from store import Actor, StoreError, open_store
     from store.records import case_ref_problem, name_problem, normalise_case_ref
 
     out = sys.stdout
@@ -173,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
     if fw is None:
         return 1
     try:
-        store = Store.open(args.store)
+        store = open_store(args.store)
     except StoreError as exc:
         print(f"case-review: {exc}", file=sys.stderr)
         return 1
@@ -228,7 +228,11 @@ def run(args: argparse.Namespace) -> int:
                     break
         finally:
             session.close()
-        chat.say(f"Saved. Resume with: case-review chat --plain --case {one_line(review.case_ref)}")
+        if store.persistent:
+            ref = one_line(review.case_ref)
+            chat.say(f"Saved. Resume with: case-review chat --plain --case {ref}")
+        else:
+            chat.say(f"This store ({store.location}) keeps nothing once the program ends.")
     except KeyboardInterrupt:
         out.write("\nStopped. Every answer given is saved.\n")
         return 0

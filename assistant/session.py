@@ -30,7 +30,7 @@ from assistant.commands import Command
 from assistant.engine.conversation import Engine
 from assistant.engine.events import Notice, NoticeKind, Question, Step
 from assistant.text import printable
-from store import Actor, ConflictError, Store, StoreError
+from store import Actor, ConflictError, ReviewStore, StoreError
 from store.records import FlagStateName, Judgement, Review, normalise_case_ref
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class Session:
     save, so a front end can paint a flag while the disk works.
     """
 
-    store: Store
+    store: ReviewStore
     engine: Engine
     review: Review  # this window's view: the stored review without other windows' follow-ups
     actor: Actor
@@ -198,7 +198,7 @@ class Session:
     @classmethod
     def open(
         cls,
-        store: Store,
+        store: ReviewStore,
         engine: Engine,
         case_ref: str,
         *,
@@ -221,6 +221,7 @@ class Session:
         """
         actor = actor or Actor()
         case_ref = normalise_case_ref(case_ref)
+        problems: tuple[str, ...] = ()
         if review_id is not None:
             try:
                 found = store.get(review_id)
@@ -229,12 +230,14 @@ class Session:
             existing: Review | None = found
             case_ref, mode = found.case_ref, found.mode
         else:
-            existing = store.find_case(case_ref, mode) if mode else store.find_case(case_ref)
+            looked = store.find_case(case_ref, mode)
+            existing, problems = looked.review, looked.problems
         notices: list[str] = [
             f"A stored review could not be read and was left untouched: {problem}"
-            for problem in store.problems()
+            for problem in problems
         ]
-        if existing is None and mode and (other := store.find_case(case_ref)) is not None:
+        other = store.find_case(case_ref).review if existing is None and mode else None
+        if other is not None:
             notices.append(
                 f"Starting a {mode} review of {other.case_ref}; its {other.mode} review is "
                 "kept as it is."

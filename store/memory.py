@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from store.errors import ConflictError
+from store.errors import ConflictError, StoreError
+from store.listing import select
+from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
 from store.records import Review, now
 
 if TYPE_CHECKING:
     from store.audit import AuditEvent
-    from store.reviews import Actor, ReviewSummary
+    from store.reviews import Actor
+    from store.trail import Verdict
 
 
 class MemoryStore:
@@ -33,16 +36,35 @@ class MemoryStore:
     def __repr__(self) -> str:
         return f"MemoryStore({self.name!r})"
 
+    @property
+    def persistent(self) -> bool:
+        return False
+
+    @property
+    def location(self) -> str:
+        return f"memory ({self.name})" if self.name != "memory" else "memory"
+
     # -- reading ------------------------------------------------------------------------------
 
     def get(self, review_id: str) -> Review:
         """The stored review; KeyError if there is none."""
         return self._reviews[review_id]
 
-    def summaries(self) -> list[ReviewSummary]:
+    def exists(self, review_id: str) -> bool:
+        return review_id in self._reviews
+
+    def summaries(
+        self,
+        *,
+        team: str | None = None,
+        query: str | None = None,
+        order: Order = "updated",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Listing:
         from store.reviews import ReviewSummary
 
-        out = [
+        every = [
             ReviewSummary(
                 id=r.id,
                 case_ref=r.case_ref,
@@ -57,7 +79,8 @@ class MemoryStore:
             )
             for r in self._reviews.values()
         ]
-        return sorted(out, key=lambda s: (s.updated_at, s.revision), reverse=True)
+        page, total = select(every, team=team, query=query, order=order, offset=offset, limit=limit)
+        return Listing(page, total=total)
 
     def reviews(
         self,
@@ -65,16 +88,20 @@ class MemoryStore:
         status: str | None = None,
         team: str | None = None,
         framework: str | None = None,
-    ) -> Iterator[Review]:
+    ) -> Loaded:
         team_key = team.casefold() if team is not None else None
-        for review in list(self._reviews.values()):
-            if status is not None and review.status != status:
-                continue
-            if team_key is not None and review.team.casefold() != team_key:
-                continue
-            if framework is not None and review.framework != framework:
-                continue
-            yield review
+
+        def produce(problems: list[str]) -> Iterator[Review]:
+            for review in list(self._reviews.values()):
+                if status is not None and review.status != status:
+                    continue
+                if team_key is not None and review.team.casefold() != team_key:
+                    continue
+                if framework is not None and review.framework != framework:
+                    continue
+                yield review
+
+        return Loaded(produce)
 
     def derived(
         self,
@@ -86,11 +113,12 @@ class MemoryStore:
         team: str | None = None,
         framework: str | None = None,
         rebuild: bool = False,
-    ) -> list[Any]:
+    ) -> Derived:
         """``derive(review)`` for every matching review (nothing to cache in memory)."""
-        return [derive(r) for r in self.reviews(status=status, team=team, framework=framework)]
+        chosen = self.reviews(status=status, team=team, framework=framework)
+        return Derived(derive(r) for r in chosen)
 
-    def find_case(self, case_ref: str, mode: str | None = None) -> Review | None:
+    def find_case(self, case_ref: str, mode: str | None = None) -> Found:
         """The most recently updated non-learning review of this case (any mode when
         ``mode`` is None; a learning review only when asked for by mode)."""
         wanted = case_ref.strip().casefold()
@@ -100,15 +128,26 @@ class MemoryStore:
             if r.case_ref.casefold() == wanted
             and (r.mode == mode if mode is not None else r.mode != "learning")
         ]
-        return max(matches, key=lambda r: (r.updated_at, r.revision), default=None)
+        return Found(max(matches, key=lambda r: (r.updated_at, r.revision), default=None))
 
-    def problems(self) -> list[str]:
-        return []
-
-    def audit(self, review_id: str | None = None) -> list[AuditEvent]:
+    def audit(self, review_id: str | None = None) -> AuditTrail:
         if review_id is not None:
-            return list(self._audit.get(review_id, []))
-        return sorted((e for log in self._audit.values() for e in log), key=lambda e: e.at)
+            return AuditTrail(self._audit.get(review_id, []))
+        every = (e for log in self._audit.values() for e in log)
+        return AuditTrail(sorted(every, key=lambda e: e.at))
+
+    def verify(self, ref: str | None = None) -> Verdict:
+        """The memory store keeps its trail in this process: it checks that each review's
+        answers are what its events say (there is no file to tamper with)."""
+        from store.trail import verify_events
+
+        ids = list(self._reviews)
+        if ref is not None:
+            wanted = ref.strip().casefold()
+            ids = [i for i in ids if i == ref or self._reviews[i].case_ref.casefold() == wanted]
+            if not ids:
+                raise KeyError(ref)
+        return verify_events({i: (self._reviews[i], self._audit.get(i, [])) for i in ids})
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -140,7 +179,17 @@ class MemoryStore:
         if touch:
             changes["updated_at"] = at
         new = review.copy(**changes)
-        validate(Review, new.to_data())  # never keep a record that could not be read back
+        from pydantic import ValidationError
+
+        try:  # never keep a record that could not be read back
+            validate(Review, new.to_data())
+        except ValidationError as exc:
+            errors = exc.errors()
+            where = ".".join(str(p) for p in errors[0]["loc"]) if errors else "(record)"
+            what = errors[0]["msg"] if errors else "invalid"
+            raise StoreError(
+                f"{self.location}: not saved, not a valid review: {where}: {what}"
+            ) from None
         events = audit_log.diff(old, new, who=actor.name, role=actor.role, action=action, at=at)
         self._reviews[new.id] = new
         self._summaries[new.id] = dict(summary or {})

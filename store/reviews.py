@@ -41,9 +41,9 @@ is read as missing, so editing a cache alone changes no listing and no report.
 
 One odd review never takes the store down: whatever a review file holds (a naive or absurd
 timestamp, a wrong type, a huge value), it is validated before use; one that fails is left out
-and reported by name (``problems()``) while every other review lists, loads, exports, reports
-and saves as before.  Every time in a record is aware and in UTC (``store.records``), so
-sorting and comparing times never mixes naive and aware ones.
+and reported by name (in the results' ``problems``) while every other review lists, loads,
+exports, reports and saves as before.  Every time in a record is aware and in UTC
+(``store.records``), so sorting and comparing times never mixes naive and aware ones.
 
 Reading a review does not need the lock (every file is replaced whole).  ``get`` rebuilds a
 review without validation only from a file whose identity and CRC-32 are those its sealed
@@ -100,7 +100,9 @@ from checked.digest import sha256_hex
 from checked.files import describe, open_regular, read_fd
 from store import sealed
 from store.errors import ConflictError, StoreError
+from store.listing import select
 from store.locks import StoreLock
+from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
 from store.records import SCHEMA_VERSION, Review, migrate, now
 
 if TYPE_CHECKING:
@@ -389,7 +391,7 @@ class Store:
         self.audit_dir = path / "audit"
         self.claims_dir = path / "claims"
         self._lock = StoreLock(path / LOCK)
-        self._problems: list[str] = []
+        self._open_problems: list[str] = []  # met opening the store: told with the next listing
         self._key: bytes | None = None  # seals the caches (store.sealed); set by ``open``
 
     def __repr__(self) -> str:
@@ -586,23 +588,44 @@ class Store:
         entries = data.get("entries") if data is not None else None
         return entries if isinstance(entries, dict) else {}
 
-    def summaries(self) -> list[ReviewSummary]:
-        """Every review's summary, most recently updated first (fast: no review is loaded).
+    def summaries(
+        self,
+        *,
+        team: str | None = None,
+        query: str | None = None,
+        order: Order = "updated",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Listing:
+        """Review summaries (see ``ReviewStore.summaries``; fast: no review is loaded).
 
         Reads the listing snapshot, checks every entry against its review file's identity
         (inode, size, modification and change times), and reads the per-review summary file,
         or failing that the review file itself, only for reviews saved since the snapshot was
         written.  When more than ``SNAPSHOT_SLACK`` entries were out of date the snapshot is
         rewritten (compaction; it is a cache, saves never touch it, so their cost stays flat).
-        Unreadable review files are left out and reported by ``problems()``.
+        Unreadable review files are left out and named in the listing's ``problems``.
         """
-        return [item[1] for item in self._listing()]
+        items, problems = self._listing()
+        page, total = select(
+            (item[1] for item in items),
+            team=team,
+            query=query,
+            order=order,
+            offset=offset,
+            limit=limit,
+        )
+        return Listing(page, problems, total=total)
 
-    def _listing(self) -> list[tuple[str, ReviewSummary, Review | None, list[int], int | None]]:
+    def _listing(
+        self,
+    ) -> tuple[list[tuple[str, ReviewSummary, Review | None, list[int], int | None]], list[str]]:
         """``summaries`` with each review's file key, the review itself when the listing had
         to read its file anyway (so ``reviews`` does not read it twice), the file's stamp as
-        listed (taken before any read of the file) and the CRC-32 its sealed entry records."""
-        problems: list[str] = []
+        listed (taken before any read of the file) and the CRC-32 its sealed entry records;
+        and the files that could not be read."""
+        problems: list[str] = self._open_problems
+        self._open_problems = []
         keys, dirty = self._scan()
         if dirty:
             self._recover(dirty, problems)
@@ -652,8 +675,7 @@ class Store:
         if misses > SNAPSHOT_SLACK or len(snapshot) - (len(entries) - misses) > SNAPSHOT_SLACK:
             self._write_snapshot(entries)
         out.sort(key=lambda item: (item[1].updated_at, item[1].id), reverse=True)
-        self._problems = _unique(problems)
-        return out
+        return out, _unique(problems)
 
     def _write_snapshot(self, entries: dict[str, Any]) -> None:
         """Compact the listing into one file; best effort (a read-only store just lists slower).
@@ -675,33 +697,34 @@ class Store:
         status: str | None = None,
         team: str | None = None,
         framework: str | None = None,
-    ) -> Iterator[Review]:
-        """Load every stored review matching the filters (team compared case-insensitively).
+    ) -> Loaded:
+        """Every stored review matching the filters (team compared case-insensitively), loaded
+        as the result is iterated; files that cannot be read are left out and named in its
+        ``problems``."""
 
-        Reviews whose files cannot be read are skipped and reported by ``problems()``.
-        """
-        listing = self._listing()
-        problems = list(self._problems)
-        team_key = team.casefold() if team is not None else None
-        reviews_dir = str(self.reviews_dir)
-        for key, entry, review, _stamp, _crc in listing:
-            if status is not None and entry.status != status:
-                continue
-            if team_key is not None and entry.team.casefold() != team_key:
-                continue
-            if framework is not None and entry.framework != framework:
-                continue
-            if review is None:
-                try:
-                    review = self._load_many(f"{reviews_dir}/{key}.json", entry.id)
-                except KeyError:
+        def produce(problems: list[str]) -> Iterator[Review]:
+            listing, listed = self._listing()
+            problems.extend(listed)
+            team_key = team.casefold() if team is not None else None
+            reviews_dir = str(self.reviews_dir)
+            for key, entry, review, _stamp, _crc in listing:
+                if status is not None and entry.status != status:
                     continue
-                except StoreError as exc:
-                    problems.append(str(exc))
-                    self._problems = _unique(problems)
+                if team_key is not None and entry.team.casefold() != team_key:
                     continue
-            yield review
-        self._problems = _unique(problems)
+                if framework is not None and entry.framework != framework:
+                    continue
+                if review is None:
+                    try:
+                        review = self._load_many(f"{reviews_dir}/{key}.json", entry.id)
+                    except KeyError:
+                        continue
+                    except StoreError as exc:
+                        problems.append(str(exc))
+                        continue
+                yield review
+
+        return Loaded(produce)
 
     def derived(
         self,
@@ -713,7 +736,7 @@ class Store:
         team: str | None = None,
         framework: str | None = None,
         rebuild: bool = False,
-    ) -> list[Any]:
+    ) -> Derived:
         """``derive(review)`` for every stored review matching the filters, in listing order,
         cached by review file identity so that unchanged reviews are not loaded again.
 
@@ -728,7 +751,7 @@ class Store:
         value was derived from it, which is only ever done from a review loaded (validated,
         migrated) as ``get`` loads it; any other file is loaded again.  So a review saved,
         restored or damaged since is always read afresh, and files that cannot be read are
-        left out and reported by ``problems()`` exactly as ``reviews`` does.  The cache is
+        left out and named in the result's ``problems`` exactly as ``reviews`` does.  The cache is
         sealed (``store.sealed``), as are the listing entries the filters read: a cache edited
         by hand fails its seal and is ignored, so editing it cannot change what is derived.
         Review files are never written.  The cache (``cache/<name>.json``) is rewritten, best
@@ -750,8 +773,7 @@ class Store:
             old = cached.get("entries")
         if not isinstance(old, dict) or rebuild:
             old = {}
-        listing = self._listing()
-        problems = list(self._problems)
+        listing, problems = self._listing()
         team_key = team.casefold() if team is not None else None
         reviews_dir = str(self.reviews_dir)
         entries: dict[str, Any] = {}
@@ -783,12 +805,11 @@ class Store:
                 fresh += 1
             entries[key] = hit
             values.append(hit["value"])
-        self._problems = _unique(problems)
         dropped = len(old) - (len(entries) - fresh)
         if fresh > SNAPSHOT_SLACK or dropped > SNAPSHOT_SLACK or (rebuild and cached is not None):
             payload = {"layout": LAYOUT, "version": version, "entries": entries}
             self._write_cache(cache_path, payload)
-        return values
+        return Derived(values, problems)
 
     def _write_cache(self, path: Path, payload: dict[str, Any]) -> None:
         """Replace a derived cache, sealed; best effort, never waiting for the lock (as the
@@ -812,33 +833,41 @@ class Store:
                         os.unlink(path.parent / name)
             atomic_write(path, sealed_data)
 
-    def find_case(self, case_ref: str, mode: str | None = None) -> Review | None:
+    def find_case(self, case_ref: str, mode: str | None = None) -> Found:
         """The most recently updated non-learning review of this case reference, if any."""
         wanted = case_ref.strip().casefold()
+        listing, problems = self._listing()
         matches = [
             item
-            for item in self._listing()
+            for item in listing
             if item[1].case_ref.casefold() == wanted
             and item[1].mode != "learning"
             and (mode is None or item[1].mode == mode)
         ]
         if not matches:
-            return None
+            return Found(None, tuple(problems))
         key, latest, review, stamp, crc = max(
             matches, key=lambda i: (i[1].updated_at, i[1].revision)
         )
-        if review is not None:
-            return review  # the listing had to read it
-        try:
-            return self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp, crc)
-        except KeyError:
-            return None
+        if review is None:  # (else the listing had to read it)
+            try:
+                review = self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp, crc)
+            except KeyError:
+                review = None
+        return Found(review, tuple(problems))
 
-    def problems(self) -> list[str]:
-        """Unreadable files found by the last listing (one line each, naming the file)."""
-        return list(self._problems)
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
-    def audit(self, review_id: str | None = None) -> list[AuditEvent]:
+    @property
+    def persistent(self) -> bool:
+        return True
+
+    def exists(self, review_id: str) -> bool:
+        return os.path.lexists(self.review_path(review_id))
+
+    def audit(self, review_id: str | None = None) -> AuditTrail:
         """The audit trail of one review (in order), or of the whole store (by time)."""
         from store import audit as audit_log
 
@@ -855,8 +884,7 @@ class Store:
                 problems.append(str(exc))
         if review_id is None:
             events.sort(key=lambda e: e.at)
-        self._problems = problems
-        return events
+        return AuditTrail(events, problems)
 
     def verify(self, ref: str | None = None) -> Any:
         """Check the audit trails (``store.trail``): of every review, or of the reviews of
@@ -976,7 +1004,7 @@ class Store:
                 # The review file is written and durable: the answer is saved.  The marker
                 # stays, and the next save or open finishes the rest (or says why it cannot).
                 why = str(exc) if isinstance(exc, StoreError) else describe(exc)
-                self._problems = [*self._problems, f"{path}: saved; finishing later: {why}"]
+                self._open_problems.append(f"{path}: saved; finishing later: {why}")
         return new
 
     def _check_targets(self, key: str) -> None:
@@ -1069,7 +1097,7 @@ class Store:
                                 os.unlink(folder / name)
         except (StoreError, OSError) as exc:
             problems.append(str(exc))
-        self._problems = problems
+        self._open_problems = problems
 
     # -- claims -----------------------------------------------------------------------------
 

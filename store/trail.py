@@ -28,6 +28,8 @@ from store import audit as audit_log
 from store.errors import StoreError
 
 if TYPE_CHECKING:
+    from store.audit import AuditEvent
+    from store.records import Review
     from store.reviews import Store
 
 _MAPPINGS = ("facts", "judgements", "flag_states")
@@ -56,6 +58,24 @@ def verify(store: Store, keys: list[str] | None = None) -> Verdict:
         keys = sorted(_keys(store))
     for key in keys:
         _verify_one(store, key, verdict)
+    return verdict
+
+
+def verify_events(reviews: dict[str, tuple[Review, list[AuditEvent]]]) -> Verdict:
+    """The replay check (2. above) for reviews whose events are held in memory (the memory
+    store: there is no log file whose chain could be edited)."""
+    verdict = Verdict()
+    for review, events in reviews.values():
+        verdict.reviews += 1
+        verdict.events += len(events)
+        data = [e.to_data() for e in events]
+        differs = _replay_differs(review.to_data(), data)
+        if differs:
+            shown = ", ".join(differs[:_SHOWN]) + (" ..." if len(differs) > _SHOWN else "")
+            verdict.problems.append(
+                f"{review.case_ref} (review {review.id}): the review's current answers are not "
+                f"what its trail says: {shown}"
+            )
     return verdict
 
 
@@ -219,7 +239,8 @@ def keys_of(store: Store, ref: str) -> list[str]:
     from store.reviews import review_key
 
     wanted = ref.strip().casefold()
-    keys = [key for key, entry, *_ in store._listing() if entry.case_ref.casefold() == wanted]
+    listing, _problems = store._listing()
+    keys = [key for key, entry, *_ in listing if entry.case_ref.casefold() == wanted]
     if not keys and Path(store.review_path(ref)).exists():
         keys = [review_key(ref)]
     return keys

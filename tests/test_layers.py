@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -12,59 +11,39 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def imports_of(package: str) -> dict[str, set[str]]:
-    """Every module a package's files import, by file."""
-    found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-        found[str(path.relative_to(ROOT))] = names
-    return found
+def test_the_import_contracts_hold():
+    """The layers of DESIGN.md as import-linter contracts (pyproject.toml): a pure engine,
+    stand-alone prompts/store/checked, the report without the app, front ends through the
+    session."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Contracts: 4 kept, 0 broken." in result.stdout
 
 
-def offending(package: str, allowed) -> list[str]:  # type: ignore[no-untyped-def]
-    return [
-        f"{file} imports {name}"
-        for file, names in imports_of(package).items()
-        for name in sorted(names)
-        if not allowed(name)
-    ]
+ENGINE_MODULES = sorted(
+    "assistant.engine." + p.stem
+    for p in (ROOT / "assistant" / "engine").glob("*.py")
+    if p.stem != "__init__"
+)
 
 
-STDLIB = set(sys.stdlib_module_names)
-
-
-def top(name: str) -> str:
-    return name.split(".")[0]
-
-
-def test_the_engine_is_pure():
-    """The engine imports the framework and record models (and ``checked``'s cheap frozen
-    dataclasses), never I/O or Textual."""
-
-    def allowed(name: str) -> bool:
-        return (
-            top(name) in STDLIB
-            or top(name) in ("prompts", "checked")
-            or name == "store.records"
-            or name.startswith("assistant.engine")
-            or name == "dateparser"  # dates in words (facts.py), imported only when typed
-        )
-
-    assert offending("assistant.engine", allowed) == []
-
-
-def test_prompts_and_store_stand_alone():
-    checked = STDLIB | {"pydantic", "pydantic_core"}
-    assert offending("checked", lambda n: top(n) in checked) == []
-    prompts = STDLIB | {"prompts", "checked", "pydantic"}
-    assert offending("prompts", lambda n: top(n) in prompts) == []
-    store = STDLIB | {"store", "checked", "pydantic", "tinydb", "platformdirs"}
-    assert offending("store", lambda n: top(n) in store) == []
+def test_importing_every_engine_module_loads_no_store_machinery_textual_tinydb_or_pydantic():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {ENGINE_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "heavy = ('textual', 'tinydb', 'pydantic', 'rich', 'store.reviews', 'store.storage',"
+        " 'store.tinydb_storage', 'store.locks', 'store.claims', 'store.audit', 'store.memory',"
+        " 'store.sealed', 'store.backends')\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy[:4]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert "assistant.engine.conversation" in ENGINE_MODULES
 
 
 @pytest.mark.parametrize("command", [["frameworks"], ["interpret", "--criterion", "rr.plan", "no"]])

@@ -143,11 +143,12 @@ def test_a_full_disk_in_the_middle_of_a_chat_loses_nothing(tmp_path):
     assert len(answered) >= 2, result.stdout  # the limit was reached mid-conversation
 
     store = Store.open(root)  # finishes what the full disk interrupted
-    (summary,) = store.summaries()
+    listing = store.summaries()
+    (summary,) = listing
     review = store.get(summary.id)
     for item in ["psr", "custody", *answered]:
         assert item in review.facts or item in review.judgements, item
-    assert store.problems() == []
+    assert listing.problems == []
     assert leftovers(root) == []
     assert store.verify().ok  # the trail has every answer too: none was lost
 
@@ -174,8 +175,9 @@ def test_a_full_disk_during_an_import_says_what_was_not_saved_in_one_line(tmp_pa
     line = one_line(result.stderr)
     assert "'big'" in line and "nothing was lost" in line and "File too large" in line
     store = Store.open(root)
-    assert sorted(s.id for s in store.summaries()) == ["small-0", "small-1", "small-2"]
-    assert leftovers(root) == [] and store.problems() == []
+    listing = store.summaries()
+    assert sorted(s.id for s in listing) == ["small-0", "small-1", "small-2"]
+    assert leftovers(root) == [] and listing.problems == []
     assert store.verify().ok
 
 

@@ -52,8 +52,9 @@ def figures(report):
 def direct(store: Store, sqs, filters: ReportFilter | None = None):
     """The report from every review file loaded and validated, without any cache."""
     filters = filters or ReportFilter()
-    reviews = list(store.reviews(status="complete", team=filters.team, framework=sqs.id))
-    return build_report(sqs, reviews, filters, problems=store.problems())
+    loaded = store.reviews(status="complete", team=filters.team, framework=sqs.id)
+    reviews = list(loaded)
+    return build_report(sqs, reviews, filters, problems=loaded.problems)
 
 
 def count_loads(monkeypatch) -> list[str]:

@@ -81,7 +81,7 @@ def test_the_first_frame_shows_the_question_without_the_heavy_modules(tmp_path):
     assert any("[psr]" in text for text in frame["shown"])  # the first question
     assert not frame["furnished"]  # the side panel and footer come right after
     # The new review is saved just after the first frame; this probe stopped before that.
-    assert Store.open(store).find_case("HAR-01") is None
+    assert Store.open(store).find_case("HAR-01").review is None
 
 
 @pytest.mark.slow
@@ -105,10 +105,10 @@ def test_a_resumed_review_opens_without_the_heavy_modules_too(tmp_path):
 def test_a_new_review_is_written_only_when_the_session_begins(tmp_path):
     store = Store.open(tmp_path)
     session = Session.open(store, Engine(get_framework()), "HAR-03", create_now=False)
-    assert store.find_case("HAR-03") is None and session.unsaved
+    assert store.find_case("HAR-03").review is None and session.unsaved
     assert session.begin() == []
     assert session.begin() == []  # once is enough
-    stored = store.find_case("HAR-03")
+    stored = store.find_case("HAR-03").review
     assert stored is not None and stored.revision == 1 and not session.unsaved
     assert store.claimed_by(stored.id) is None  # claimed by this process: no warning to give
     assert [e.action for e in store.audit(stored.id)] == ["created"]

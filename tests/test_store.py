@@ -94,7 +94,7 @@ def test_summary_is_kept_as_given_and_listing_is_newest_first(store: Store) -> N
     assert listing[0].summary == {"answered": 4, "open": 1}
     assert listing[0].revision == 2
     assert listing[1].team == "North"
-    assert store.problems() == []
+    assert listing.problems == [] and listing.total == 2
 
 
 def test_reviews_filters_by_status_team_and_framework(store: Store) -> None:
@@ -108,14 +108,14 @@ def test_reviews_filters_by_status_team_and_framework(store: Store) -> None:
 
 
 def test_find_case_takes_the_latest_review_of_that_case_ignoring_case(store: Store) -> None:
-    assert store.find_case("HAR-01") is None
+    assert store.find_case("HAR-01").review is None
     old = store.save(new_review("old", "HAR-01"), SAM)
     store.save(new_review("joint", "HAR-01", mode="joint"), SAM)
     store.save(new_review("other", "HAR-02"), SAM)
     store.save(answer(old, "rr.plan"), SAM)  # now the most recently updated
-    assert store.find_case("har-01").id == "old"
-    assert store.find_case(" HAR-01 ", mode="joint").id == "joint"
-    assert store.find_case("HAR-09") is None
+    assert store.find_case("har-01").review.id == "old"
+    assert store.find_case(" HAR-01 ", mode="joint").review.id == "joint"
+    assert store.find_case("HAR-09").review is None
 
 
 # -- concurrency within one process -------------------------------------------------------------
@@ -184,10 +184,12 @@ def test_a_damaged_review_file_is_refused_by_name_and_never_written(
 
     # Listing still shows the good review and reports the damaged file.
     again = Store.open(tmp_path / "store")
-    assert [s.id for s in again.summaries()] == ["GOOD-1"]
-    assert any(str(path) in p for p in again.problems())
-    assert [r.id for r in again.reviews()] == ["GOOD-1"]
-    assert any(str(path) in p for p in again.problems())
+    listing = again.summaries()
+    assert [s.id for s in listing] == ["GOOD-1"]
+    assert any(str(path) in p for p in listing.problems)
+    loaded = again.reviews()
+    assert [r.id for r in loaded] == ["GOOD-1"]
+    assert any(str(path) in p for p in loaded.problems)
     assert again.get(good.id) == good
     assert path.read_bytes() == damaged
 
@@ -197,7 +199,7 @@ def test_a_damaged_summary_file_is_only_a_cache(store: Store) -> None:
     (store.index_dir / f"{store.review_path(review.id).stem}.json").write_bytes(b"{oops")
     listing = store.summaries()
     assert [(s.id, s.summary) for s in listing] == [(review.id, {"answered": 2})]
-    assert store.problems() == []
+    assert listing.problems == []
 
 
 def test_a_review_file_replaced_behind_the_listing_is_listed_as_it_now_is(store: Store) -> None:
@@ -505,8 +507,9 @@ def test_a_damaged_audit_line_is_reported_and_the_rest_still_read(store: Store) 
     log = store.audit_dir / f"{store.review_path(review.id).stem}.jsonl"
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(lines[0] + b"{not an event}\n" + b"".join(lines[1:]))
-    assert [e.action for e in store.audit(review.id)] == ["created", "answered"]
-    (problem,) = store.problems()
+    trail = store.audit(review.id)
+    assert [e.action for e in trail] == ["created", "answered"]
+    (problem,) = trail.problems
     assert str(log) in problem and "line 2" in problem
 
 
@@ -562,7 +565,7 @@ def test_a_review_the_store_wrote_is_read_back_without_pydantic(store: Store) ->
     reviews._fast_load = lambda *a: calls.append(a) or real(*a)  # the validating read
     try:
         assert store.get(saved.id) == saved
-        assert store.find_case("HAR-01") == saved
+        assert store.find_case("HAR-01").review == saved
         assert calls == []
         path = store.review_path(saved.id)
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1))
@@ -580,8 +583,9 @@ def test_a_review_file_edited_behind_the_store_is_validated_not_trusted(store: S
     path.write_text(json.dumps(doc))
     with pytest.raises(StoreError, match="case_ref"):
         store.get(saved.id)
-    assert store.find_case("HAR-01") is None  # left out of the listing, and reported
-    assert any(str(path) in p and "case_ref" in p for p in store.problems())
+    found = store.find_case("HAR-01")
+    assert found.review is None  # left out of the listing, and reported
+    assert any(str(path) in p and "case_ref" in p for p in found.problems)
 
 
 def test_a_record_that_would_not_read_back_is_never_saved(store: Store) -> None:

@@ -163,8 +163,9 @@ def test_a_planted_review_link_is_named_and_the_other_reviews_still_work(tmp_pat
     planted.symlink_to(target)
     store = Store.open(root)
     assert "r-1" not in [s.id for s in store.summaries()]
-    assert "r-2" in [s.id for s in store.summaries()]
-    (problem,) = store.problems()
+    listing = store.summaries()
+    assert "r-2" in [s.id for s in listing]
+    (problem,) = listing.problems
     assert str(planted) in problem and "symbolic link" in problem
     with pytest.raises(StoreError, match="symbolic link"):
         store.get("r-1")

@@ -99,8 +99,9 @@ def test_two_processes_writing_different_reviews_lose_nothing(tmp_path: Path) ->
             assert review.judgements[criterion].note == f"{who} {last}"
         notes = [e.new["note"] for e in store.audit(review_id) if e.field]
         assert notes == [f"{who} {i}" for i in range(count)]
-    assert {s.id for s in store.summaries()} == {"R-A", "R-B"}
-    assert store.problems() == []
+    listing = store.summaries()
+    assert {s.id for s in listing} == {"R-A", "R-B"}
+    assert listing.problems == []
 
 
 @pytest.mark.slow

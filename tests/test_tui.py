@@ -73,7 +73,7 @@ async def test_start_a_review_answer_say_no_pick_reasons_see_the_flag_then_withd
         await pilot.pause()
         assert any(w.has_class("-withdrawn") for w in app.screen.query(FlagTurn))
         assert flag_ids(app) == ["-none"]
-    review = store.find_case("HAR-11")
+    review = store.find_case("HAR-11").review
     assert review.judgements["rr.assessment"].outcome == "sufficient"
 
 
@@ -250,7 +250,7 @@ async def test_the_screen_is_furnished_and_a_new_review_saved_once_the_first_fra
             b.binding.description == "Help" for b in app.screen.active_bindings.values()
         )
         await pilot.pause(0.2)  # the save runs in a thread
-        stored = store.find_case("HAR-31")
+        stored = store.find_case("HAR-31").review
         assert stored is not None and stored.revision == 1
         await pilot.press("1")  # yes to the first fact
         await pilot.pause(0.2)

@@ -90,7 +90,7 @@ def test_typing_answers_in_a_real_terminal_then_quitting_keeps_them(tmp_path, tm
         assert not term.alive(), "Ctrl+C did not quit"
     finally:
         term.kill()
-    review = Store.open(tmp_path / "store").find_case("HAR-50")
+    review = Store.open(tmp_path / "store").find_case("HAR-50").review
     assert review.facts == {"psr": True, "custody": False}
 
     again = Tmux([*case_review(), "review", "HAR-50"], tmux_env)

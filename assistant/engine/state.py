@@ -18,6 +18,7 @@ from assistant.engine.items import (
     criterion_applies,
     fact_relevant,
 )
+from prompts.conditions import parse, references
 from prompts.model import Criterion, Fact, Framework
 from store.records import (
     Review,
@@ -40,6 +41,13 @@ class ReviewState:
             for s in framework.sections
         }
         self._gates_for = lru_cache(maxsize=256)(self._compute_gates)
+        # What completion waits for: criteria, and the facts their gates name.
+        self._blocking = {c.id for c in framework.criteria} | {
+            ref.fact
+            for c in framework.criteria
+            if c.applies_when
+            for ref in references(parse(c.applies_when))
+        }
         self._flag_memo: list[tuple[dict, dict, dict, list[Flag]]] = []
 
     def _compute_gates(self, key: tuple) -> dict[str, bool | None]:
@@ -70,7 +78,9 @@ class ReviewState:
 
     def current_item(self, review: Review) -> str | None:
         """The item asked now: a pending follow-up, the focus, the first unanswered item in
-        order, else (at the end) the first item skipped earlier and not skipped again."""
+        order, else (at the end) an item skipped earlier and not skipped again: criteria and
+        the facts their gates name first (the review cannot complete without them), then the
+        facts that only feed consistency checks."""
         pending = self.pending(review)
         if pending:
             return pending
@@ -81,9 +91,10 @@ class ReviewState:
         for item_id in open_items:
             if item_id not in review.skipped and item_id not in review.deferred:
                 return item_id
-        for item_id in review.skipped:
-            if item_id in open_items and item_id not in review.deferred:
-                return item_id
+        # At the end, what keeps the review from completing first, optional facts last.
+        again = [i for i in review.skipped if i in open_items and i not in review.deferred]
+        for item_id in sorted(again, key=lambda i: i not in self._blocking):
+            return item_id
         return None
 
     def unanswered(self, review: Review) -> list[str]:
@@ -102,7 +113,6 @@ class ReviewState:
 
     def waiting_on(self, review: Review) -> list[str]:
         """Unanswered facts that decide whether some criterion applies (gate facts)."""
-        from prompts.conditions import parse, references
 
         gates = self.gates(review.facts)
         needed: list[str] = []

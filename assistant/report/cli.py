@@ -72,7 +72,7 @@ def report_from_store(
     that was not validated.
     """
     try:
-        from store import Store
+        from store import open_store
     except ImportError:
         raise _Refused("the review store is not available in this installation") from None
     from store.errors import StoreError
@@ -80,7 +80,7 @@ def report_from_store(
     try:
         from assistant.report.source import report_over_store
 
-        store = Store.open(store_path)
+        store = open_store(store_path)
         return report_over_store(store, framework, filters)
     except StoreError as exc:
         raise _Refused(str(exc)) from None

@@ -6,7 +6,7 @@ Used by ``case-review report`` (``cli.report_from_store``) and the app's dashboa
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.report.aggregate import build_report_from_rows
 from assistant.report.figures import Report, ReportFilter
@@ -14,7 +14,8 @@ from assistant.report.rows import ROW_VERSION, row
 from prompts.model import Framework
 
 if TYPE_CHECKING:
-    from store import Store
+    from store import ReviewStore
+    from store.protocol import Derived
 
 __all__ = ["CACHE_NAME", "report_over_store"]
 
@@ -22,17 +23,17 @@ CACHE_NAME = "report-rows"
 
 
 def report_over_store(
-    store: Store, framework: Framework, filters: ReportFilter
+    store: ReviewStore, framework: Framework, filters: ReportFilter
 ) -> tuple[Report, list[str]]:
     """The report over an open store's complete reviews, and the files that could not be read.
 
     Speed (SPEC §8: under one second for 5,000 reviews).  Validating every review file with
     pydantic is most of the cost of a report (about 0.3 s of 0.5 s for 5,000 reviews, more
     than reading the files or aggregating), so the report reads rows (``rows.row``: the few
-    values it counts) through ``Store.derived``, which keeps each review's row in a cache
+    values it counts) through ``ReviewStore.derived``, which keeps each review's row in a cache
     beside the listing snapshot, keyed by the review file's identity, and loads (validates)
     only files saved since.  A row is only ever made from a review loaded exactly as
-    ``Store.get`` loads it, so unreadable files are reported, never counted and never
+    ``ReviewStore.get`` loads it, so unreadable files are reported, never counted and never
     written, as before.  Measured alternatives (bench/report.py, RESULTS.md): reading and
     validating every file in one pass per file (TypeAdapter or model, strict or not) stays
     around 0.25-0.3 s; keeping the rows in the listing's own summaries would slow every
@@ -44,7 +45,7 @@ def report_over_store(
     from the review files themselves and the cache is rewritten.
     """
 
-    def rows_of(*, rebuild: bool = False) -> list[Any]:
+    def rows_of(*, rebuild: bool = False) -> Derived:
         return store.derived(
             CACHE_NAME,
             ROW_VERSION,
@@ -59,12 +60,12 @@ def report_over_store(
     gc.disable()
     try:
         rows = rows_of()
-        problems = [str(p) for p in store.problems()]
+        problems = rows.problems
         try:
             report = build_report_from_rows(framework, rows, filters, problems=problems)
         except (ValueError, TypeError, KeyError, AttributeError):
             rows = rows_of(rebuild=True)
-            problems = [str(p) for p in store.problems()]
+            problems = rows.problems
             report = build_report_from_rows(framework, rows, filters, problems=problems)
     finally:
         if collecting:

@@ -12,7 +12,7 @@ from textual.timer import Timer
 
 from assistant.session import Session, engine_for
 from prompts.model import Framework
-from store import Actor, Store, StoreError
+from store import Actor, ReviewStore, StoreError
 
 
 class CaseReviewApp(App[None]):
@@ -24,7 +24,7 @@ class CaseReviewApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: ReviewStore,
         framework: Framework,
         actor: Actor | None = None,
         *,

@@ -64,7 +64,7 @@ class HomeScreen(Screen[None]):
     def refresh_reviews(self) -> None:
         store = the_app(self).store
         summaries = store.summaries()
-        problems = store.problems()
+        problems = summaries.problems
         note = self.query_one("#problems", Static)
         note.set_class(not problems, "-empty")
         note.update(Text("\n".join(f"Cannot read (left untouched): {p}" for p in problems)))

@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from prompts.model import Framework
-    from store import Actor, Store
+    from store import Actor, ReviewStore
 
 
-def _prepare(args: argparse.Namespace) -> tuple[Store, Framework, Actor] | None:
+def _prepare(args: argparse.Namespace) -> tuple[ReviewStore, Framework, Actor] | None:
     # Start-up allocates hundreds of thousands of objects that live as long as the app; the
     # collector's passes over them cost about 30 ms before the first frame.  The app turns the
     # collector back on once that frame is painted, with those objects frozen out of it.
     gc.disable()
     from assistant.cli_framework import framework_from_args
-    from store import Actor, Store, StoreError
+    from store import Actor, StoreError, open_store
 
     fw = framework_from_args(args)
     if fw is None:
         return None
     try:
-        store = Store.open(args.store)
+        store = open_store(args.store)
     except StoreError as exc:
         print(f"case-review: {exc}", file=sys.stderr)
         return None
