@@ -78,3 +78,18 @@ def run_interpret(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def refuse_bad_review_args(args: argparse.Namespace) -> bool:
+    """For `review` and `chat`: a bad case reference or team given on the command line is one
+    line on stderr (True: exit 2, nothing opened, nothing stored)."""
+    from store.records import case_ref_problem, name_problem
+
+    case_ref = getattr(args, "case_ref", None)
+    team = getattr(args, "team", None)
+    problem = case_ref_problem(case_ref) if case_ref is not None else None
+    if problem is None and team is not None:
+        problem = name_problem(team, "A team name")
+    if problem:
+        _err(f"case-review: {problem}")
+    return problem is not None

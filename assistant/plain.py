@@ -150,9 +150,9 @@ def _lines(stream: TextIO, prompt: Callable[[], None]) -> Iterator[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.cli_framework import framework_from_args
+    from assistant.cli_framework import framework_from_args, refuse_bad_review_args
     from store import Actor, StoreError, open_store
-    from store.records import case_ref_problem, name_problem, normalise_case_ref
+    from store.records import case_ref_problem, normalise_case_ref
 
     out = sys.stdout
     stdin = sys.stdin
@@ -163,12 +163,9 @@ def run(args: argparse.Namespace) -> int:
             out.write("> ")
             out.flush()
 
-    problem = case_ref_problem(args.case_ref) if args.case_ref is not None else None
-    team = getattr(args, "team", None)
-    problem = problem or (name_problem(team, "A team name") if team is not None else None)
-    if problem:
-        print(f"case-review: {problem}", file=sys.stderr)
+    if refuse_bad_review_args(args):
         return 2
+    team = getattr(args, "team", None)
     fw = framework_from_args(args)
     if fw is None:
         return 1

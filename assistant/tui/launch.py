@@ -42,13 +42,10 @@ def run_home(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from store.records import case_ref_problem, name_problem, normalise_case_ref
+    from assistant.cli_framework import refuse_bad_review_args
+    from store.records import normalise_case_ref
 
-    problem = case_ref_problem(args.case_ref)
-    if problem is None and args.team is not None:
-        problem = name_problem(args.team, "A team name")
-    if problem:
-        print(f"case-review: {problem}", file=sys.stderr)
+    if refuse_bad_review_args(args):
         return 2
     prepared = _prepare(args)
     if prepared is None:
