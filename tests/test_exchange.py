@@ -392,7 +392,9 @@ def test_bad_files_of_every_kind_give_one_clear_message(
 def test_a_huge_file_is_refused_before_it_is_parsed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 1000)
+    from assistant import exchange_check
+
+    monkeypatch.setattr(exchange_check, "MAX_IMPORT_BYTES", 1000)
     path = tmp_path / "big.json"
     path.write_text(json.dumps(document(*[record(id=f"r-{i}") for i in range(20)])))
     args = argparse.Namespace(file=str(path), store=str(tmp_path / "s"), reviewer=None, role=None)
