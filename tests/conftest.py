@@ -16,6 +16,17 @@ BIN = Path(sys.executable).parent
 ISOLATED = ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before anything is collected: whatever a test module loads at import (a framework,
+    whose validated copy is cached) goes to a folder of this run's, never the user's."""
+    import tempfile
+
+    collecting = Path(tempfile.mkdtemp(prefix="case-review-collect-"))
+    subs = ("", ".cache", ".local/share", ".config", ".local/state")
+    for name, sub in zip(ISOLATED, subs, strict=True):
+        os.environ[name] = str(collecting / sub) if sub else str(collecting)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test may touch the user's files: home, caches, data and settings all point into a
