@@ -991,3 +991,29 @@ def test_text_that_is_not_a_string_is_unclear_not_a_crash():
     assert interpret(criterion, None).outcome == "unclear"  # type: ignore[arg-type]
     assert match_reasons(criterion, None) == ()  # type: ignore[arg-type]
     assert read_yes_no(None) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "text"),
+    [
+        ("rr.plan_review", "case notes show it was reviewed on time and updated after the move"),
+        ("rr.assessment", "protective factors noted and drivers explained well"),
+        ("cy.plan", "noting the risks, the safety plan covers each one with a named worker"),
+    ],
+)
+def test_note_notes_and_noted_are_never_read_as_not(criterion, text):
+    reading = interpret(FW.criterion(criterion), text)
+    assert (reading.outcome, reading.reasons) == ("sufficient", ())
+
+
+def test_no_word_stems_to_a_negator():
+    from assistant.engine.lexicon import stem
+
+    assert [stem(w) for w in ("note", "notes", "noted", "noting", "nones")] == [
+        "note",
+        "notes",
+        "noted",
+        "noting",
+        "nones",
+    ]
+    assert stem("reviewed") == "review"

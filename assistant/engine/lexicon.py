@@ -97,9 +97,11 @@ def words(text: str) -> frozenset[str]:
 
 
 def stem_with(keep: frozenset[str], word: str) -> str:
-    """A deliberately light stemmer: plurals, -ed, -ing and a final e."""
+    """A deliberately light stemmer: plurals, -ed, -ing and a final e.  A word never stems to
+    a negator ("note", "notes", "noted" stay themselves, never "not")."""
     if len(word) <= 3 or not word.isalpha() or word in keep:
         return word
+    original = word
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("sses"):
@@ -114,7 +116,10 @@ def stem_with(keep: frozenset[str], word: str) -> str:
             break
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
-    return word
+    return original if word in _NEGATOR_STEMS else word
+
+
+_NEGATOR_STEMS = frozenset({"not", "no", "non", "nor", "never"})
 
 
 def stem(word: str) -> str:
