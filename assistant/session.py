@@ -28,10 +28,25 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.commands import Command
 from assistant.engine.conversation import Engine
-from assistant.engine.events import Notice, NoticeKind, Question, Step
+from assistant.engine.events import (
+    Notice,
+    NoticeKind,
+    Question,
+    ReauditOutcome,
+    ReviewComplete,
+    Step,
+)
+from assistant.engine.oversight import locked_line
 from assistant.text import printable
 from store import Actor, ConflictError, ReviewStore, StoreError
-from store.records import FlagStateName, Judgement, Review, normalise_case_ref
+from store.records import (
+    FlagStateName,
+    Judgement,
+    Participant,
+    Review,
+    as_role,
+    normalise_case_ref,
+)
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
@@ -107,7 +122,16 @@ def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]
             if clash:
                 clashes.append(label)
         update[name] = result
-    for name in ("skipped", "focus", "team", "reviewer", "participants"):
+    for name in (
+        "skipped",
+        "focus",
+        "team",
+        "reviewer",
+        "participants",
+        "countersignature",
+        "unlocks",
+        "escalations",
+    ):
         if getattr(base, name) != getattr(ours, name):
             update[name] = getattr(ours, name)
     return theirs.copy(**update), clashes, changed
@@ -156,6 +180,7 @@ class Session:
     _changed_on_open: bool = False  # the status or team of the opened review changed: save it
     stored: Review | None = None  # the review as last loaded or saved (None: as ``review``)
     foreign: dict[str, str] = field(default_factory=dict)  # criterion -> its follow-up there
+    _earlier: Review | None = None  # the earlier review of a re-audit, once read
 
     @property
     def unsaved(self) -> bool:
@@ -208,14 +233,17 @@ class Session:
         new: bool = False,
         review_id: str | None = None,
         create_now: bool = True,
+        case_manager: str | None = None,
     ) -> Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one.
 
         ``review_id`` opens that stored review.  ``new`` starts a new review even when the
-        case has one (a re-audit; the earlier review
-        is kept as it is).  ``team`` sets the team of a new review, or changes it on the one
-        resumed.  With ``create_now=False`` nothing is written here: ``begin()`` saves a new
-        review and claims it, or at the latest the first answer does.  The app shows the first
+        case has one (a re-audit; the earlier review is kept as it is, and the new one records
+        it: its flags are shown at the start and compared at the end).  ``team`` sets the team
+        of a new review, or changes it on the one resumed.  ``case_manager`` names the case
+        manager of a joint review (the actor is the inspector); the participants are recorded
+        with their roles.  With ``create_now=False`` nothing is written here: ``begin()`` saves
+        a new review and claims it, or at the latest the first answer does.  The app shows the first
         question first and calls ``begin`` just after (saving validates the record, which needs
         pydantic, which is kept off the start-up path).
         """
@@ -248,28 +276,44 @@ class Session:
                 f"starting a separate {engine.fw.id} review."
             )
             existing = None
+        earlier: str | None = None
         if existing is not None and new:
             notices.append(
                 f"Starting a new review of {existing.case_ref} (a re-audit); the earlier "
                 f"review, last changed {existing.updated_at:%Y-%m-%d}, is kept as it is."
             )
+            earlier = existing.id
             existing = None
         changed = False
         if existing is not None:
             review = existing
-            if team is not None and team != review.team:
-                review = review.copy(team=team)
-            # Completion follows the answers (a review made before the rule changed, say).
-            review = engine.settle(review, review.updated_at).copy(updated_at=review.updated_at)
+            if review.locked:
+                notices.append(locked_line(review))
+                if team is not None and team != review.team:
+                    notices.append("The team was not changed: the review is locked.")
+            else:
+                if team is not None and team != review.team:
+                    review = review.copy(team=team)
+                if case_manager and review.mode == "joint":
+                    review = review.copy(
+                        participants=_participants(review.participants, actor, case_manager)
+                    )
+                # Completion follows the answers (a review made before the rule changed).
+                review = engine.settle(review, review.updated_at).copy(updated_at=review.updated_at)
             changed = review != existing
         else:
+            chosen = mode or "self"
             review = engine.new_review(
                 uuid.uuid4().hex,
                 case_ref,
-                mode=mode or "self",
+                mode=chosen,
                 reviewer=actor.name,
                 role=actor.role,
                 team=team or "",
+                participants=_participants((), actor, case_manager or "")
+                if chosen == "joint"
+                else (),
+                earlier_review=earlier,
             )
         session = cls(store, engine, review, actor, notices, resumed=existing is not None)
         session._changed_on_open = changed
@@ -302,7 +346,7 @@ class Session:
             return []
         if self.unsaved:
             self.review = self.stored = self._save(self.review, action="created")
-        elif self._changed_on_open:
+        elif self._changed_on_open and not self.review.locked:
             self.review = self.stored = self._save(self.review, action="changed")
             self._changed_on_open = False
         self._begun = True
@@ -347,6 +391,14 @@ class Session:
         from last time) is saved now, or by ``begin`` when the session has not begun (the
         app's first frame writes nothing)."""
         step = self.engine.start(self.review)
+        earlier = self.earlier()
+        if earlier is not None and not self.complete:
+            from assistant.engine.oversight import earlier_flags
+
+            step = step.copy(events=(earlier_flags(self.engine, earlier), *step.events))
+        if self.review.locked:  # (a focus left from last time is cleared in memory only)
+            self.review = step.review
+            return step.copy(changed=False)
         if not self._begun:
             # Nothing written, and no flags: the app's first frame needs only the question.
             if step.changed:
@@ -397,19 +449,35 @@ class Session:
             step = engine.set_flag_state(review, arg, state, by=self.actor.name)
         elif name == "team":
             step = engine.set_team(review, arg)
+        elif name == "escalate":
+            step = engine.escalate(review, arg)
         elif name == "finish":
             step = engine.finish(review)
         else:
             word = printable(arg if name == "unknown" else name, single_line=True)
             step = self._say(f"Unknown command /{word}. Type /help for the commands.", "problem")
-        return self._finish(step, before_save)
+        return self._finish(step, before_save, navigation=name in ("jump", "back"))
 
     def _say(self, text: str, kind: NoticeKind = "info") -> Step:
         notice = Notice(text, kind)
         return Step(self.review, (notice,), self.engine.question(self.review))
 
-    def _finish(self, step: Step, before_save: BeforeSave | None) -> Step:
-        """Save the step's review if it changed; add flags and progress, computed once."""
+    def _finish(
+        self, step: Step, before_save: BeforeSave | None, *, navigation: bool = False
+    ) -> Step:
+        """Save the step's review if it changed; add flags and progress, computed once.
+
+        A countersigned review is locked: a step that would change it is refused with one line
+        saying so (going back or jumping to a question moves in this window only)."""
+        if step.changed and self.review.locked:
+            if not navigation:
+                return self._refused()
+            self.review = step.review
+            step = step.copy(changed=False)
+        if step.changed and any(isinstance(e, ReviewComplete) for e in step.events):
+            outcome = self.reaudit_outcome(step.review)
+            if outcome is not None:
+                step = step.copy(events=(*step.events, outcome))
         flags = tuple(self.engine.flags(step.review))
         if before_save is not None:
             before_save(step.copy(flags=flags))
@@ -422,10 +490,13 @@ class Session:
 
         return step.copy(flags=flags, progress=progress(self.engine, step.review, flags))
 
-    def _save(self, review: Review, *, action: str = "answered") -> Review:
+    def _summary(self, review: Review) -> dict[str, int]:
         from assistant.engine.progress import index_summary
 
-        summary = index_summary(self.engine, review)
+        return index_summary(self.engine, review)
+
+    def _save(self, review: Review, *, action: str = "answered") -> Review:
+        summary = self._summary(review)
         return self.store.save(review, self.actor, summary=summary, action=action)
 
     def _store(self, step: Step) -> Step:
@@ -446,6 +517,10 @@ class Session:
                 break
             except ConflictError:
                 theirs = self.store.get(base.id)
+                if theirs.locked and ours.countersignature != theirs.countersignature:
+                    # Countersigned in another session meanwhile: nothing more may change.
+                    self._set_stored(theirs, mine=set())
+                    return self._refused()
                 combined, clashes, changed = merge(base, ours, theirs)
                 combined = self.engine.settle(combined)
                 events.append(Notice(_merge_notice(changed, clashes), "problem"))
@@ -458,8 +533,124 @@ class Session:
             question = self.engine.question(self.review)  # asked afresh of this window's view
         return step.copy(review=self.review, events=tuple(events), question=question)
 
+    def _refused(self) -> Step:
+        return Step(
+            self.review,
+            (Notice(locked_line(self.review), "problem"),),
+            self.engine.question(self.review),
+        )
+
+    # --- oversight (SPEC §10) ----------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.review.locked
+
+    def countersign(self, by: str, comment: str = "", *, role: str = "manager") -> Step:
+        """Countersign this (complete) review, which locks it."""
+        from assistant.engine.oversight import countersign
+
+        step = countersign(self.engine, self._stored(), by, comment, role=as_role(role))
+        return self._finish_oversight(step, "countersigned", Actor(by.strip(), role))
+
+    def unlock(self, by: str, why: str, *, role: str = "manager") -> Step:
+        """Lift the countersignature (who, and why, kept in the review and its audit trail)."""
+        from assistant.engine.oversight import unlock
+
+        step = unlock(self.engine, self._stored(), by, why, role=as_role(role))
+        return self._finish_oversight(step, "unlocked", Actor(by.strip(), role))
+
+    def set_action_state(self, flag_id: str, state: FlagStateName, *, note: str = "") -> Step:
+        """Close (or reopen) the action a flag asks for, with a note; refused when locked."""
+        step = self.engine.set_flag_state(
+            self.review, flag_id, state, by=self.actor.name, note=note
+        )
+        return self._finish(step, None)
+
+    def _finish_oversight(self, step: Step, action: str, actor: Actor) -> Step:
+        """Save a countersignature or an unlock (audited as such); on a conflict, put it on
+        the newer version when that still allows it."""
+        if not step.changed:
+            return step.copy(flags=tuple(self.engine.flags(self.review)))
+        if not self._begun:
+            self.begin()
+        ours = step.review
+        for _ in range(MAX_MERGE_ATTEMPTS):
+            try:
+                saved = self.store.save(ours, actor, summary=self._summary(ours), action=action)
+                break
+            except ConflictError:
+                theirs = self.store.get(ours.id)
+                if (theirs.status != "complete") or (theirs.locked == ours.locked):
+                    # No longer complete, or countersigned (or unlocked) elsewhere meanwhile.
+                    self._set_stored(theirs, mine=set())
+                    return self._say(
+                        "The review was changed in another session meanwhile; look at it "
+                        "again before countersigning or unlocking it.",
+                        "problem",
+                    )
+                ours = theirs.copy(countersignature=ours.countersignature, unlocks=ours.unlocks)
+        else:  # pragma: no cover - only under relentless concurrent writes
+            raise ConflictError(f"could not save {ours.case_ref}: it keeps changing elsewhere")
+        self._set_stored(saved, mine=set())
+        return step.copy(review=self.review, flags=tuple(self.engine.flags(self.review)))
+
+    def refresh(self) -> bool:
+        """Take the stored review when another session saved it since (an action closed
+        elsewhere, a countersignature); True if it changed.  This window's follow-ups stay
+        its own."""
+        try:
+            stored = self.store.get(self.review.id)
+        except (KeyError, StoreError):
+            return False
+        if stored.revision == self._stored().revision:
+            return False
+        mine = {cid for cid, j in self.review.judgements.items() if j.pending is not None}
+        self._set_stored(stored, mine=mine)
+        return True
+
+    def earlier(self) -> Review | None:
+        """The earlier review of the case, when this one is a re-audit (None if it cannot be
+        read, or is of another framework)."""
+        ident = self.review.earlier_review
+        if not ident:
+            return None
+        if self._earlier is None or self._earlier.id != ident:
+            try:
+                found = self.store.get(ident)
+            except (KeyError, StoreError):
+                return None
+            if found.framework != self.engine.fw.id:
+                return None
+            self._earlier = found
+        return self._earlier
+
+    def reaudit_outcome(self, review: Review | None = None) -> ReauditOutcome | None:
+        """A complete re-audit against the earlier review: resolved and recurring flags."""
+        review = review or self.review
+        earlier = self.earlier()
+        if earlier is None or review.status != "complete":
+            return None
+        from assistant.engine.oversight import reaudit
+
+        return reaudit(self.engine, earlier, review)
+
     def close(self) -> None:
         self.store.release(self.review.id)
+
+
+def _participants(
+    known: tuple[Participant, ...], actor: Actor, case_manager: str
+) -> tuple[Participant, ...]:
+    """A joint review's participants: the inspector (the actor) and the case manager."""
+    out = list(known)
+    if actor.name and not any(p.role == "inspector" for p in out):
+        out.insert(0, Participant(name=actor.name, role="inspector"))
+    manager = " ".join(case_manager.split())
+    if manager:
+        out = [p for p in out if p.role != "case_manager"]
+        out.append(Participant(name=manager, role="case_manager"))
+    return tuple(out)
 
 
 def _merge_notice(changed: list[str], clashes: list[str]) -> str:
