@@ -81,7 +81,7 @@ def locked_line(review: Review) -> str:
     return (
         f"This review is countersigned{who}{when} and locked: nothing in it can be changed. "
         f"To change it, a manager unlocks it first: case-review unlock {review.id} --by NAME "
-        "--why TEXT"
+        "--why TEXT (in the app: u on the summary)"
     )
 
 

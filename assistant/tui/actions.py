@@ -72,7 +72,7 @@ class ActionsScreen(Screen[None]):
         self.title = "Actions"
         self.sub_title = "every flag, urgent and oldest first"
         table = self.query_one(DataTable)
-        table.add_columns("", "Age", "Case", "Criterion", "Action: reasons", "State", "Team")
+        table.add_columns("", "Age", "Case", "Criterion", "State", "Team", "Action: reasons")
         table.focus()
         self._reload()
 
@@ -127,9 +127,9 @@ class ActionsScreen(Screen[None]):
                 f"{age} day{'' if age == 1 else 's'}",
                 Text(_one(action["case_ref"])),
                 action["criterion"],
-                Text(_one(action["title"] + (f": {reasons}" if reasons else ""))[:120]),
                 action["state"],
                 Text(_one(action["team"])),
+                Text(_one(action["title"] + (f": {reasons}" if reasons else ""))[:120]),
                 key=action["id"],
             )
         which = {"open": "open ", "done": "done ", "all": ""}[self.state]
