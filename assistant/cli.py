@@ -30,6 +30,9 @@ HANDLERS: dict[str, str] = {
     "report": "assistant.report.cli:run",
     "learn": "assistant.learn_cli:run",
     "audit": "assistant.audit_cli:run",
+    "countersign": "assistant.oversight_cli:run_countersign",
+    "unlock": "assistant.oversight_cli:run_unlock",
+    "actions": "assistant.oversight_cli:run_actions",
 }
 
 
@@ -80,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="start a new review of the case even if it has one (a re-audit)",
         )
+        p.add_argument(
+            "--case-manager",
+            metavar="NAME",
+            help="joint review: the case manager reviewing with the inspector (--reviewer)",
+        )
 
     p = add("review", "open the review of one case in the app (new or resumed)")
     p.add_argument("case_ref", metavar="REF", help="pseudonymous case reference, e.g. HAR-01")
@@ -115,7 +123,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", metavar="T")
     p.add_argument("--since", metavar="DATE", help="reviews completed on or after DATE")
     p.add_argument("--until", metavar="DATE", help="reviews completed on or before DATE")
+    p.add_argument(
+        "--latest",
+        action="store_true",
+        help="count only the latest complete review of each case (a re-audit replaces the "
+        "earlier review)",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = add("countersign", "countersign a complete review as its manager (it is then locked)")
+    p.add_argument("review_id", metavar="REVIEW_ID", help="the review's id (as in export)")
+    p.add_argument("--by", metavar="NAME", required=True, help="the manager countersigning")
+    p.add_argument("--comment", metavar="TEXT", help="a comment kept with the countersignature")
+
+    p = add("unlock", "unlock a countersigned review so it can be changed (audited)")
+    p.add_argument("review_id", metavar="REVIEW_ID", help="the review's id (as in export)")
+    p.add_argument("--by", metavar="NAME", required=True, help="who unlocks it")
+    p.add_argument("--why", metavar="TEXT", required=True, help="why it is unlocked")
+
+    p = add("actions", "every flag as an action across reviews, urgent and oldest first")
+    p.add_argument("--team", metavar="T", help="only this team's reviews")
+    p.add_argument("--case", metavar="REF", help="only this case's reviews")
+    p.add_argument("--state", choices=["open", "done", "all"], default="open")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    actions = p.add_subparsers(dest="actions_command", metavar="done")
+    done = actions.add_parser(
+        "done",
+        help="close one action",
+        description="Mark one action done (audited); a countersigned review refuses.",
+    )
+    _common(done, top=False)
+    done.add_argument("action_id", metavar="ACTION_ID", help="as listed: REVIEW_ID#FLAG_ID")
+    done.add_argument("--by", metavar="NAME", required=True, help="who closes it")
+    done.add_argument("--note", metavar="TEXT", help="what was done")
 
     p = add("learn", "practise on fictional cases: model answers, feedback and a score")
     p.add_argument(

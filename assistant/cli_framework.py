@@ -81,15 +81,23 @@ def run_interpret(args: argparse.Namespace) -> int:
 
 
 def refuse_bad_review_args(args: argparse.Namespace) -> bool:
-    """For `review` and `chat`: a bad case reference or team given on the command line is one
-    line on stderr (True: exit 2, nothing opened, nothing stored)."""
+    """For `review` and `chat`: a bad case reference, team or case manager given on the command
+    line is one line on stderr (True: exit 2, nothing opened, nothing stored)."""
     from store.records import case_ref_problem, name_problem
 
     case_ref = getattr(args, "case_ref", None)
     team = getattr(args, "team", None)
+    case_manager = getattr(args, "case_manager", None)
     problem = case_ref_problem(case_ref) if case_ref is not None else None
     if problem is None and team is not None:
         problem = name_problem(team, "A team name")
+    if problem is None and case_manager is not None:
+        problem = name_problem(case_manager, "The case manager's name")
+        if problem is None and getattr(args, "mode", None) == "self":
+            problem = (
+                "--case-manager names the case manager in a joint review with an inspector "
+                "(--mode joint); in a self-audit the reviewer is the case manager."
+            )
     if problem:
         _err(f"case-review: {problem}")
     return problem is not None

@@ -34,6 +34,13 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("done", "done FLAG_ID", "mark a flag's action as done (open FLAG_ID reopens it)", True),
     Spec("open", "open FLAG_ID", "reopen a flag marked done", True),
     Spec("team", "team NAME", "set the team this review counts for in reports", True, bare=False),
+    Spec(
+        "escalate",
+        "escalate ID",
+        "log an urgent concern passed on: who was told, when, what they did",
+        True,
+        bare=False,
+    ),
     Spec("finish", "finish", "what is still open; ends the review when nothing is"),
     # (An answer may well start with "case ...": the bare word takes no argument; "/case ID"
     # shows one extract.)

@@ -5,8 +5,11 @@ Export (``case-review export [--format json] [--output FILE]``) writes every sto
 sorted by id, so the same store always gives the same bytes.  Each review has the required
 fields of §6 and these optional ones: ``framework_version``, ``reviewer_role``,
 ``participants``, ``set_aside``, ``flag_states``, ``created_at``, ``updated_at``,
-``completed_at``, ``schema_version``; each judgement has ``outcome``, ``reasons``, ``note``,
-``quotable`` and, when set, ``view``, ``inspector_outcome``, ``answered_at``, ``answered_by``.
+``completed_at``, ``schema_version`` and, when set, the oversight of SPEC §10:
+``countersignature``, ``unlocks``, ``escalations``, ``earlier_review`` (a re-audit); each
+judgement has ``outcome``, ``reasons``, ``note``, ``quotable`` and, when set, ``view``,
+``inspector_outcome``, ``discussed``, ``interview_evidence``, ``answered_at``, ``answered_by``.
+Flag states carry ``raised_at``, when the flag was first raised.
 
 ``judgements`` holds only judgements of criteria whose gate holds for the review's facts (or
 is not yet known: a gate fact left unanswered).  A judgement the store keeps for a criterion
@@ -61,7 +64,7 @@ def export_judgement(judgement: Any) -> dict[str, Any]:
     data = judgement.to_data()
     out = {key: data[key] for key in JUDGEMENT_FIELDS}
     for key in JUDGEMENT_OPTIONAL:
-        if data.get(key) not in (None, "", []):
+        if data.get(key) not in (None, "", []) and data.get(key) is not False:
             out[key] = data[key]
     return out
 
@@ -90,6 +93,9 @@ def export_review(review: Review, fw: Framework | None) -> dict[str, Any]:
     out["updated_at"] = data["updated_at"]
     if data.get("completed_at") is not None:
         out["completed_at"] = data["completed_at"]
+    for key in ("countersignature", "unlocks", "escalations", "earlier_review"):
+        if data.get(key) not in (None, [], ()):
+            out[key] = data[key]
     out["schema_version"] = data["schema_version"]
     return out
 

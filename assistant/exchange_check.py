@@ -63,6 +63,10 @@ OPTIONAL = (
     "created_at",
     "updated_at",
     "completed_at",
+    "countersignature",
+    "unlocks",
+    "escalations",
+    "earlier_review",
 )
 INTERNAL = ("revision", "pending", "focus", "skipped", "deferred")
 JUDGEMENT_FIELDS = ("outcome", "reasons", "note", "quotable")
@@ -71,6 +75,8 @@ JUDGEMENT_OPTIONAL = (
     "kept_despite",
     "view",
     "inspector_outcome",
+    "discussed",
+    "interview_evidence",
     "answered_at",
     "answered_by",
 )
@@ -264,6 +270,10 @@ def _check_judgement(
         _check_outcome(p, f"{where}.inspector_outcome", value["inspector_outcome"], criterion)
     if "answered_by" in value:
         _check_text(p, f"{where}.answered_by", value["answered_by"], 200)
+    if "interview_evidence" in value:
+        _check_text(p, f"{where}.interview_evidence", value["interview_evidence"], MAX_TEXT)
+    if "discussed" in value and not isinstance(value["discussed"], bool):
+        p.add(f"{where}.discussed", f"must be true or false, found {_short(value['discussed'])}")
     if "answered_at" in value:
         _check_time(p, f"{where}.answered_at", value["answered_at"])
     view = value.get("view")
@@ -323,6 +333,10 @@ def _check_review(
     for key in ("created_at", "updated_at", "completed_at"):
         if key in raw:
             _check_time(p, f"{where}.{key}", raw[key], optional=key == "completed_at")
+    if raw.get("countersignature") is not None and raw.get("status") != "complete":
+        p.add(f"{where}.countersignature", "only a complete review can be countersigned")
+    if raw.get("earlier_review") is not None:
+        _check_text(p, f"{where}.earlier_review", raw["earlier_review"], 200, empty=False)
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         p.add(f"{where}.schema_version", f"must be a whole number, found {_short(version)}")

@@ -90,6 +90,7 @@ class PlainChat:
         self.show_question(step.question)
 
     def show_summary(self) -> None:
+        self.session.refresh()  # an action closed or a review countersigned elsewhere
         heading, rows, remarks = summary_lines(self.session)
         self.say(heading)
         for row in rows:
@@ -102,6 +103,7 @@ class PlainChat:
         self.show_flags()
 
     def show_flags(self) -> None:
+        self.session.refresh()
         flags = self.session.flags
         if not flags:
             self.say("No flags.")
@@ -189,6 +191,9 @@ def run(args: argparse.Namespace) -> int:
         case_ref = normalise_case_ref(case_ref)
         mode = args.mode
         new = getattr(args, "new", False)
+        case_manager = getattr(args, "case_manager", None)
+        if case_manager and mode is None:
+            mode = "joint"  # a case manager beside the reviewer: a joint review
         if mode is None and args.case_ref is None and store.find_case(case_ref) is None:
             print("Mode? 1) self (your own case)  2) joint (with an inspector) [mode]", file=out)
             answer = (next(lines, None) or "").strip().lower()
@@ -198,7 +203,14 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             session = Session.open(
-                store, engine, case_ref, mode=mode, actor=actor, team=team, new=new
+                store,
+                engine,
+                case_ref,
+                mode=mode,
+                actor=actor,
+                team=team,
+                new=new,
+                case_manager=case_manager,
             )
         except StoreError as exc:
             print(f"case-review: {exc}", file=sys.stderr)

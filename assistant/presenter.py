@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from assistant.engine.events import (
+    Countersigned,
     CriteriaRestored,
     CriteriaSetAside,
+    EarlierFlags,
     Event,
     Explanation,
     Finished,
@@ -26,9 +28,11 @@ from assistant.engine.events import (
     LearningScore,
     Notice,
     Question,
+    ReauditOutcome,
     Recorded,
     ReviewComplete,
     SectionComplete,
+    Unlocked,
 )
 from assistant.text import printable
 
@@ -146,11 +150,126 @@ def present_event(event: Event) -> Said | None:
         if event.good:
             lines.append(text_line(("What good looks like: ", BOLD), event.good))
         return Said("explanation", tuple(lines))
+    if isinstance(event, Countersigned):
+        return present_countersigned(event)
+    if isinstance(event, Unlocked):
+        return said(
+            "info",
+            f"Unlocked by {one_line(event.by)}: {one_line(event.why)}. The review can be changed "
+            "again; the unlock is kept in the review and its audit trail.",
+        )
+    if isinstance(event, EarlierFlags):
+        return present_earlier_flags(event)
+    if isinstance(event, ReauditOutcome):
+        return present_reaudit(event)
     if isinstance(event, LearningFeedback):
         return present_feedback(event)
     if isinstance(event, LearningScore):
         return present_score(event)
     return None
+
+
+# --- oversight -------------------------------------------------------------------------------
+
+
+def delay_words(delay: float | None, limit: int | None) -> str:
+    """``2.5 days after completion (within the local limit of 10 days)``."""
+    if delay is None:
+        return "completion time unknown"
+    text = f"{delay:g} day{'' if delay == 1 else 's'} after completion"
+    if limit is not None:
+        within = "within" if delay <= limit else "LATER than"
+        text += f" ({within} the local limit of {limit} days)"
+    return text
+
+
+def present_countersigned(event: Countersigned) -> Said:
+    lines = [
+        f"Countersigned by {one_line(event.by)} at {event.at}, "
+        f"{delay_words(event.delay_days, event.limit_days)}. The review is now locked.",
+    ]
+    if event.comment:
+        lines.append(f"Comment: {one_line(event.comment)}")
+    return said("question", *lines)
+
+
+def _flag_brief(flag: Flag) -> str:
+    urgent = f" {URGENT_MARK}" if flag.urgent else ""
+    reasons = "; ".join(flag.reason_labels)
+    return f"{flag.criterion}{urgent}: {flag.title}" + (f": {reasons}" if reasons else "")
+
+
+def present_earlier_flags(event: EarlierFlags) -> Said:
+    """A re-audit starts with the earlier review's flags."""
+    if not event.flags:
+        return said("info", f"Re-audit: the earlier review ({event.when}) raised no flags.")
+    lines = [
+        f"Re-audit: the earlier review of this case ({event.when}) raised "
+        f"{len(event.flags)} flag(s); at the end you will see which are resolved and which recur:"
+    ]
+    for flag in event.flags:
+        state = "" if flag.open else " (action done)"
+        lines.append(f"  - {one_line(_flag_brief(flag))}{state}")
+    return said("notice", *lines)
+
+
+def reaudit_lines(event: ReauditOutcome) -> list[str]:
+    """The comparison of a complete re-audit with the earlier review, in words."""
+    counts = (
+        f"{len(event.resolved)} resolved, {len(event.recurring)} recur"
+        + (f", {len(event.not_applicable)} no longer apply" if event.not_applicable else "")
+        + f", {len(event.new)} new"
+    )
+    lines = [f"Re-audit against the earlier review: {counts}."]
+    for label, flags in (
+        ("Resolved", event.resolved),
+        ("Recurs", event.recurring),
+        ("No longer applies", event.not_applicable),
+        ("New", event.new),
+    ):
+        lines += [f"  {label}: {one_line(_flag_brief(f))}" for f in flags]
+    return lines
+
+
+def present_reaudit(event: ReauditOutcome) -> Said:
+    return said("question", *reaudit_lines(event))
+
+
+def oversight_lines(session: Session) -> list[str]:
+    """Participants, the countersignature and unlocks, the escalation log and a re-audit's
+    comparison: the summary's remarks about oversight."""
+    from assistant.engine.escalation import escalation_line
+    from assistant.engine.oversight import countersign_limit, delay_days
+
+    review = session.review
+    lines: list[str] = []
+    if review.participants:
+        people = ", ".join(
+            f"{one_line(p.name)} ({p.role.replace('_', ' ')})" for p in review.participants
+        )
+        lines.append(f"Participants: {people}.")
+    sig = review.countersignature
+    if sig is not None:
+        delay = delay_words(delay_days(sig.completed_at, sig.at), countersign_limit(session.engine))
+        line = f"Countersigned by {one_line(sig.by)} on {sig.at:%Y-%m-%d}, {delay}; locked."
+        if sig.comment:
+            line += f" Comment: {one_line(sig.comment)}"
+        lines.append(line)
+    elif review.status == "complete":
+        lines.append("Not countersigned yet.")
+    for unlock in review.unlocks:
+        lines.append(
+            f"Unlocked by {one_line(unlock.by)} on {unlock.at:%Y-%m-%d}: {one_line(unlock.why)}"
+        )
+    if review.escalations:
+        lines.append(f"Escalations ({len(review.escalations)}):")
+        lines += [f"  {one_line(escalation_line(e))}" for e in review.escalations]
+    outcome = session.reaudit_outcome()
+    if outcome is not None:
+        lines += reaudit_lines(outcome)
+    elif review.earlier_review:
+        lines.append(f"A re-audit of review {one_line(review.earlier_review)}.")
+    return lines
 
 
 # --- learning mode ---------------------------------------------------------------------------
@@ -320,4 +439,6 @@ def summary_lines(session: Session) -> tuple[str, list[SummaryLine], list[str]]:
     not_run = session.checks_not_run()
     if not_run:
         remarks.append(_checks_not_run_line(tuple(title for title, _ in not_run)))
+    if review.mode != "learning":
+        remarks += oversight_lines(session)
     return heading, out, remarks

@@ -28,17 +28,28 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.commands import Command
 from assistant.engine.conversation import Engine
-from assistant.engine.events import Notice, NoticeKind, Question, Step
+from assistant.engine.events import (
+    Notice,
+    NoticeKind,
+    Question,
+    ReviewComplete,
+    Step,
+)
+from assistant.engine.oversight import locked_line
+from assistant.session_oversight import MAX_MERGE_ATTEMPTS, SessionOversight, participants_of
 from assistant.text import printable
 from store import Actor, ConflictError, ReviewStore, StoreError
-from store.records import FlagStateName, Judgement, Review, normalise_case_ref
+from store.records import (
+    FlagStateName,
+    Judgement,
+    Review,
+    normalise_case_ref,
+)
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
     from assistant.engine.progress import Progress, SummaryRow
     from prompts.model import Framework
-
-MAX_MERGE_ATTEMPTS = 5
 
 
 _JUDGEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Judgement))
@@ -107,7 +118,16 @@ def merge(base: Review, ours: Review, theirs: Review) -> tuple[Review, list[str]
             if clash:
                 clashes.append(label)
         update[name] = result
-    for name in ("skipped", "focus", "team", "reviewer", "participants"):
+    for name in (
+        "skipped",
+        "focus",
+        "team",
+        "reviewer",
+        "participants",
+        "countersignature",
+        "unlocks",
+        "escalations",
+    ):
         if getattr(base, name) != getattr(ours, name):
             update[name] = getattr(ours, name)
     return theirs.copy(**update), clashes, changed
@@ -137,7 +157,7 @@ def engine_for(framework: Framework) -> Engine:
 
 
 @dataclass
-class Session:
+class Session(SessionOversight):
     """One review being answered: the only way a front end reaches the engine and the store.
 
     ``answer`` and ``command`` take the user's input and return a ``Step``: the events to show,
@@ -156,6 +176,7 @@ class Session:
     _changed_on_open: bool = False  # the status or team of the opened review changed: save it
     stored: Review | None = None  # the review as last loaded or saved (None: as ``review``)
     foreign: dict[str, str] = field(default_factory=dict)  # criterion -> its follow-up there
+    _earlier: Review | None = None  # the earlier review of a re-audit, once read
 
     @property
     def unsaved(self) -> bool:
@@ -208,14 +229,17 @@ class Session:
         new: bool = False,
         review_id: str | None = None,
         create_now: bool = True,
+        case_manager: str | None = None,
     ) -> Session:
         """Resume the stored review of ``case_ref`` or start (and save) a new one.
 
         ``review_id`` opens that stored review.  ``new`` starts a new review even when the
-        case has one (a re-audit; the earlier review
-        is kept as it is).  ``team`` sets the team of a new review, or changes it on the one
-        resumed.  With ``create_now=False`` nothing is written here: ``begin()`` saves a new
-        review and claims it, or at the latest the first answer does.  The app shows the first
+        case has one (a re-audit; the earlier review is kept as it is, and the new one records
+        it: its flags are shown at the start and compared at the end).  ``team`` sets the team
+        of a new review, or changes it on the one resumed.  ``case_manager`` names the case
+        manager of a joint review (the actor is the inspector); the participants are recorded
+        with their roles.  With ``create_now=False`` nothing is written here: ``begin()`` saves
+        a new review and claims it, or at the latest the first answer does.  The app shows the first
         question first and calls ``begin`` just after (saving validates the record, which needs
         pydantic, which is kept off the start-up path).
         """
@@ -248,28 +272,44 @@ class Session:
                 f"starting a separate {engine.fw.id} review."
             )
             existing = None
+        earlier: str | None = None
         if existing is not None and new:
             notices.append(
                 f"Starting a new review of {existing.case_ref} (a re-audit); the earlier "
                 f"review, last changed {existing.updated_at:%Y-%m-%d}, is kept as it is."
             )
+            earlier = existing.id
             existing = None
         changed = False
         if existing is not None:
             review = existing
-            if team is not None and team != review.team:
-                review = review.copy(team=team)
-            # Completion follows the answers (a review made before the rule changed, say).
-            review = engine.settle(review, review.updated_at).copy(updated_at=review.updated_at)
+            if review.locked:
+                notices.append(locked_line(review))
+                if team is not None and team != review.team:
+                    notices.append("The team was not changed: the review is locked.")
+            else:
+                if team is not None and team != review.team:
+                    review = review.copy(team=team)
+                if case_manager and review.mode == "joint":
+                    review = review.copy(
+                        participants=participants_of(review.participants, actor, case_manager)
+                    )
+                # Completion follows the answers (a review made before the rule changed).
+                review = engine.settle(review, review.updated_at).copy(updated_at=review.updated_at)
             changed = review != existing
         else:
+            chosen = mode or "self"
             review = engine.new_review(
                 uuid.uuid4().hex,
                 case_ref,
-                mode=mode or "self",
+                mode=chosen,
                 reviewer=actor.name,
                 role=actor.role,
                 team=team or "",
+                participants=participants_of((), actor, case_manager or "")
+                if chosen == "joint"
+                else (),
+                earlier_review=earlier,
             )
         session = cls(store, engine, review, actor, notices, resumed=existing is not None)
         session._changed_on_open = changed
@@ -302,7 +342,7 @@ class Session:
             return []
         if self.unsaved:
             self.review = self.stored = self._save(self.review, action="created")
-        elif self._changed_on_open:
+        elif self._changed_on_open and not self.review.locked:
             self.review = self.stored = self._save(self.review, action="changed")
             self._changed_on_open = False
         self._begun = True
@@ -347,6 +387,14 @@ class Session:
         from last time) is saved now, or by ``begin`` when the session has not begun (the
         app's first frame writes nothing)."""
         step = self.engine.start(self.review)
+        earlier = self.earlier()
+        if earlier is not None and not self.complete:
+            from assistant.engine.oversight import earlier_flags
+
+            step = step.copy(events=(earlier_flags(self.engine, earlier), *step.events))
+        if self.review.locked:  # (a focus left from last time is cleared in memory only)
+            self.review = step.review
+            return step.copy(changed=False)
         if not self._begun:
             # Nothing written, and no flags: the app's first frame needs only the question.
             if step.changed:
@@ -397,19 +445,35 @@ class Session:
             step = engine.set_flag_state(review, arg, state, by=self.actor.name)
         elif name == "team":
             step = engine.set_team(review, arg)
+        elif name == "escalate":
+            step = engine.escalate(review, arg)
         elif name == "finish":
             step = engine.finish(review)
         else:
             word = printable(arg if name == "unknown" else name, single_line=True)
             step = self._say(f"Unknown command /{word}. Type /help for the commands.", "problem")
-        return self._finish(step, before_save)
+        return self._finish(step, before_save, navigation=name in ("jump", "back"))
 
     def _say(self, text: str, kind: NoticeKind = "info") -> Step:
         notice = Notice(text, kind)
         return Step(self.review, (notice,), self.engine.question(self.review))
 
-    def _finish(self, step: Step, before_save: BeforeSave | None) -> Step:
-        """Save the step's review if it changed; add flags and progress, computed once."""
+    def _finish(
+        self, step: Step, before_save: BeforeSave | None, *, navigation: bool = False
+    ) -> Step:
+        """Save the step's review if it changed; add flags and progress, computed once.
+
+        A countersigned review is locked: a step that would change it is refused with one line
+        saying so (going back or jumping to a question moves in this window only)."""
+        if step.changed and self.review.locked:
+            if not navigation:
+                return self._refused()
+            self.review = step.review
+            step = step.copy(changed=False)
+        if step.changed and any(isinstance(e, ReviewComplete) for e in step.events):
+            outcome = self.reaudit_outcome(step.review)
+            if outcome is not None:
+                step = step.copy(events=(*step.events, outcome))
         flags = tuple(self.engine.flags(step.review))
         if before_save is not None:
             before_save(step.copy(flags=flags))
@@ -422,10 +486,13 @@ class Session:
 
         return step.copy(flags=flags, progress=progress(self.engine, step.review, flags))
 
-    def _save(self, review: Review, *, action: str = "answered") -> Review:
+    def _summary(self, review: Review) -> dict[str, int]:
         from assistant.engine.progress import index_summary
 
-        summary = index_summary(self.engine, review)
+        return index_summary(self.engine, review)
+
+    def _save(self, review: Review, *, action: str = "answered") -> Review:
+        summary = self._summary(review)
         return self.store.save(review, self.actor, summary=summary, action=action)
 
     def _store(self, step: Step) -> Step:
@@ -446,6 +513,10 @@ class Session:
                 break
             except ConflictError:
                 theirs = self.store.get(base.id)
+                if theirs.locked and ours.countersignature != theirs.countersignature:
+                    # Countersigned in another session meanwhile: nothing more may change.
+                    self._set_stored(theirs, mine=set())
+                    return self._refused()
                 combined, clashes, changed = merge(base, ours, theirs)
                 combined = self.engine.settle(combined)
                 events.append(Notice(_merge_notice(changed, clashes), "problem"))

@@ -75,6 +75,11 @@ _SCALARS = (
     "reviewer_role",
     "participants",
     "team",
+    # oversight (SPEC §10): countersigning, unlocking, escalations, the review re-audited
+    "countersignature",
+    "unlocks",
+    "escalations",
+    "earlier_review",
 )
 _MAPPINGS = ("facts", "judgements", "flag_states")
 # What a "created" event records as its new value.

@@ -50,7 +50,19 @@ def as_role(text: str) -> Role:
     raise ValueError(f"not a role: {text!r} (one of {', '.join(ROLES)})")
 
 
-FollowUp = Literal["confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"]
+FollowUp = Literal[
+    "confirm",
+    "reasons",
+    "note",
+    "view",
+    "view_outcome",
+    "agreed",
+    "evidence",
+    "quotable",
+    "escalate",
+    "escalated_when",
+    "escalation_action",
+]
 Answer = Literal["yes", "no", "partly", "na"]
 # What was said, and the outcome it stands for ("partly" counts as insufficient).
 ANSWER_OUTCOMES: dict[str, str] = {
@@ -184,6 +196,20 @@ class Judgement(Record):
     inspector_outcome: Annotated[
         Outcome | None, Doc("Joint mode: the inspector's judgement before any agreement.")
     ] = None
+    discussed: Annotated[
+        bool,
+        Doc(
+            "Joint mode: after a disagreement, the judgement that stands was recorded (agreed, "
+            "or the inspector's judgement stands)."
+        ),
+    ] = False
+    interview_evidence: Annotated[
+        Note,
+        Doc(
+            "Joint mode: what the interview showed that made the inspector change the judgement "
+            "after the discussion (inspector_outcome is the judgement before, outcome after)."
+        ),
+    ] = ""
     pending: Annotated[
         FollowUp | None, Doc("A follow-up question still to ask (reasons, note, ...).")
     ] = None
@@ -204,6 +230,55 @@ class FlagState(Record):
     changed_at: Time | None = None
     changed_by: Name = ""
     note: Note = ""
+    raised_at: Annotated[
+        Time | None, Doc("When the flag (the action it asks for) was first raised.")
+    ] = None
+
+
+@frozen
+class Countersignature(Record):
+    """A manager's countersignature of a complete review: the review is locked while it
+    stands (SPEC §10)."""
+
+    __pydantic_config__ = FORBID
+
+    by: Name
+    at: Time
+    comment: Note = ""
+    completed_at: Annotated[
+        Time | None, Doc("When the review countersigned was completed (the delay runs from it).")
+    ] = None
+    role: Role = "manager"
+
+
+@frozen
+class Unlock(Record):
+    """A countersigned review unlocked so that it can be changed: who, when, why, and the
+    countersignature it lifted."""
+
+    __pydantic_config__ = FORBID
+
+    by: Name
+    at: Time
+    why: Note
+    lifted: Countersignature | None = None
+    role: Role = "manager"
+
+
+@frozen
+class Escalation(Record):
+    """An urgent concern raised in a review and passed on: who was told, when, what they did."""
+
+    __pydantic_config__ = FORBID
+
+    id: Annotated[str, Str(min_length=1, max_length=200)]
+    criterion: Name = ""
+    concern: Note = ""
+    told: Annotated[Name, Doc("Who was told (name and role).")] = ""
+    told_on: Annotated[Name, Doc("When they were told: a date, YYYY-MM-DD.")] = ""
+    response: Annotated[Note, Doc("What they did about it.")] = ""
+    logged_by: Name = ""
+    logged_at: Time | None = None
 
 
 @frozen
@@ -237,7 +312,24 @@ class Review(Record):
     created_at: Time = field(default_factory=now)
     updated_at: Time = field(default_factory=now)
     completed_at: Annotated[Time | None, Doc("When the review was last marked complete.")] = None
+    countersignature: Annotated[
+        Countersignature | None, Doc("A manager's countersignature; the review is locked.")
+    ] = None
+    unlocks: Annotated[
+        tuple[Unlock, ...], Doc("Every unlocking of a countersigned review, oldest first.")
+    ] = ()
+    escalations: Annotated[
+        tuple[Escalation, ...], Doc("Urgent concerns passed on, oldest first.")
+    ] = ()
+    earlier_review: Annotated[
+        str | None, Doc("A re-audit: the id of the earlier review of the same case.")
+    ] = None
     revision: Annotated[Count, Doc("Bumped by the store on every save.")] = 0
+
+    @property
+    def locked(self) -> bool:
+        """Countersigned, so nothing may change until it is unlocked."""
+        return self.countersignature is not None
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Review:
@@ -253,14 +345,47 @@ class Review(Record):
                 "skipped": tuple(data["skipped"]),
                 "deferred": tuple(data.get("deferred", ())),
                 "flag_states": {
-                    k: FlagState(**{**v, "changed_at": parse_time(v["changed_at"])})
+                    k: FlagState(
+                        **{
+                            **v,
+                            "changed_at": parse_time(v["changed_at"]),
+                            "raised_at": parse_time(v.get("raised_at")),
+                        }
+                    )
                     for k, v in data["flag_states"].items()
                 },
                 "created_at": parse_time(data["created_at"]),
                 "updated_at": parse_time(data["updated_at"]),
                 "completed_at": parse_time(data["completed_at"]),
+                "countersignature": _countersignature(data.get("countersignature")),
+                "unlocks": tuple(
+                    Unlock(
+                        **{
+                            **u,
+                            "at": parse_time(u["at"]),
+                            "lifted": _countersignature(u.get("lifted")),
+                        }
+                    )
+                    for u in data.get("unlocks", ())
+                ),
+                "escalations": tuple(
+                    Escalation(**{**e, "logged_at": parse_time(e.get("logged_at"))})
+                    for e in data.get("escalations", ())
+                ),
             }
         )
+
+
+def _countersignature(data: dict[str, Any] | None) -> Countersignature | None:
+    if data is None:
+        return None
+    return Countersignature(
+        **{
+            **data,
+            "at": parse_time(data["at"]),
+            "completed_at": parse_time(data.get("completed_at")),
+        }
+    )
 
 
 def _judgement_from_data(data: dict[str, Any]) -> Judgement:

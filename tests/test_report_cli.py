@@ -106,7 +106,10 @@ def test_csv(store_path: Path, sqs) -> None:
     result = run("--format", "csv", "--team", "harrow", store=store_path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
-    assert len(rows) == len(sqs.criteria)
+    assert len(rows) == len(sqs.criteria) + 1  # and the row over all criteria
+    assert rows[-1]["criterion"] == "(all)"
+    assert rows[-1]["countersigned"] == "0" and rows[-1]["countersign_limit_days"] == "10"
+    assert rows[-1]["awaiting_countersignature"] == "14"
     plan = next(r for r in rows if r["criterion"] == "rr.plan")
     assert (plan["sufficient"], plan["relevant"], plan["proportion"]) == (
         "3",

@@ -102,9 +102,14 @@ def test_json_keeps_user_text_as_data_but_no_raw_controls(hostile) -> None:
 def test_csv_reads_back_with_one_row_per_criterion(harrow, sqs) -> None:
     rows = list(csv.reader(io.StringIO(render(harrow, "csv"), newline="")))
     assert tuple(rows[0]) == COLUMNS
-    assert len(rows) == 1 + len(sqs.criteria)
+    assert len(rows) == 1 + len(sqs.criteria) + 1  # header, criteria, the row over all
     records = list(csv.DictReader(io.StringIO(render(harrow, "csv"), newline="")))
-    assert [r["criterion"] for r in records] == [c.id for c in sqs.criteria]
+    *criteria, overall = records
+    assert [r["criterion"] for r in criteria] == [c.id for c in sqs.criteria]
+    assert overall["criterion"] == "(all)"
+    assert overall["agreement_pairs"] == str(harrow.agreement.n if harrow.agreement else "")
+    relevant = sum(c.relevant for c in harrow.criteria)
+    assert overall["relevant"] == str(relevant) and relevant > 0
     victims = next(r for r in records if r["criterion"] == "pp.victims")
     assert victims["sufficient"] == "5" and victims["relevant"] == "12"
     assert victims["percent"] == "41.7"
@@ -113,8 +118,9 @@ def test_csv_reads_back_with_one_row_per_criterion(harrow, sqs) -> None:
     assert victims["reasons"] == "plan_inadequate=7; victim_not_considered=2"
     assert victims["top_reason"] == "plan_inadequate"
     empty = list(csv.DictReader(io.StringIO(render(build_report(sqs, []), "csv"))))
-    assert len(empty) == len(sqs.criteria)
-    assert all(r["percent"] == "" and r["proportion"] == "no relevant cases" for r in empty)
+    assert len(empty) == len(sqs.criteria) + 1
+    assert all(r["percent"] == "" and r["proportion"] == "no relevant cases" for r in empty[:-1])
+    assert empty[-1]["percent"] == "" and empty[-1]["countersigned"] == ""
 
 
 # -- html -----------------------------------------------------------------------------------

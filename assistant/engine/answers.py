@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from assistant.engine.changes import Given, cap_note, join_note, reader
+from assistant.engine.escalation import Escalations
 from assistant.engine.events import (
     Event,
     Notice,
@@ -22,7 +23,6 @@ from assistant.engine.facts import read_fact, show_fact
 from assistant.engine.items import (
     offered,
 )
-from assistant.engine.joint import JointFollowUps
 from assistant.engine.wording import (
     SKIP,
     WHY,
@@ -63,6 +63,9 @@ _PARTLY_RE = re.compile(
 _NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
 
 
+# Prompts an empty line skips (SPEC §4: an empty line at an optional prompt).
+_OPTIONAL_STEPS = ("note", "evidence", "escalate", "escalated_when", "escalation_action")
+
 _SKIP_WORDS = {"skip", "pass", "next", "later", "skip it", "s"}
 
 
@@ -88,7 +91,7 @@ def _confirm_choice(text: str) -> str | None:
     return None
 
 
-class Answers(JointFollowUps):
+class Answers(Escalations):
     # (Engine, the last layer, answers "why"; declared here for the dispatch below.)
     def why(self, review: Review, item_id: str | None = None) -> Step:
         raise NotImplementedError
@@ -103,7 +106,7 @@ class Answers(JointFollowUps):
         if question is None:
             return Step(review, (Notice(self._nothing_to_answer(review)),), None)
         text = _clean(text)
-        if not text and question.step == "note":
+        if not text and question.step in _OPTIONAL_STEPS:
             return self.skip(review, at=at)  # an empty line at an optional prompt skips it
         if not text:
             return Step(
@@ -149,7 +152,11 @@ class Answers(JointFollowUps):
             "note": self._answer_note,
             "view": self._answer_view,
             "agreed": self._answer_agreed,
+            "evidence": self._answer_evidence,
             "quotable": self._answer_quotable,
+            "escalate": self._answer_escalate,
+            "escalated_when": self._answer_escalated_when,
+            "escalation_action": self._answer_escalation_action,
         }[question.step]
         return handler(review, criterion, given)
 

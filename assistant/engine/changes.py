@@ -33,15 +33,17 @@ from assistant.engine.wording import (
 )
 from store.records import (
     MAX_NOTE,
+    FlagState,
     FollowUp,
     Judgement,
     Review,
+    now,
 )
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    pass
+    from assistant.engine.flags import Flag
 
 
 FOLLOW_UPS: tuple[FollowUp, ...] = (
@@ -51,8 +53,14 @@ FOLLOW_UPS: tuple[FollowUp, ...] = (
     "view",
     "view_outcome",
     "agreed",
+    "evidence",
     "quotable",
+    "escalate",
+    "escalated_when",
+    "escalation_action",
 )
+# Asked once the flag is shown: who was told of an urgent concern, when, what they did.
+ESCALATION_STEPS: tuple[FollowUp, ...] = ("escalate", "escalated_when", "escalation_action")
 
 
 def reader() -> ModuleType:
@@ -111,7 +119,10 @@ class Changes(Wording):
         pending = self._next_follow_up(review, criterion_id, judgement, after)
         judgement = judgement.copy(pending=pending)
         updated = self._with_judgement(review, criterion_id, judgement)
-        finished = criterion_id if pending is None else None
+        # The flag shows once the questions about the judgement are done: before those about
+        # escalating it (the concern is on screen when asked who was told of it).
+        done_now = pending is None or pending in ESCALATION_STEPS
+        finished = criterion_id if done_now and after not in ESCALATION_STEPS else None
         return self._commit(review, updated, events, finished=finished, at=at)
 
     def _next_follow_up(
@@ -136,11 +147,52 @@ class Changes(Wording):
                 return step
             if step == "view_outcome" and joint and view and not view.agrees and not view.outcome:
                 return step
-            if step == "agreed" and joint and view is not None and not view.agrees:
+            if (
+                step == "agreed"
+                and joint
+                and view is not None
+                and not view.agrees
+                and not judgement.discussed
+            ):
+                return step
+            if (
+                step == "evidence"
+                and joint
+                and judgement.discussed
+                and judgement.inspector_outcome is not None
+                and judgement.outcome != judgement.inspector_outcome
+                and not judgement.interview_evidence
+            ):
                 return step
             if step == "quotable" and joint and judgement.note and not judgement.quotable:
                 return step
+            if step in ESCALATION_STEPS:
+                wanted = self._escalation_step(review, criterion_id, judgement, step, joint)
+                if wanted:
+                    return step
         return None
+
+    def _escalation_step(
+        self, review: Review, criterion_id: str, judgement: Judgement, step: str, joint: bool
+    ) -> bool:
+        """Whether to ask this escalation question: in a joint review, who was told of an urgent
+        concern (once per criterion), then when, then what they did."""
+        mine = [e for e in review.escalations if e.criterion == criterion_id]
+        if step == "escalate":
+            criterion = self.fw.criterion(criterion_id)
+            return (
+                joint
+                and not mine
+                and judgement.outcome == "insufficient"
+                and criterion is not None
+                and criterion.severity == "urgent"
+            )
+        last = mine[-1] if mine else None
+        if last is None or not last.told:
+            return False
+        if step == "escalated_when":
+            return not last.told_on
+        return not last.response
 
     def _commit(
         self,
@@ -154,7 +206,11 @@ class Changes(Wording):
         """Work out what the change means: flags, gates, sections, completion."""
         old_flags = {f.id: f for f in self.flags(before)}
         new_flags = {f.id: f for f in self.flags(after)}
-        pending = {cid for cid, j in after.judgements.items() if j.pending is not None}
+        pending = {
+            cid
+            for cid, j in after.judgements.items()
+            if j.pending is not None and j.pending not in ESCALATION_STEPS
+        }
         out: list[Event] = list(events)
 
         old_gates, new_gates = self.gates(before.facts), self.gates(after.facts)
@@ -171,9 +227,19 @@ class Changes(Wording):
         if restored:
             out.append(CriteriaRestored(tuple(restored)))
 
+        unshown = {  # judgements whose flag was never shown: their follow-ups were under way
+            cid
+            for cid, j in before.judgements.items()
+            if j.pending is not None and j.pending not in ESCALATION_STEPS
+        }
         for flag_id, flag in old_flags.items():
             if flag_id not in new_flags:
+                if flag.source == "judgement" and flag.criterion in unshown:
+                    continue
                 out.append(FlagWithdrawn(flag))
+        raised = self._raised(after, old_flags, new_flags, at)
+        if raised is not None:
+            after = raised
         for flag_id, flag in new_flags.items():
             waiting = flag.source == "judgement" and flag.criterion in pending
             if waiting:
@@ -216,3 +282,23 @@ class Changes(Wording):
                 )
             )
         return Step(after, tuple(out), self.question(after), changed=True)
+
+    @staticmethod
+    def _raised(
+        review: Review, old: dict[str, Flag], new: dict[str, Flag], at: datetime | None
+    ) -> Review | None:
+        """The review with the time each newly raised flag was first raised (its action's
+        age runs from then); None when no flag is new or all were raised before."""
+        states = review.flag_states
+        fresh = [
+            flag_id
+            for flag_id in new
+            if flag_id not in old and (states.get(flag_id) or FlagState()).raised_at is None
+        ]
+        if not fresh:
+            return None
+        when = at or now()
+        update = {
+            flag_id: (states.get(flag_id) or FlagState()).copy(raised_at=when) for flag_id in fresh
+        }
+        return review.copy(flag_states={**states, **update})

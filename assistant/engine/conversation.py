@@ -36,7 +36,17 @@ from assistant.engine.items import (
     all_items,
 )
 from prompts.model import Criterion, Fact
-from store.records import FlagState, FlagStateName, Review, as_mode, as_role, name_problem, now
+from store.records import (
+    MAX_NOTE,
+    FlagState,
+    FlagStateName,
+    Participant,
+    Review,
+    as_mode,
+    as_role,
+    name_problem,
+    now,
+)
 
 if TYPE_CHECKING:
     from assistant.engine.flags import Flag
@@ -55,9 +65,13 @@ class Engine(Answers):
         role: str = "case_manager",
         team: str = "",
         at: datetime | None = None,
+        participants: tuple[Participant, ...] = (),
+        earlier_review: str | None = None,
     ) -> Review:
         at = at or now()
         return Review(
+            participants=participants,
+            earlier_review=earlier_review,
             id=review_id,
             case_ref=case_ref,
             framework=self.fw.id,
@@ -218,16 +232,19 @@ class Engine(Answers):
         *,
         at: datetime | None = None,
         by: str = "",
+        note: str = "",
     ) -> Step:
-        """Mark a flag's action done (or open again); ``flag_id`` as ``find_flag`` takes it."""
+        """Mark a flag's action done (or open again), with an optional note; ``flag_id`` as
+        ``find_flag`` takes it.  When the flag was raised is kept."""
         flag, problem = self.find_flag(review, flag_id)
         if flag is None:
             return Step(review, (Notice(problem, "problem"),), self.question(review))
         flag_id = flag.id
-        states = {
-            **review.flag_states,
-            flag_id: FlagState(state=state, changed_at=at or now(), changed_by=by),
-        }
+        old = review.flag_states.get(flag_id) or FlagState()
+        changed = old.copy(
+            state=state, changed_at=at or now(), changed_by=by, note=note.strip()[:MAX_NOTE]
+        )
+        states = {**review.flag_states, flag_id: changed}
         updated = review.copy(flag_states=states)
         new_flag = next(f for f in self.flags(updated) if f.id == flag_id)
         return self._commit(review, updated, [FlagStateChanged(new_flag)], at=at)

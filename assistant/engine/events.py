@@ -14,7 +14,19 @@ if TYPE_CHECKING:
 
 NoticeKind = Literal["info", "problem", "clarify"]
 StepKind = Literal[
-    "fact", "judgement", "confirm", "reasons", "note", "view", "view_outcome", "agreed", "quotable"
+    "fact",
+    "judgement",
+    "confirm",
+    "reasons",
+    "note",
+    "view",
+    "view_outcome",
+    "agreed",
+    "evidence",
+    "quotable",
+    "escalate",
+    "escalated_when",
+    "escalation_action",
 ]
 
 
@@ -107,6 +119,45 @@ class Finished:
 
 
 @frozen(slots=False)
+class Countersigned:
+    """A manager countersigned the review; it is locked until unlocked.  ``delay_days``: from
+    completion to countersignature; ``limit_days``: the framework's local limit (None: none)."""
+
+    by: str
+    at: str  # YYYY-MM-DD HH:MM, UTC
+    comment: str
+    delay_days: float | None
+    limit_days: int | None
+
+
+@frozen(slots=False)
+class Unlocked:
+    by: str
+    why: str
+
+
+@frozen(slots=False)
+class EarlierFlags:
+    """A re-audit starts: the flags of the earlier review of the case."""
+
+    review_id: str
+    when: str  # the day the earlier review was completed (or last changed), YYYY-MM-DD
+    flags: tuple[Flag, ...]
+
+
+@frozen(slots=False)
+class ReauditOutcome:
+    """A re-audit, once complete, against the earlier review: the earlier flags now resolved,
+    those that recur, those whose criterion no longer applies, and the new ones."""
+
+    review_id: str
+    resolved: tuple[Flag, ...]
+    recurring: tuple[Flag, ...]
+    not_applicable: tuple[Flag, ...]
+    new: tuple[Flag, ...]
+
+
+@frozen(slots=False)
 class Notice:
     text: str
     kind: NoticeKind = "info"
@@ -166,6 +217,10 @@ Event = (
     | SectionComplete
     | ReviewComplete
     | Finished
+    | Countersigned
+    | Unlocked
+    | EarlierFlags
+    | ReauditOutcome
     | Notice
     | Explanation
     | LearningFeedback

@@ -128,12 +128,47 @@ class JointFollowUps(Changes):
             if values[0] == "stands"
             else f"Agreed: {outcome_label(agreed)}"
         )
-        update: dict[str, object] = {"outcome": agreed}
+        update: dict[str, object] = {"outcome": agreed, "discussed": True}
         if agreed != "insufficient":
             update["reasons"] = ()
+        if agreed != judgement.outcome:
+            update["answer"] = None  # what was said ("partly") was said of the other judgement
         judgement = judgement.copy(**update)
         events: list[Event] = [Recorded(criterion.id, "agreed", shown)]
+        if agreed == "insufficient" and not judgement.reasons:
+            # Changed to insufficient after the discussion: what fell short, then the rest.
+            return self._follow_on(review, criterion.id, judgement, "confirm", events, at)
         return self._follow_on(review, criterion.id, judgement, "agreed", events, at)
+
+    def _answer_evidence(self, review: Review, criterion: Criterion, given: Given) -> Step:
+        """Joint mode: the interview evidence on which the inspector changed the judgement."""
+        judgement = review.judgements[criterion.id]
+        text = given.text.strip()
+        if not text or text.lower().strip(".! ") in ("none", "no", "nothing", "-"):
+            return Step(
+                review,
+                (
+                    Notice(
+                        "Say what the case manager showed or said that changed the judgement "
+                        "(or skip).",
+                        "clarify",
+                    ),
+                ),
+                given.question,
+            )
+        evidence, notices = cap_note(text)
+        judgement = judgement.copy(interview_evidence=evidence)
+        before = outcome_label(judgement.inspector_outcome)
+        after = outcome_label(judgement.outcome, judgement.answer)
+        events: list[Event] = [
+            *notices,
+            Recorded(
+                criterion.id,
+                "evidence",
+                f"Changed on interview evidence from {before} to {after}: {evidence}",
+            ),
+        ]
+        return self._follow_on(review, criterion.id, judgement, "evidence", events, given.at)
 
     def _answer_quotable(self, review: Review, criterion: Criterion, given: Given) -> Step:
         question = given.question
@@ -148,12 +183,8 @@ class JointFollowUps(Changes):
             if answer is None:
                 return Step(review, (Notice("Please answer yes or no.", "clarify"),), question)
             quotable = answer
-        judgement = judgement.copy(quotable=quotable, pending=None)
-        updated = self._with_judgement(review, criterion.id, judgement)
-        return self._commit(
-            review,
-            updated,
-            [Recorded(criterion.id, "quotable", "Quotable" if quotable else "Not quotable")],
-            finished=criterion.id,
-            at=at,
-        )
+        judgement = judgement.copy(quotable=quotable)
+        events: list[Event] = [
+            Recorded(criterion.id, "quotable", "Quotable" if quotable else "Not quotable")
+        ]
+        return self._follow_on(review, criterion.id, judgement, "quotable", events, at)

@@ -136,6 +136,11 @@ def summary_rows(engine: Engine, review: Review) -> list[SummaryRow]:
         if judgement and judgement.view and not judgement.view.agrees:
             view = judgement.view.outcome
             marks.append("case manager disagrees" + (f": {outcome_label(view)}" if view else ""))
+        if judgement and judgement.interview_evidence:
+            before = outcome_label(judgement.inspector_outcome)
+            marks.append(
+                f"changed on interview evidence (was {before}): {judgement.interview_evidence}"
+            )
         if judgement and judgement.quotable:
             marks.append("quotable")
         if judgement and judgement.kept_despite:

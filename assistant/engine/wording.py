@@ -55,6 +55,12 @@ def judgement_label(judgement: Judgement | None) -> str:
     return outcome_label(judgement.outcome, judgement.answer)
 
 
+def case_manager(review: Review) -> str:
+    """The case manager of a joint review, named when the participants say who."""
+    name = next((p.name for p in review.participants if p.role == "case_manager" and p.name), "")
+    return f"the case manager ({name})" if name else "the case manager"
+
+
 def choices(options: list[tuple[str, str]]) -> tuple[Choice, ...]:
     return tuple(Choice(str(i), label, value) for i, (label, value) in enumerate(options, 1))
 
@@ -190,7 +196,7 @@ class Wording(ReviewState):
             recorded = judgement_label(judgement)
             return ask(
                 step="view",
-                text=f"Does the case manager agree with the judgement ({recorded})?",
+                text=f"Does {case_manager(review)} agree with the judgement ({recorded})?",
                 help="Say agree or disagree, or give the case manager's view in words.",
                 choices=choices([("Agree", "agree"), ("Disagree", "disagree")]),
             )
@@ -202,6 +208,46 @@ class Wording(ReviewState):
                 text="After discussion, which judgement is recorded?",
                 help="The disagreement stays visible in the summary and the report.",
                 choices=choices(options),
+            )
+        if step == "evidence":
+            before = outcome_label(judgement.inspector_outcome if judgement else None)
+            after = judgement_label(judgement)
+            return ask(
+                step="evidence",
+                text=(
+                    f"The judgement changed after the discussion, from {before} to {after}. "
+                    "What did the interview show that changed it?"
+                ),
+                help="Recorded as changed on interview evidence; the judgement before the "
+                "discussion is kept beside the one that stands.",
+                choices=choices([("Skip", SKIP)]),
+                typed=True,
+            )
+        if step == "escalate":
+            return ask(
+                step="escalate",
+                text="This is an urgent concern for the child's safety. Who was told about it "
+                "(name and role)?",
+                help="The escalation log records who was told, when and what they did; it is "
+                "shown on the summary and listed by case-review actions.",
+                choices=choices([("No one told yet", "nobody"), ("Skip", SKIP)]),
+                typed=True,
+            )
+        if step == "escalated_when":
+            return ask(
+                step="escalated_when",
+                text="When were they told? (a date)",
+                help="Today, yesterday or a date such as 2014-10-20.",
+                choices=choices([("Today", "today"), ("Skip", SKIP)]),
+                typed=True,
+            )
+        if step == "escalation_action":
+            return ask(
+                step="escalation_action",
+                text="What did they do about it? (or skip if not known yet)",
+                help="For example: made a referral to children's social care the same day.",
+                choices=choices([("Skip", SKIP)]),
+                typed=True,
             )
         return ask(
             step="quotable",

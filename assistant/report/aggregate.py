@@ -22,6 +22,7 @@ from assistant.report import findings
 from assistant.report.agreement import PairCounts, agreement
 from assistant.report.figures import (
     CaseLink,
+    Countersigning,
     CriterionFigures,
     Quote,
     ReasonFigure,
@@ -49,6 +50,7 @@ _WHY_LEFT_OUT = {
     "other_framework": "for another framework",
     "other_team": "from other teams",
     "outside_dates": "outside the dates asked for",
+    "earlier_review": "earlier reviews of cases reviewed again since (latest only)",
 }
 
 
@@ -199,8 +201,11 @@ def build_report_from_rows(
     unknown_criteria: set[str] = set()
     gated_out = 0
     days: dict[str, date] = {}
+    generated = generated_at or datetime.now(UTC)
+    kept: list[Sequence[Any]] = []
 
-    for review_id, case_ref, framework_id, mode, team, status, when, facts, judgements in rows:
+    for row_ in rows:
+        _id, case_ref, framework_id, mode, team, status, when = row_[:7]
         if status != "complete":
             left_out["in_progress"] += 1
             continue
@@ -219,12 +224,22 @@ def build_report_from_rows(
         if (filters.since and day < filters.since) or (filters.until and day > filters.until):
             left_out["outside_dates"] += 1
             continue
+        kept.append(row_)
+    if filters.latest:
+        kept, left_out["earlier_review"] = _latest(kept)
+    signing = _SigningTally()
+
+    for row_ in kept:
+        review_id, case_ref, framework_id, mode, team, status, when, facts, judgements = row_[:9]
+        oversight = row_[9] if len(row_) > 9 else {}
+        day = days[when]
         counted += 1
         case_refs[case_ref] = case_refs.get(case_ref, 0) + 1
         teams.add(team)
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last
         link = CaseLink(review_id, case_ref, team, mode)
+        signing.add(link, when, oversight)
         gate_cache: dict[str, bool | None] = {}
         for cid, judgement in judgements.items():
             tally = tallies.get(cid)
@@ -281,7 +296,7 @@ def build_report_from_rows(
         framework_version=framework.version,
         rating=rating,
         filters=filters,
-        generated_at=generated_at or datetime.now(UTC),
+        generated_at=generated,
         reviews=counted,
         cases=len(case_refs),
         teams=tuple(sorted(teams)),
@@ -297,7 +312,83 @@ def build_report_from_rows(
         notes=notes,
         problems=tuple(problems),
         agreement=agreement(overall),
+        countersigning=signing.figures(framework, generated) if counted else None,
     )
+
+
+def _latest(rows: list[Sequence[Any]]) -> tuple[list[Sequence[Any]], int]:
+    """The latest review of each case (started last; then completed last), and how many
+    earlier ones were left out."""
+    best: dict[str, Sequence[Any]] = {}
+
+    def order(r: Sequence[Any]) -> tuple[str, str, str]:
+        extra = r[9] if len(r) > 9 and isinstance(r[9], dict) else {}
+        return (str(extra.get("created") or ""), str(r[6]), str(r[0]))
+
+    for r in rows:
+        key = str(r[1]).strip().casefold()
+        if key not in best or order(r) > order(best[key]):
+            best[key] = r
+    chosen = {id(r) for r in best.values()}
+    return [r for r in rows if id(r) in chosen], len(rows) - len(best)
+
+
+class _SigningTally:
+    """Countersigning delays of the reviews counted."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+        self.signed: list[tuple[CaseLink, float]] = []
+        self.awaiting: list[tuple[CaseLink, float]] = []
+        self.reviews = 0
+
+    def add(self, link: CaseLink, when: str, oversight: dict[str, Any]) -> None:
+        self.reviews += 1
+        completed = _time(oversight.get("signed_completed") or when)
+        signed = oversight.get("signed")
+        if signed:
+            delay = max(0.0, (_time(signed) - completed).total_seconds() / 86400)
+            self.delays.append(delay)
+            self.signed.append((link, delay))
+        else:
+            self.awaiting.append((link, completed.timestamp()))
+
+    def figures(self, framework: Framework, generated: datetime) -> Countersigning:
+        from assistant.engine.oversight import COUNTERSIGN_SETTING
+
+        setting = framework.setting(COUNTERSIGN_SETTING)
+        limit = setting.value if setting is not None else None
+        late = [link for link, delay in self.signed if limit is not None and delay > limit]
+        now = generated.timestamp()
+        overdue = [
+            link
+            for link, completed in self.awaiting
+            if limit is not None and (now - completed) / 86400 > limit
+        ]
+        ordered = sorted(self.delays)
+        median = None
+        if ordered:
+            mid = len(ordered) // 2
+            median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+        return Countersigning(
+            limit_days=limit,
+            local_policy=setting.local_policy if setting is not None else False,
+            reviews=self.reviews,
+            countersigned=len(self.delays),
+            within_limit=len(self.delays) - len(late),
+            late=len(late),
+            awaiting=len(self.awaiting),
+            awaiting_overdue=len(overdue),
+            median_days=round(median, 1) if median is not None else None,
+            longest_days=round(ordered[-1], 1) if ordered else None,
+            late_cases=tuple(late),
+            awaiting_cases=tuple(link for link, _ in self.awaiting),
+        )
+
+
+def _time(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
 def _section(

@@ -49,7 +49,10 @@ def _filters(args: argparse.Namespace) -> ReportFilter:
         raise _Refused(f"--since {since} is after --until {until}")
     team = getattr(args, "team", None)
     return ReportFilter(
-        team=team.strip() if isinstance(team, str) else None, since=since, until=until
+        team=team.strip() if isinstance(team, str) else None,
+        since=since,
+        until=until,
+        latest=bool(getattr(args, "latest", False)),
     )
 
 

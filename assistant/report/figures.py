@@ -16,6 +16,7 @@ from prompts.model import Band, Rating
 
 __all__ = [
     "CaseLink",
+    "Countersigning",
     "CriterionFigures",
     "Finding",
     "Quote",
@@ -32,12 +33,15 @@ class ReportFilter:
     """Which complete reviews the report covers.
 
     ``team`` matches ignoring case; ``since`` and ``until`` are inclusive and compare the
-    local date a review was completed (or, lacking that, last updated).
+    local date a review was completed (or, lacking that, last updated).  ``latest`` counts
+    only the latest of the matching reviews of each case (a re-audit replaces the earlier
+    review, so a case is not counted twice).
     """
 
     team: str | None = None
     since: date | None = None
     until: date | None = None
+    latest: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,42 @@ class SectionFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class Countersigning:
+    """Management oversight of the reviews counted: how long countersigning took, against the
+    framework's local limit (SPEC §10).  Delays are in days from completion to
+    countersignature; a review still awaiting countersignature is overdue once older than the
+    limit."""
+
+    limit_days: int | None
+    local_policy: bool
+    reviews: int  # complete reviews counted
+    countersigned: int
+    within_limit: int
+    late: int
+    awaiting: int
+    awaiting_overdue: int
+    median_days: float | None
+    longest_days: float | None
+    late_cases: tuple[CaseLink, ...] = ()
+    awaiting_cases: tuple[CaseLink, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "limit_days": self.limit_days,
+            "local_policy": self.local_policy,
+            "reviews": self.reviews,
+            "countersigned": self.countersigned,
+            "within_limit": self.within_limit,
+            "late": self.late,
+            "awaiting": self.awaiting,
+            "awaiting_overdue": self.awaiting_overdue,
+            "median_days": self.median_days,
+            "longest_days": self.longest_days,
+            "late_cases": [c.case_ref for c in self.late_cases],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     framework_id: str
     framework_title: str
@@ -181,6 +221,7 @@ class Report:
     notes: tuple[str, ...]
     problems: tuple[str, ...] = ()
     agreement: Agreement | None = None  # over every criterion of the joint reviews
+    countersigning: Countersigning | None = None  # None when no review is counted
 
     def lowest_agreement(self) -> tuple[CriterionFigures, ...]:
         """Criteria with agreement figures, the lowest agreement first (they show where

@@ -13,6 +13,7 @@ __all__ = [
     "BAND_COLOURS",
     "band_colour",
     "bar_cells",
+    "countersign_lines",
     "finding_with_percent",
     "heading_lines",
     "reasons_heading",
@@ -124,3 +125,63 @@ def agreement_lines(report: Report) -> list[str]:
         assert c.agreement is not None
         lines.append(f"{c.title} ({c.id}): {agreement_text(c.agreement)}")
     return lines
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day{'' if value == 1 else 's'}"
+
+
+def countersign_lines(report: Report) -> list[str]:
+    """Management oversight: how long countersigning took, against the local limit."""
+    c = report.countersigning
+    if c is None:
+        return []
+    limit = (
+        f"the local limit of {_days(c.limit_days)}"
+        + (" (local policy: confirm it)" if c.local_policy else "")
+        if c.limit_days is not None
+        else "no local limit set (framework setting review_countersign_days)"
+    )
+    lines = [
+        f"{c.countersigned} of {_plural(c.reviews, 'complete review')} countersigned, against "
+        f"{limit}."
+    ]
+    if c.countersigned:
+        median = _days(c.median_days or 0.0)
+        longest = _days(c.longest_days or 0.0)
+        timing = f"Median delay from completion {median}, longest {longest}"
+        if c.limit_days is not None:
+            timing += f"; {c.within_limit} within the limit, {c.late} later"
+        lines.append(timing + ".")
+    if c.late_cases:
+        shown = ", ".join(link.case_ref for link in c.late_cases[:12])
+        more = "…" if len(c.late_cases) > 12 else ""
+        lines.append(f"Countersigned late: {shown}{more}.")
+    if c.awaiting:
+        overdue = (
+            f", {c.awaiting_overdue} of them past the limit" if c.limit_days is not None else ""
+        )
+        lines.append(f"{c.awaiting} await countersignature{overdue}.")
+    return lines
+
+
+def countersign_short(report: Report) -> str:
+    """Countersigning in one short line (the dashboard): "3 of 14 countersigned (2 within
+    the 10-day limit, median 4 days); 11 awaiting, 9 past the limit"."""
+    c = report.countersigning
+    if c is None:
+        return ""
+    text = f"{c.countersigned} of {c.reviews} countersigned"
+    parts = []
+    if c.limit_days is not None and c.countersigned:
+        parts.append(f"{c.within_limit} within the {c.limit_days}-day limit")
+    elif c.limit_days is not None:
+        parts.append(f"limit {c.limit_days} days")
+    if c.median_days is not None:
+        parts.append(f"median {_days(c.median_days)}")
+    text += f" ({', '.join(parts)})" if parts else ""
+    if c.awaiting:
+        text += f"; {c.awaiting} awaiting"
+        if c.limit_days is not None:
+            text += f", {c.awaiting_overdue} past the limit"
+    return text

@@ -16,6 +16,7 @@ from assistant.report.layout import (
     NO_BAND_COLOUR,
     agreement_lines,
     band_colour,
+    countersign_lines,
     finding_with_percent,
     heading_lines,
     reasons_heading,
@@ -253,6 +254,13 @@ def render_html(report: Report) -> str:
         out.append('<section class="agreement"><h2>Agreement in joint reviews</h2>')
         out.append(f"<p>{_e(agreement[0])} The criteria, the lowest agreement first:</p><ul>")
         out += [f"<li>{_e(line)}</li>" for line in agreement[1:]]
+        out.append("</ul></section>")
+    countersigning = countersign_lines(report)
+    if countersigning:
+        out.append(
+            '<section class="countersigning"><h2>Management oversight: countersigning</h2><ul>'
+        )
+        out += [f"<li>{_e(line)}</li>" for line in countersigning]
         out.append("</ul></section>")
     out.append('<footer class="notes"><h2>Notes</h2><ul>')
     out += [f"<li>{_e(n)}</li>" for n in report.notes]

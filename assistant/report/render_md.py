@@ -10,6 +10,7 @@ from assistant.report.figures import CriterionFigures, Report
 from assistant.report.layout import (
     agreement_lines,
     bar_cells,
+    countersign_lines,
     finding_with_percent,
     heading_lines,
     reasons_heading,
@@ -71,6 +72,11 @@ def render_md(report: Report) -> str:
     if agreement:
         lines += ["## Agreement in joint reviews (lowest first)", "", md_escape(agreement[0]), ""]
         lines += [f"- {md_escape(line)}" for line in agreement[1:]]
+        lines.append("")
+    countersigning = countersign_lines(report)
+    if countersigning:
+        lines += ["## Management oversight: countersigning", ""]
+        lines += [f"- {md_escape(line)}" for line in countersigning]
         lines.append("")
     for s in report.sections:
         lines += [f"## {md_escape(s.title)}", "", md_escape(s.summary), ""]

@@ -24,6 +24,7 @@ from assistant.report.layout import (
     agreement_lines,
     band_colour,
     bar_cells,
+    countersign_lines,
     finding_with_percent,
     heading_lines,
     reasons_heading,
@@ -172,6 +173,12 @@ def write_text(report: Report, console: Console) -> None:
         console.print(_t("The criteria, the lowest agreement first:"))
         for text in agreement[1:]:
             console.print(_t(f"  • {text}"))
+        console.print()
+    countersigning = countersign_lines(report)
+    if countersigning:
+        console.print(Rule(_t("Management oversight: countersigning", "bold"), align="left"))
+        for text in countersigning:
+            console.print(_t(text))
         console.print()
     console.print(Rule(_t("Notes", "bold"), align="left"))
     for note in report.notes:

@@ -11,13 +11,17 @@ Rows are plain JSON (lists, dicts with string keys, strings, booleans, None) so 
 from the cache equals a fresh one.  ``ROW_VERSION`` names the shape and must change whenever
 ``row`` does: the store then ignores cached rows of the old shape.
 
-A row is ``[id, case_ref, framework, mode, team, status, when, facts, judgements]`` where
+A row is ``[id, case_ref, framework, mode, team, status, when, facts, judgements, oversight]``
+where
 ``when`` is the ISO time the review was completed (else last updated; naive times read as UTC)
 and ``judgements`` maps a criterion id to ``"s"``, ``"i"``, ``"p"`` or ``"n"`` (sufficient,
 insufficient, insufficient said as "partly", not applicable) when there is nothing more to
 say, else to ``[letter, [reason ids], quotable note or "", agrees: true | false | null, pair]``
 where ``pair`` is a joint review's agreement pair (``"si"``: the inspector said sufficient
-before the discussion, the case manager insufficient; see ``report.agreement``) or ``""``.
+before the discussion, the case manager insufficient; see ``report.agreement``) or ``""``;
+``oversight`` is ``{"created": ISO time, "signed": ISO time or None, "signed_completed": ISO
+time or None}``: when the review was started (the latest of a case's reviews is the one
+started last) and when it was countersigned, with the completion it countersigned.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from store.records import Judgement, Review
 
 __all__ = ["OUTCOMES", "ROW_VERSION", "row", "row_date"]
 
-ROW_VERSION = "report-row-3"
+ROW_VERSION = "report-row-4"
 LETTERS = {"sufficient": "s", "insufficient": "i", "not_applicable": "n"}
 PARTLY = "p"  # insufficient, said "partly"
 OUTCOMES = {**{letter: outcome for outcome, letter in LETTERS.items()}, PARTLY: "insufficient"}
@@ -64,7 +68,23 @@ def row(review: Review) -> list[Any]:
         _when(review).isoformat(),
         {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in review.facts.items()},
         judgements,
+        _oversight(review),
     ]
+
+
+def _iso(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when).isoformat()
+
+
+def _oversight(review: Review) -> dict[str, Any]:
+    sig = review.countersignature
+    return {
+        "created": _iso(review.created_at),
+        "signed": _iso(sig.at) if sig else None,
+        "signed_completed": _iso(sig.completed_at) if sig else None,
+    }
 
 
 def _pair(j: Judgement) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,6 +14,9 @@ from textual.timer import Timer
 from assistant.session import Session, engine_for
 from prompts.model import Framework
 from store import Actor, ReviewStore, StoreError
+
+if TYPE_CHECKING:
+    from assistant.tui.review import ReviewScreen
 
 
 class CaseReviewApp(App[None]):
@@ -33,6 +37,7 @@ class CaseReviewApp(App[None]):
         team: str | None = None,
         new: bool = False,
         practice: str | None = None,
+        case_manager: str | None = None,
     ) -> None:
         """``practice``: open on learning mode, playing that practice case (``store`` is then
         a memory store: nothing reaches the real one)."""
@@ -44,6 +49,7 @@ class CaseReviewApp(App[None]):
         self._open_case = open_case
         self._mode = mode
         self._open_team, self._open_new = team, new
+        self._case_manager = case_manager
         self._practice = practice
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
         self._home_mode = False  # see go_home
@@ -58,7 +64,11 @@ class CaseReviewApp(App[None]):
             return LearningListScreen(play=self._practice)
         if self._open_case:
             review = self._review_screen(
-                self._open_case, self._mode, team=self._open_team, new=self._open_new
+                self._open_case,
+                self._mode,
+                team=self._open_team,
+                new=self._open_new,
+                case_manager=self._case_manager,
             )
             if review is not None:
                 return review
@@ -115,16 +125,28 @@ class CaseReviewApp(App[None]):
             self.switch_mode("home")
 
     def open_review(
-        self, case_ref: str, mode: str | None = None, *, team: str | None = None, new: bool = False
+        self,
+        case_ref: str,
+        mode: str | None = None,
+        *,
+        team: str | None = None,
+        new: bool = False,
+        case_manager: str | None = None,
+        reviewer: str | None = None,
     ) -> None:
-        screen = self._review_screen(case_ref, mode, team=team, new=new)
+        screen = self._review_screen(
+            case_ref, mode, team=team, new=new, case_manager=case_manager, reviewer=reviewer
+        )
         if screen is not None:
             self.push_screen(screen)
 
-    def open_review_id(self, review_id: str) -> None:
-        """Open one stored review (the home screen's and the dashboard's rows)."""
+    def open_review_id(self, review_id: str, *, at: str | None = None) -> None:
+        """Open one stored review (the home screen's, the dashboard's and the actions' rows);
+        ``at``: the criterion to go to."""
         screen = self._review_screen("", None, review_id=review_id)
         if screen is not None:
+            if at:
+                screen.go_to = at
             self.push_screen(screen)
 
     def _review_screen(
@@ -135,9 +157,12 @@ class CaseReviewApp(App[None]):
         team: str | None = None,
         new: bool = False,
         review_id: str | None = None,
-    ) -> Screen | None:
+        case_manager: str | None = None,
+        reviewer: str | None = None,
+    ) -> ReviewScreen | None:
         """The review of ``case_ref`` (resumed or new), or None (and a notice) if it cannot be
-        opened."""
+        opened.  ``reviewer``: who reviews (the inspector of a joint review), when not the
+        app's user."""
         from assistant.tui.review import ReviewScreen
 
         role = self.actor.role
@@ -149,11 +174,12 @@ class CaseReviewApp(App[None]):
                 self.engine,
                 case_ref,
                 mode=mode,
-                actor=Actor(self.actor.name, role),
+                actor=Actor(reviewer or self.actor.name, role),
                 team=team,
                 new=new,
                 review_id=review_id,
                 create_now=False,  # the review screen saves it once its first frame is shown
+                case_manager=case_manager,
             )
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open the review", severity="error", timeout=10)
@@ -165,6 +191,11 @@ class CaseReviewApp(App[None]):
 
         self.push_screen(ReportScreen())
 
+    def open_actions(self) -> None:
+        from assistant.tui.actions import ActionsScreen
+
+        self.push_screen(ActionsScreen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         from assistant.tui.home import HomeScreen
@@ -173,12 +204,26 @@ class CaseReviewApp(App[None]):
         if isinstance(screen, HomeScreen):
             yield SystemCommand("New review", "Start reviewing a case", screen.action_new)
             yield SystemCommand("Report", "The inspection-style report", self.open_report)
+            yield SystemCommand(
+                "Actions", "Every open action across reviews, urgent first", self.open_actions
+            )
         if isinstance(screen, ReviewScreen):
             yield SystemCommand("Summary", "Every answer and flag so far", screen.action_summary)
             yield SystemCommand("Back", "The previous question", screen.action_back)
             yield SystemCommand("Why?", "Why this question matters", screen.action_why)
             yield SystemCommand("Flags", "Go to the list of flags", screen.action_focus_flags)
             yield SystemCommand("Home", "Leave this review (it is saved)", screen.action_leave)
+            if screen.session.review.mode != "learning":
+                if screen.session.locked:
+                    yield SystemCommand(
+                        "Unlock", "Unlock this countersigned review", screen.action_unlock
+                    )
+                elif screen.session.complete:
+                    yield SystemCommand(
+                        "Countersign",
+                        "Countersign this complete review as its manager (locks it)",
+                        screen.action_countersign,
+                    )
         yield SystemCommand("Help", "How to answer, commands and keys", self._help)
 
     def _help(self) -> None:

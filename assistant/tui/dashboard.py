@@ -29,7 +29,14 @@ from textual.widgets.option_list import Option
 
 from assistant.report.figures import CaseLink, CriterionFigures, Report, ReportFilter
 from assistant.report.findings import lower_first
-from assistant.report.layout import band_colour, bar_cells, finding_with_percent, scope_line
+from assistant.report.layout import (
+    agreement_text,
+    band_colour,
+    bar_cells,
+    countersign_short,
+    finding_with_percent,
+    scope_line,
+)
 from assistant.text import printable
 from assistant.tui.context import the_app
 
@@ -157,6 +164,7 @@ class ReportScreen(Screen[None]):
         Binding("t", "focus_team", "Team"),
         Binding("d", "focus_dates", "Dates"),
         Binding("s", "toggle_summaries", "Summaries"),
+        Binding("l", "toggle_latest", "Latest only"),
         Binding("f5", "refresh", "Refresh"),
     ]
     DEFAULT_CSS = """
@@ -263,6 +271,17 @@ class ReportScreen(Screen[None]):
         self._wide = width >= WIDE
         summaries = self._wide if self.summaries is None else self.summaries
         scope = Text(printable(scope_line(report)))
+        if report.filters.latest:
+            scope.append(" Latest review of each case only.")
+        if report.agreement is not None:
+            scope.append("\nJoint reviews: the case manager " + agreement_text(report.agreement))
+            lowest = report.lowest_agreement()
+            if lowest:
+                scope.append(f"; lowest: {lowest[0].title}")
+            scope.append(".")
+        signing = countersign_short(report)
+        if signing:
+            scope.append(f"\nCountersigning: {signing}.")
         if report.reviews:
             scope.append("\n")
             scope.append_text(legend(report))
@@ -327,7 +346,9 @@ class ReportScreen(Screen[None]):
     def _team_changed(self, event: Select.Changed) -> None:
         team = None if event.value is Select.NULL else str(event.value)
         if team != self.filters.team:
-            self.filters = ReportFilter(team, self.filters.since, self.filters.until)
+            self.filters = ReportFilter(
+                team, self.filters.since, self.filters.until, latest=self.filters.latest
+            )
             self._reload()
 
     @on(Input.Submitted, "#since, #until")
@@ -345,7 +366,7 @@ class ReportScreen(Screen[None]):
         if since and until and since > until:
             self.notify("The first date is after the second.", title="Dates", severity="error")
             return
-        self.filters = ReportFilter(self.filters.team, since, until)
+        self.filters = ReportFilter(self.filters.team, since, until, latest=self.filters.latest)
         self._reload()
         if event.input.id == "until":
             self.chart.focus()
@@ -371,6 +392,12 @@ class ReportScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._fill_teams()
+        self._reload()
+
+    def action_toggle_latest(self) -> None:
+        """Count only the latest review of each case (a re-audit replaces the earlier one)."""
+        f = self.filters
+        self.filters = ReportFilter(f.team, f.since, f.until, latest=not f.latest)
         self._reload()
 
     @on(OptionList.OptionSelected, "#chart")

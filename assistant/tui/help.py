@@ -28,12 +28,25 @@ Commands (type them in the answer box; Tab completes)
   /summary       every answer and flag; pick a row to change an answer
   /flags         go to the list of flags
   /done ID       mark a flag's action done (/open ID reopens it)
+  /escalate ID   log an urgent concern passed on: who was told, when, what
+                 they did (asked at once after an urgent flag in a joint review)
   /help          this screen
 
 Keys
   F1 help   F2 summary   F3 show or hide the side panel   F4 why?
   Ctrl+B back   F6 flags list   Escape home   Ctrl+P command palette
   Ctrl+Q or Ctrl+C quit: every answer is saved as soon as it is given.
+  Home: a actions across reviews, N re-audit the highlighted case.
+  Summary: c countersign a complete review (it is then locked), u unlock it.
+
+Oversight
+  A countersigned review is locked: every change is refused, saying so, until
+  a manager unlocks it (u on the summary, or case-review unlock ID --by NAME
+  --why TEXT); the audit trail keeps who and why. The actions screen lists
+  every flag as an action, urgent and oldest first, with its age: Enter opens
+  the review at the criterion, d marks the action done. A re-audit shows the
+  earlier review's flags at the start and, once complete, which are resolved
+  and which recur.
 
 Learning mode (l on the home screen, or case-review learn)
   Practise on a fictional case: the case file is beside the chat (F3 shows

@@ -25,6 +25,8 @@ class HomeScreen(Screen[None]):
         Binding("enter", "resume", "Resume", show=False),
         Binding("l", "learning", "Learning"),
         Binding("r", "report", "Report"),
+        Binding("a", "actions", "Actions"),
+        Binding("N", "reaudit", "Re-audit"),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
@@ -109,14 +111,37 @@ class HomeScreen(Screen[None]):
             )
             self.query_one("#new", Button).focus()
 
-    def action_new(self) -> None:
+    def action_new(self, case_ref: str = "", mode: str = "self", new: bool = False) -> None:
         from assistant.tui.new_review import NewReview, NewReviewScreen
 
         def started(result: NewReview | None) -> None:
             if result:
-                the_app(self).open_review(result.case_ref, result.mode, team=result.team or None)
+                the_app(self).open_review(
+                    result.case_ref,
+                    result.mode,
+                    team=result.team or None,
+                    new=new,
+                    case_manager=result.case_manager or None,
+                    reviewer=result.inspector or None,
+                )
 
-        self.app.push_screen(NewReviewScreen(), started)
+        inspector = the_app(self).actor.name
+        screen = NewReviewScreen(inspector=inspector, case_ref=case_ref, mode=mode)
+        self.app.push_screen(screen, started)
+
+    def action_reaudit(self) -> None:
+        """A new review of the highlighted review's case (a re-audit): its earlier flags are
+        shown at the start and compared at the end."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        found = next((s for s in the_app(self).store.summaries() if s.id == key), None)
+        if found is not None:
+            self.action_new(found.case_ref, found.mode, new=True)
+
+    def action_actions(self) -> None:
+        the_app(self).open_actions()
 
     def action_resume(self) -> None:
         table = self.query_one(DataTable)

@@ -52,11 +52,13 @@ def run_review(args: argparse.Namespace) -> int:
         return 1
     from assistant.tui.app import CaseReviewApp
 
+    case_manager = getattr(args, "case_manager", None)
     CaseReviewApp(
         *prepared,
         open_case=normalise_case_ref(args.case_ref),
-        mode=args.mode,
+        mode=args.mode or ("joint" if case_manager else None),
         team=args.team,
         new=args.new,
+        case_manager=case_manager,
     ).run()
     return 0

@@ -1,4 +1,5 @@
-"""Start a review: the case reference (a pseudonymous code), the mode and the team."""
+"""Start a review: the case reference (a pseudonymous code), the mode and the team; in a joint
+review, the participants (the inspector and the case manager) with their roles."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ class NewReview:
     case_ref: str
     mode: str
     team: str
+    case_manager: str = ""  # joint reviews: the case manager reviewing with the inspector
+    inspector: str = ""  # joint reviews: the inspector (default: the app's user)
 
 
 class NewReviewScreen(ModalScreen[NewReview | None]):
@@ -36,14 +39,24 @@ class NewReviewScreen(ModalScreen[NewReview | None]):
     NewReviewScreen #problem { color: $error; height: auto; }
     NewReviewScreen Horizontal { height: auto; margin-top: 1; }
     NewReviewScreen Button { margin-right: 2; }
+    NewReviewScreen #people { height: auto; display: none; }
+    NewReviewScreen.-joint #people { display: block; }
     """
+
+    def __init__(self, *, inspector: str = "", case_ref: str = "", mode: str = "self") -> None:
+        super().__init__(classes="-joint" if mode == "joint" else "")
+        self.inspector = inspector
+        self.case_ref = case_ref
+        self.mode = mode
 
     def compose(self) -> ComposeResult:
         from assistant import prefs
 
         with Vertical():
             yield Label("Case reference: a pseudonymous code such as HAR-01, never a name")
-            yield Input(placeholder="HAR-01", id="case-ref", max_length=MAX_CASE_REF)
+            yield Input(
+                value=self.case_ref, placeholder="HAR-01", id="case-ref", max_length=MAX_CASE_REF
+            )
             yield Static("", id="problem")
             yield Label("Team (for the team's report; optional)")
             team = prefs.load().get("team")
@@ -55,14 +68,25 @@ class NewReviewScreen(ModalScreen[NewReview | None]):
             )
             yield Label("Mode")
             with RadioSet(id="mode"):
-                yield RadioButton("Self-audit (my own case)", value=True, id="self")
-                yield RadioButton("Joint review with an inspector", id="joint")
+                yield RadioButton("Self-audit (my own case)", value=self.mode != "joint", id="self")
+                yield RadioButton(
+                    "Joint review with an inspector", value=self.mode == "joint", id="joint"
+                )
+            with Vertical(id="people"):
+                yield Label("Inspector (whose judgement is recorded)")
+                yield Input(value=self.inspector, id="inspector", max_length=MAX_NAME)
+                yield Label("Case manager (whose view is recorded beside it)")
+                yield Input(placeholder="e.g. Sam Patel", id="case-manager", max_length=MAX_NAME)
             with Horizontal():
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#case-ref", Input).focus()
+
+    @on(RadioSet.Changed)
+    def _mode_changed(self, event: RadioSet.Changed) -> None:
+        self.set_class(event.pressed.id == "joint", "-joint")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#start")
@@ -76,14 +100,28 @@ class NewReviewScreen(ModalScreen[NewReview | None]):
         if problem is None:
             problem = name_problem(team, "A team name")
             field = self.query_one("#team", Input)
+        pressed = self.query_one(RadioSet).pressed_button
+        mode = pressed.id if pressed is not None and pressed.id else "self"
+        people = {"inspector": "", "case-manager": ""}
+        if mode == "joint":
+            for key, what in (
+                ("inspector", "The inspector's name"),
+                ("case-manager", "The case manager's name"),
+            ):
+                box = self.query_one(f"#{key}", Input)
+                people[key] = " ".join(box.value.split())
+                if problem is None:
+                    found = name_problem(people[key], what)
+                    if found:
+                        problem, field = found, box
         if problem:
             self.query_one("#problem", Static).update(problem)
             field.focus()
             return
-        pressed = self.query_one(RadioSet).pressed_button
-        mode = pressed.id if pressed is not None and pressed.id else "self"
         prefs.remember("team", team)
-        self.dismiss(NewReview(ref_input.value, mode, team))
+        self.dismiss(
+            NewReview(ref_input.value, mode, team, people["case-manager"], people["inspector"])
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

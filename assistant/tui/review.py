@@ -81,6 +81,7 @@ class ReviewScreen(Screen[None]):
         self._queue: list[tuple[Work, list[Static]]] = []
         self._furnished = False
         self._furnish_asked = False
+        self.go_to: str | None = None  # a criterion to go to once open (the actions screen)
         fw = session.engine.fw
         self._commands = completions([it.id for it in fw.facts] + [c.id for c in fw.criteria])
 
@@ -149,11 +150,17 @@ class ReviewScreen(Screen[None]):
         self.title = self.title or f"Review {printable(review.case_ref, single_line=True)}"
         self.answer_bar.show(self._first_question)
         self.answer_bar.input.focus()
-        if self.session.resumed and self.session.complete:
+        if self.go_to:
+            self.call_after_refresh(self._go_to)
+        elif self.session.resumed and self.session.complete:
             self.call_after_refresh(self.action_summary)
         if the_app(self).ready:
             self.furnish_after_refresh()
         # else the app calls ``furnish_after_refresh`` once its first frame is on the terminal
+
+    def _go_to(self) -> None:
+        if self.go_to:
+            self.command(Command("jump", self.go_to))
 
     def furnish_after_refresh(self) -> None:
         """Mount the rest of the screen after the next refresh (once, however often asked)."""
@@ -432,7 +439,21 @@ class ReviewScreen(Screen[None]):
             else:
                 self.answer_bar.input.focus()
 
-        self.app.push_screen(SummaryScreen(self.session), edit)
+        self.app.push_screen(SummaryScreen(self.session, on_step=self.show_step), edit)
+
+    def show_step(self, step: Step) -> None:
+        """Show what a step done elsewhere (a countersignature from the summary) said."""
+        self._show(self._said_widgets(step), step.question, False, step)
+
+    def action_countersign(self) -> None:
+        from assistant.tui.oversight import countersign
+
+        countersign(self, self.session, self.show_step)
+
+    def action_unlock(self) -> None:
+        from assistant.tui.oversight import unlock
+
+        unlock(self, self.session, self.show_step)
 
     def action_leave(self) -> None:
         self.session.close()

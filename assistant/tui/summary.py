@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from assistant.engine.events import Step
 from assistant.presenter import summary_lines
 from assistant.session import Session
 from assistant.text import printable
@@ -28,6 +31,8 @@ class SummaryScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Back to the chat"),
         Binding("e", "edit", "Edit answer"),
+        Binding("c", "countersign", "Countersign"),
+        Binding("u", "unlock", "Unlock"),
     ]
     DEFAULT_CSS = """
     SummaryScreen { align: center middle; }
@@ -40,10 +45,11 @@ class SummaryScreen(ModalScreen[str | None]):
     SummaryScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, on_step: Callable[[Step], None] | None = None) -> None:
         super().__init__()
         self.session = session
         self.review = session.review
+        self._on_step = on_step
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,18 +57,54 @@ class SummaryScreen(ModalScreen[str | None]):
             yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
             yield Footer()
 
-    def on_mount(self) -> None:
+    def _heading(self) -> Text:
         flags = [f for f in self.session.flags if f.open]
         urgent = sum(f.urgent for f in flags)
         title, _, remarks = summary_lines(self.session)
         heading = Text(f"{title}; {len(flags)} open flag(s), {urgent} urgent.\n")
+        if self.session.locked:
+            heading.append("COUNTERSIGNED AND LOCKED. ", style="bold reverse")
         for remark in remarks:
             heading.append(remark + "\n", style="italic")
+        keys = "Enter edits an answer"
+        if self.session.review.mode != "learning" and self.session.locked:
+            keys += "; u unlocks"
+        elif self.session.review.mode != "learning" and self.session.complete:
+            keys += "; c countersigns"
         heading.append(
-            'Enter edits an answer. ⚑ flag, !! urgent flag, ≠ disagreement, " quotable.',
+            f'{keys}. ⚑ flag, !! urgent flag, ≠ disagreement, " quotable, ✎ changed on '
+            "interview evidence.",
             style="dim",
         )
-        self.query_one("#heading", Static).update(heading)
+        return heading
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("countersign", "unlock"):
+            if self.session.review.mode == "learning":
+                return False
+            locked = self.session.locked
+            return locked if action == "unlock" else (not locked and self.session.complete)
+        return True
+
+    def _stepped(self, step: Step) -> None:
+        if self._on_step is not None:
+            self._on_step(step)
+        self.query_one("#heading", Static).update(self._heading())
+        self.refresh_bindings()
+
+    def action_countersign(self) -> None:
+        from assistant.tui.oversight import countersign
+
+        countersign(self, self.session, self._stepped)
+
+    def action_unlock(self) -> None:
+        from assistant.tui.oversight import unlock
+
+        unlock(self, self.session, self._stepped)
+
+    def on_mount(self) -> None:
+        self.session.refresh()  # an action closed or a countersignature given elsewhere
+        self.query_one("#heading", Static).update(self._heading())
         table = self.query_one(DataTable)
         table.add_column("Flag", width=6)
         table.add_column("Id", width=20)
@@ -70,7 +112,7 @@ class SummaryScreen(ModalScreen[str | None]):
         table.add_column("Question", width=36)
         table.add_column("Reasons / note", width=60)
         checks: dict[str, list] = {}
-        for flag in flags:
+        for flag in (f for f in self.session.flags if f.open):
             if flag.source == "check":
                 checks.setdefault(flag.criterion, []).append(flag)
         for row in self.session.summary_rows():
@@ -90,6 +132,8 @@ class SummaryScreen(ModalScreen[str | None]):
                 mark += " ≠"
             if row.quotable:
                 mark += ' "'
+            if any(m.startswith("changed on interview evidence") for m in row.marks):
+                mark += " ✎"
             table.add_row(
                 Text(mark.strip(), style="bold"),
                 row.item,
