@@ -360,3 +360,34 @@ async def test_a_complete_review_opens_on_its_summary_and_the_team_shows_at_home
         assert isinstance(app.screen, HomeScreen)
         row = app.screen.query_one("DataTable").get_row_at(0)
         assert str(row[0]) == "HAR-53" and str(row[1]) == "North" and row[3] == "complete"
+
+
+async def test_a_long_quick_reply_gets_a_row_of_its_own_and_is_never_cut(tmp_path):
+    from assistant.engine.events import Choice, Question
+    from assistant.tui.answer_bar import QuickReply
+
+    store = store_with_case(tmp_path / "store", "HAR-54")
+    app = app_for(store, open_case="HAR-54")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        labels = [
+            "Yes (sufficient)",
+            "No (insufficient)",
+            "Still disagree: the inspector's judgement stands",
+        ]
+        question = Question(
+            item="rr.assessment",
+            step="agreed",
+            text="After discussion, which judgement is recorded?",
+            help="",
+            choices=tuple(Choice(str(i), label, f"v{i}") for i, label in enumerate(labels, 1)),
+        )
+        app.screen.answer_bar.show(question)
+        await pilot.pause(0.3)
+        quick = app.screen.query_one("#quick")
+        assert quick.has_class("-one-column")
+        for button, label in zip(quick.query(QuickReply), labels, strict=True):
+            assert str(button.label).endswith(label)
+            assert (
+                button.region.width >= len(label) + 2 and button.region.right <= quick.region.right
+            )

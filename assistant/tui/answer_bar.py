@@ -84,6 +84,7 @@ class AnswerBar(Vertical):
     }
     AnswerBar #quick { height: auto; width: 1fr; }
     AnswerBar #quick.-stacked { layout: grid; grid-size: 2; grid-rows: 1; }
+    AnswerBar #quick.-stacked.-one-column { grid-size: 1; }
     AnswerBar #quick.-stacked QuickReply {
         width: 1fr; text-align: left; content-align: left middle;
     }
@@ -201,11 +202,14 @@ class AnswerBar(Vertical):
                 hint.update(Text("Press a number, or answer in your own words."))
 
     def _fit_quick_replies(self) -> None:
-        """One row of quick replies when they fit the width, else two columns (nothing is
-        ever cut off: "6 Why?" must stay visible on a narrow chat)."""
+        """One row of quick replies when they fit the width, else two columns, else one (a
+        long label: nothing is ever cut off; "6 Why?" must stay visible on a narrow chat)."""
         quick = self.query_one("#quick", Horizontal)
-        needed = sum(len(str(b.label)) + 3 for b in quick.query(QuickReply))
-        quick.set_class(needed > quick.size.width > 0, "-stacked")
+        widths = [len(str(b.label)) + 3 for b in quick.query(QuickReply)]
+        width = quick.size.width
+        stacked = sum(widths) > width > 0
+        quick.set_class(stacked, "-stacked")
+        quick.set_class(stacked and max(widths, default=0) > width // 2, "-one-column")
 
     def on_resize(self) -> None:
         if self.furnished:
