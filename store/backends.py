@@ -48,8 +48,8 @@ def open_store(spec: str | os.PathLike[str] | None = None) -> ReviewStore:
             from store.postgres import PostgresStore
         except ImportError:
             raise StoreError(
-                "a PostgreSQL store was named, but this installation has no PostgreSQL "
-                "backend; use a folder, or install a version that has one"
+                "a PostgreSQL store was named, but psycopg 3 is not installed here "
+                "(pip install 'psycopg[binary]'); use a folder instead, or install it"
             ) from None
         return PostgresStore.open(chosen)
     from store.reviews import Store

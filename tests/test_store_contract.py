@@ -1,9 +1,10 @@
 """The store contract (SPEC §5): every backend keeps the same promises, shown by one suite.
 
 Each test takes ``backend``, a fresh ``ReviewStore`` of each kind: ``file`` (a folder of TinyDB
-files on real disk) and ``memory``.  Promises particular to one backend (crash safety on disk,
-links, file modes) have tests of their own; here is what callers may rely on whatever the
-store is.
+files on real disk), ``memory`` and ``postgresql`` (a fresh database on a real PostgreSQL
+server the tests start themselves, tests/pg_cluster.py).  Promises particular to one backend
+(crash safety on disk, links, file modes) have tests of their own; here is what callers may
+rely on whatever the store is.
 """
 
 from __future__ import annotations
@@ -18,15 +19,21 @@ from store.records import Judgement, Review
 
 SAM = Actor("Sam Case", "case_manager")
 INA = Actor("Ina Spector", "inspector")
-BACKENDS = ["file", "memory"]
+BACKENDS = ["file", "memory", "postgresql"]
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[ReviewStore]:
-    spec = str(tmp_path / "store") if request.param == "file" else "memory:"
+    if request.param == "postgresql":
+        spec = request.getfixturevalue("pg_url")
+    else:
+        spec = str(tmp_path / "store") if request.param == "file" else "memory:"
     store = open_store(spec)
     assert isinstance(store, ReviewStore)
     yield store
+    close = getattr(store, "close", None)
+    if close is not None:
+        close()
 
 
 def review(review_id: str, case_ref: str = "HAR-01", **kw) -> Review:

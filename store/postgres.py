@@ -1,0 +1,705 @@
+"""The ``postgresql`` store: reviews shared by a team in one PostgreSQL database (psycopg 3).
+
+Opened by ``store.open_store`` for ``--store postgresql://...`` (or ``$CASE_REVIEW_STORE``);
+psycopg is imported only then.  ``store.pg_connect`` reaches the database (libpq's own URL,
+environment, password and service files; credentials never shown), ``store.pg_schema`` makes
+and migrates the tables (SQL in that module; a newer database is refused before anything is
+written), ``store.pg_values`` keeps any text a review holds, ``store.pg_trail`` the audit
+trail and ``store.pg_claims`` who has a review open.
+
+The promises of SPEC §5, here:
+
+- **A save is one transaction** (``save``): the review's row is read ``FOR UPDATE`` (a second
+  save of the same review waits for the first to commit), its stored revision compared with the
+  one the caller loaded (``ConflictError`` when another session saved since; for a new review
+  the primary key does the same: the second insert waits, then is refused as a conflict), the
+  new record validated as the file store validates it, then the row written and the audit
+  events appended, chained to the ``head`` the row keeps.  Nothing is visible to anyone before
+  the commit and everything is after it, so a process killed at any moment leaves the review
+  as it was or as saved, never half of it, and never an event without its answer.
+- **The cost of a save does not grow with the store**: a save touches one row by its primary
+  key, appends a few events under their own key and updates the indexes of one row.
+- **The listing and the filters are queries** on indexed columns (``summaries``, ``reviews``,
+  ``find_case``); ``derived`` keeps each review's value (the report's row) in a table keyed
+  by the review row's ``stamp`` (which a trigger renews on every change, hand edits included),
+  so a report derives again only the reviews saved since, and reads the rest in one query.
+- **Every record is validated** when saved and when read (``checked.validate``, with the
+  records' own migrations): a row edited by hand into something that is not a review is left
+  out and named, by id, in the result's ``problems``; every other review reads and saves as
+  before.  A review that cannot be read is never overwritten.
+- **Two processes** share the store through the database itself; one process may use a store
+  from several threads (every use of the connection is serialised by a lock, and a lazy
+  ``reviews`` result reads in batches, holding no cursor between them).
+
+``location`` is the database as libpq reached it, never with a password.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from store import pg_claims, pg_schema, pg_trail
+from store.errors import ConflictError, StoreError
+from store.pg_connect import connect, located, one_line
+from store.pg_values import dump_json, from_db, load_json, needs_decoding, to_db
+from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
+from store.records import SCHEMA_VERSION, Review, migrate, now
+
+if TYPE_CHECKING:
+    from store.reviews import Actor, ReviewSummary
+    from store.trail import Verdict
+
+BATCH = 500  # reviews read per query by ``reviews`` and ``verify``
+_MAX_COUNT = 2**53
+
+_SUMMARY_COLUMNS = (
+    "id, case_ref, framework, mode, status, team, reviewer, updated_at, revision, summary"
+)
+
+
+def counts(summary: Any) -> dict[str, int]:
+    """A listing summary as kept: its counts only (as the file store keeps it)."""
+    if not isinstance(summary, dict):
+        return {}
+    return {
+        k: v
+        for k, v in summary.items()
+        if isinstance(k, str) and type(v) is int and -_MAX_COUNT <= v <= _MAX_COUNT
+    }
+
+
+def _first_error(exc: Any) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid"
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "(record)"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
+def _filters(
+    *,
+    team: str | None = None,
+    query: str | None = None,
+    status: str | None = None,
+    framework: str | None = None,
+    prefix: str = "",
+) -> tuple[str, list[Any]]:
+    """A WHERE clause (possibly empty) and its parameters for the protocol's filters."""
+    terms: list[str] = []
+    params: list[Any] = []
+    if team is not None:
+        terms.append(f"{prefix}team_key = %s")
+        params.append(to_db(team.strip().casefold()))
+    if query:
+        terms.append(f"strpos({prefix}case_key, %s) > 0")
+        params.append(to_db(query.strip().casefold()))
+    if status is not None:
+        terms.append(f"{prefix}status = %s")
+        params.append(to_db(status))
+    if framework is not None:
+        terms.append(f"{prefix}framework = %s")
+        params.append(to_db(framework))
+    return (" WHERE " + " AND ".join(terms) if terms else ""), params
+
+
+class PostgresStore:
+    """Reviews in a PostgreSQL database.  Open with ``PostgresStore.open(spec)``."""
+
+    def __init__(self, conn: psycopg.Connection[Any], spec: str) -> None:
+        self._conn = conn
+        self._spec = spec
+        self._location = located(conn)
+        self._lock = threading.RLock()
+        self._held: set[str] = set()  # reviews whose claim lock this connection holds
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self._location!r})"
+
+    @classmethod
+    def open(cls, spec: str, *, create: bool = True) -> PostgresStore:
+        """Connect and bring the tables to the latest version (``create``), or only check
+        that this program can use them; StoreError in one line (unreachable, refused, a
+        newer schema) with nothing written."""
+        conn = connect(spec)
+        where = located(conn)
+        try:
+            if create:
+                pg_schema.migrate(conn, where)
+            else:
+                pg_schema.check_version(pg_schema.current_version(conn), where)
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"{where}: cannot make or check the case-review tables: {one_line(exc, spec)}"
+            ) from None
+        except StoreError:
+            conn.close()
+            raise
+        return cls(conn, spec)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    @property
+    def persistent(self) -> bool:
+        return True
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return pg_schema.current_version(self._db())
+
+    # -- the connection -----------------------------------------------------------------------
+
+    def _db(self) -> psycopg.Connection[Any]:
+        """The connection, made again if the server dropped it (claims are then lost)."""
+        if self._conn.closed or self._conn.broken:
+            self._held.clear()
+            self._conn = connect(self._spec)
+        return self._conn
+
+    def _failed(self, exc: psycopg.Error, what: str) -> StoreError:
+        return StoreError(f"{self._location}: {what}: {one_line(exc, self._spec)}")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _review(self, review_id: str, text: str) -> Review:
+        """A row's record as a review, validated (and migrated); StoreError naming the review
+        if it is not one."""
+        from pydantic import ValidationError
+
+        from checked import adapter, validate
+
+        if not needs_decoding(text):
+            try:
+                fast: Review | None = adapter(Review).validate_json(text)
+            except ValueError:  # (pydantic's ValidationError) the careful path says why
+                fast = None
+            if fast is not None and fast.schema_version == SCHEMA_VERSION:
+                return self._same_id(fast, review_id)
+        try:
+            data = load_json(text)
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            review: Review = validate(Review, migrate(data))
+        except ValidationError as exc:
+            raise StoreError(
+                f"{self._location}: review {review_id!r}: not a valid review record: "
+                f"{_first_error(exc)}"
+            ) from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"{self._location}: review {review_id!r}: not a review record: {exc}"
+            ) from None
+        return self._same_id(review, review_id)
+
+    def _same_id(self, review: Review, review_id: str) -> Review:
+        if review.id != review_id:
+            raise StoreError(
+                f"{self._location}: the row of review {review_id!r} holds review {review.id!r}"
+            )
+        return review
+
+    def get(self, review_id: str) -> Review:
+        """The stored review; KeyError if there is none, StoreError if it cannot be read."""
+        try:
+            with self._lock:
+                row = (
+                    self._db()
+                    .execute(
+                        "SELECT record::text FROM case_review.reviews WHERE id = %s",
+                        (to_db(review_id),),
+                    )
+                    .fetchone()
+                )
+        except psycopg.Error as exc:
+            raise self._failed(exc, f"cannot read review {review_id!r}") from None
+        if row is None:
+            raise KeyError(review_id)
+        return self._review(review_id, row[0])
+
+    def exists(self, review_id: str) -> bool:
+        try:
+            with self._lock:
+                row = (
+                    self._db()
+                    .execute("SELECT 1 FROM case_review.reviews WHERE id = %s", (to_db(review_id),))
+                    .fetchone()
+                )
+        except psycopg.Error as exc:
+            raise self._failed(exc, "cannot read the reviews") from None
+        return row is not None
+
+    def find_case(self, case_ref: str, mode: str | None = None) -> Found:
+        """The most recently updated review of this case (see ``ReviewStore.find_case``); a
+        row that cannot be read is named in ``problems`` and the next one taken."""
+        sql = "SELECT id, record::text FROM case_review.reviews WHERE case_key = %s"
+        params: list[Any] = [to_db(case_ref.strip().casefold())]
+        if mode is None:
+            sql += " AND mode <> 'learning'"
+        else:
+            sql += " AND mode = %s"
+            params.append(to_db(mode))
+        sql += " ORDER BY updated_at DESC, revision DESC, id DESC"
+        try:
+            with self._lock:
+                rows = self._db().execute(sql, params).fetchall()
+        except psycopg.Error as exc:
+            raise self._failed(exc, f"cannot look up case {case_ref!r}") from None
+        problems: list[str] = []
+        for review_id, text in rows:
+            try:
+                return Found(self._review(from_db(review_id), text), tuple(problems))
+            except StoreError as exc:
+                problems.append(str(exc))
+        return Found(None, tuple(problems))
+
+    def summaries(
+        self,
+        *,
+        team: str | None = None,
+        query: str | None = None,
+        order: Order = "updated",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Listing:
+        """Review summaries, filtered, ordered and paged by the database (no record read)."""
+        from store import ReviewSummary
+
+        where, params = _filters(team=team, query=query)
+        by = "updated_at DESC, revision DESC, id DESC"
+        if order == "urgency":
+            by = "urgent_flags DESC, open_flags DESC, " + by
+        page = f" OFFSET {max(0, int(offset))}"
+        if limit is not None:
+            page += f" LIMIT {max(0, int(limit))}"
+        sql = (
+            f"SELECT {_SUMMARY_COLUMNS}, count(*) OVER () FROM case_review.reviews{where} "
+            f"ORDER BY {by}{page}"
+        )
+        try:
+            with self._lock:
+                db = self._db()
+                rows = db.execute(sql, params).fetchall()
+                if rows:
+                    total = int(rows[0][-1])
+                else:
+                    count = db.execute(
+                        f"SELECT count(*) FROM case_review.reviews{where}", params
+                    ).fetchone()
+                    total = int(count[0]) if count else 0
+        except psycopg.Error as exc:
+            raise self._failed(exc, "cannot list the reviews") from None
+        items: list[ReviewSummary] = [
+            ReviewSummary(
+                id=from_db(r[0]),
+                case_ref=from_db(r[1]),
+                framework=from_db(r[2]),
+                mode=r[3],
+                status=r[4],
+                team=from_db(r[5]),
+                reviewer=from_db(r[6]),
+                updated_at=r[7].astimezone(UTC),
+                revision=int(r[8]),
+                summary=counts(r[9]),
+            )
+            for r in rows
+        ]
+        return Listing(items, total=total)
+
+    def _ids(self, where: str, params: list[Any]) -> list[str]:
+        """The ids of the matching reviews, in listing order (most recently updated first)."""
+        sql = f"SELECT id FROM case_review.reviews{where} ORDER BY updated_at DESC, id DESC"
+        try:
+            with self._lock:
+                return [r[0] for r in self._db().execute(sql, params).fetchall()]
+        except psycopg.Error as exc:
+            raise self._failed(exc, "cannot list the reviews") from None
+
+    def _records(self, ids: list[str]) -> dict[str, str]:
+        """The records (JSON text) of reviews by their ids as kept."""
+        try:
+            with self._lock:
+                rows = (
+                    self._db()
+                    .execute(
+                        "SELECT id, record::text FROM case_review.reviews WHERE id = ANY(%s)",
+                        (ids,),
+                    )
+                    .fetchall()
+                )
+        except psycopg.Error as exc:
+            raise self._failed(exc, "cannot read the reviews") from None
+        return {r[0]: r[1] for r in rows}
+
+    def reviews(
+        self,
+        *,
+        status: str | None = None,
+        team: str | None = None,
+        framework: str | None = None,
+    ) -> Loaded:
+        """Every matching review, in listing order, read ``BATCH`` at a time as iterated."""
+        where, params = _filters(team=team, status=status, framework=framework)
+
+        def produce(problems: list[str]) -> Iterator[Review]:
+            ids = self._ids(where, params)
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                records = self._records(chunk)
+                for kept_id in chunk:
+                    text = records.get(kept_id)
+                    if text is None:
+                        continue
+                    try:
+                        review = self._review(from_db(kept_id), text)
+                    except StoreError as exc:
+                        problems.append(str(exc))
+                        continue
+                    yield review
+
+        return Loaded(produce)
+
+    def derived(
+        self,
+        name: str,
+        version: str,
+        derive: Callable[[Review], Any],
+        *,
+        status: str | None = None,
+        team: str | None = None,
+        framework: str | None = None,
+        rebuild: bool = False,
+    ) -> Derived:
+        """``derive(review)`` for every matching review, in listing order, kept in the
+        ``derived`` table by the review row's stamp: only reviews changed since (or never
+        derived) are read and validated; the rest come back in one query.  ``derive`` must
+        return plain JSON data.  Keeping the values is best effort (a read-only user still
+        gets them, derived afresh)."""
+        import json
+
+        where, params = _filters(team=team, status=status, framework=framework, prefix="r.")
+        hit = "d.version = %s AND d.stamp = r.stamp" if not rebuild else "false"
+        sql = (
+            f"SELECT r.id, r.stamp, CASE WHEN {hit} THEN d.value END "
+            "FROM case_review.reviews r LEFT JOIN case_review.derived d "
+            f"ON d.name = %s AND d.review_id = r.id{where} "
+            "ORDER BY r.updated_at DESC, r.id DESC"
+        )
+        head = [version, name] if not rebuild else [name]
+        try:
+            with self._lock:
+                rows = self._db().execute(sql, [*head, *params]).fetchall()
+        except psycopg.Error as exc:
+            raise self._failed(exc, "cannot read the reviews") from None
+        cached = [r[2] for r in rows if r[2] is not None]
+        values: list[Any] = json.loads("[" + ",".join(cached) + "]") if cached else []
+        missing = [(r[0], r[1]) for r in rows if r[2] is None]
+        problems: list[str] = []
+        fresh: dict[str, Any] = {}
+        keep: list[tuple[str, str, str, int, str]] = []
+        for start in range(0, len(missing), BATCH):
+            chunk = missing[start : start + BATCH]
+            records = self._records([kept_id for kept_id, _ in chunk])
+            for kept_id, stamp in chunk:
+                text = records.get(kept_id)
+                if text is None:
+                    continue
+                try:
+                    review = self._review(from_db(kept_id), text)
+                except StoreError as exc:
+                    problems.append(str(exc))
+                    continue
+                value = derive(review)
+                fresh[kept_id] = value
+                keep.append((name, kept_id, version, stamp, json.dumps(value)))
+        if keep:
+            self._keep_derived(keep)
+        if not missing:
+            return Derived(values, problems)
+        out: list[Any] = []
+        values_iter = iter(values)
+        for kept_id, _stamp, value_text in rows:
+            if value_text is not None:
+                out.append(next(values_iter))
+            elif kept_id in fresh:
+                out.append(fresh[kept_id])
+        return Derived(out, problems)
+
+    def _keep_derived(self, rows: list[tuple[str, str, str, int, str]]) -> None:
+        """Store derived values (best effort: a value not kept is derived again next time)."""
+        try:
+            with self._lock, self._db().transaction():
+                self._db().cursor().executemany(
+                    """
+                    INSERT INTO case_review.derived (name, review_id, version, stamp, value)
+                    VALUES (%s, %s, %s, %s, %s)
+                    ON CONFLICT (name, review_id) DO UPDATE SET
+                        version = EXCLUDED.version, stamp = EXCLUDED.stamp,
+                        value = EXCLUDED.value
+                    """,
+                    rows,
+                )
+        except psycopg.Error:
+            pass
+
+    # -- the audit trail ------------------------------------------------------------------------
+
+    def audit(self, review_id: str | None = None) -> AuditTrail:
+        """The audit trail of one review (in order), or of the whole store (by time)."""
+        with self._lock:
+            try:
+                return pg_trail.audit(self._db(), self._location, review_id)
+            except psycopg.Error as exc:
+                raise self._failed(exc, "cannot read the audit trail") from None
+
+    def trail_data(self, review_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+        """One review's audit events exactly as kept (JSON objects, for ``store copy``)."""
+        with self._lock:
+            try:
+                return pg_trail.trail_data(self._db(), self._location, review_id)
+            except psycopg.Error as exc:
+                raise self._failed(exc, "cannot read the audit trail") from None
+
+    def verify(self, ref: str | None = None) -> Verdict:
+        """Check the audit trails' chains and replay them against the reviews (``audit
+        verify``): of every review, or of case (or review id) ``ref``; KeyError if none."""
+        with self._lock:
+            try:
+                return pg_trail.verify(self._db(), self._location, self._review, ref)
+            except psycopg.Error as exc:
+                raise self._failed(exc, "cannot read the audit trail") from None
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def save(
+        self,
+        review: Review,
+        actor: Actor,
+        *,
+        summary: dict[str, Any] | None = None,
+        action: str = "answered",
+        touch: bool = True,
+    ) -> Review:
+        """Store ``review`` if nobody saved it since it was loaded, in one transaction (see
+        the module docstring and ``ReviewStore.save``); durable on return."""
+        if review.mode == "learning":
+            raise StoreError(
+                f"{self._location}: learning-mode reviews are never written to the store"
+            )
+        what = _what(action, review)
+        try:
+            with self._lock:
+                db = self._db()
+                with db.transaction():
+                    return self._save(db, review, actor, counts(summary), action, touch)
+        except psycopg.errors.UniqueViolation:
+            raise ConflictError(
+                f"{self._location}: review {review.case_ref} was created in another session "
+                "while this one was creating it; reload it and try again",
+                expected=review.revision,
+                stored=1,
+            ) from None
+        except psycopg.Error as exc:
+            raise self._failed(exc, f"{what} was not saved") from None
+
+    def _save(
+        self,
+        db: psycopg.Connection[Any],
+        review: Review,
+        actor: Actor,
+        summary: dict[str, int],
+        action: str,
+        touch: bool,
+    ) -> Review:
+        from store import audit as audit_log
+        from store.reviews import login_name
+
+        row = db.execute(
+            "SELECT revision, head, record::text FROM case_review.reviews WHERE id = %s FOR UPDATE",
+            (to_db(review.id),),
+        ).fetchone()
+        old: Review | None = None
+        if row is not None:
+            try:
+                old = self._review(review.id, row[2])
+            except StoreError as exc:
+                raise StoreError(
+                    f"{_what(action, review)} was not saved: the stored review cannot be read "
+                    f"and is never overwritten ({exc})"
+                ) from None
+        stored = int(row[0]) if row is not None else 0
+        if review.revision != stored:
+            why = (
+                "is no longer in the store"
+                if row is None
+                else "was changed in another session since it was loaded"
+            )
+            raise ConflictError(
+                f"{self._location}: review {review.case_ref} {why} (loaded revision "
+                f"{review.revision}, stored revision {stored}); reload it and try again",
+                expected=review.revision,
+                stored=stored,
+            )
+        at = now()
+        changes: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "revision": stored + 1}
+        if touch:
+            changes["updated_at"] = at
+        new = review.copy(**changes)
+        record = new.to_data()
+        _check(record, self._location)
+        who = actor.name or login_name()
+        events = audit_log.diff(old, new, who=who, role=actor.role, action=action, at=at)
+        prev = row[1] if row is not None else None
+        chained, head = audit_log.chain([e.to_data() for e in events], prev)
+        values = _columns(new, summary, head or prev, record)
+        if row is None:
+            db.execute(_INSERT, values)
+        else:
+            db.execute(_UPDATE, values)
+        pg_trail.append(db, new.id, chained)
+        return new
+
+    def adopt(
+        self, review: Review, events: list[dict[str, Any]], summary: dict[str, Any] | None
+    ) -> bool:
+        """Keep a review copied from another store as it is (its revision and times), with
+        its audit events exactly as they were (their chain unchanged), in one transaction;
+        False if a review with its id is already here (nothing is written then)."""
+        if review.mode == "learning":
+            raise StoreError(
+                f"{self._location}: learning-mode reviews are never written to the store"
+            )
+        record = review.to_data()
+        _check(record, self._location)
+        rows = pg_trail.adoptable(events, review, self._location)
+        head = rows[-1][3] if rows else None
+        values = _columns(review, counts(summary), head, record)
+        try:
+            with self._lock:
+                db = self._db()
+                with db.transaction():
+                    made = db.execute(_INSERT + " ON CONFLICT (id) DO NOTHING RETURNING id", values)
+                    if made.fetchone() is None:
+                        return False
+                    pg_trail.append_rows(db, review.id, rows)
+        except psycopg.Error as exc:
+            raise self._failed(exc, f"review {review.id!r} was not copied") from None
+        return True
+
+    # -- claims -------------------------------------------------------------------------------
+
+    def _label(self, review_id: str) -> str:
+        row = (
+            self._db()
+            .execute("SELECT case_ref FROM case_review.reviews WHERE id = %s", (to_db(review_id),))
+            .fetchone()
+        )
+        return f"Case {from_db(row[0])}" if row else f"Review {review_id}"
+
+    def claim(self, review_id: str, *, who: str = "", force: bool = False) -> str | None:
+        """Mark the review open in this session (``store.pg_claims``); a message if another
+        live session has it, or if the claim could not be made (claims are advisory)."""
+        try:
+            with self._lock:
+                db = self._db()
+                label = self._label(review_id)
+                return pg_claims.claim(db, review_id, label, self._held, who=who, force=force)
+        except psycopg.Error as exc:
+            return (
+                f"{self._location}: could not mark the review as open here "
+                f"({one_line(exc, self._spec)}); another session will not be warned"
+            )
+
+    def claimed_by(self, review_id: str) -> str | None:
+        try:
+            with self._lock:
+                db = self._db()
+                return pg_claims.claimed_by(db, review_id, self._label(review_id))
+        except psycopg.Error:
+            return None  # advisory: a claim that cannot be read is no claim
+
+    def release(self, review_id: str) -> None:
+        try:
+            with self._lock:
+                pg_claims.release(self._db(), review_id, self._held)
+        except psycopg.Error:
+            pass
+
+
+_INSERT = """
+INSERT INTO case_review.reviews (
+    id, case_ref, case_key, team, team_key, status, mode, framework, reviewer, updated_at,
+    revision, schema_version, summary, open_flags, urgent_flags, head, record)
+VALUES (
+    %(id)s, %(case_ref)s, %(case_key)s, %(team)s, %(team_key)s, %(status)s, %(mode)s,
+    %(framework)s, %(reviewer)s, %(updated_at)s, %(revision)s, %(schema_version)s,
+    %(summary)s::jsonb, %(open_flags)s, %(urgent_flags)s, %(head)s, %(record)s::jsonb)"""
+
+_UPDATE = """
+UPDATE case_review.reviews SET
+    case_ref = %(case_ref)s, case_key = %(case_key)s, team = %(team)s, team_key = %(team_key)s,
+    status = %(status)s, mode = %(mode)s, framework = %(framework)s, reviewer = %(reviewer)s,
+    updated_at = %(updated_at)s, revision = %(revision)s, schema_version = %(schema_version)s,
+    summary = %(summary)s::jsonb, open_flags = %(open_flags)s,
+    urgent_flags = %(urgent_flags)s, head = %(head)s, record = %(record)s::jsonb
+WHERE id = %(id)s"""
+
+
+def _columns(
+    review: Review, summary: dict[str, int], head: str | None, record: dict[str, Any]
+) -> dict[str, Any]:
+    """A review row's columns, from the validated record."""
+    return {
+        "id": to_db(review.id),
+        "case_ref": to_db(review.case_ref),
+        "case_key": to_db(review.case_ref.casefold()),
+        "team": to_db(review.team),
+        "team_key": to_db(review.team.strip().casefold()),
+        "status": review.status,
+        "mode": review.mode,
+        "framework": to_db(review.framework),
+        "reviewer": to_db(review.reviewer),
+        "updated_at": review.updated_at,
+        "revision": review.revision,
+        "schema_version": review.schema_version,
+        "summary": dump_json(summary),
+        "open_flags": summary.get("open_flags", 0),
+        "urgent_flags": summary.get("urgent_flags", 0),
+        "head": head,
+        "record": dump_json(record),
+    }
+
+
+def _check(record: dict[str, Any], location: str) -> None:
+    """Never keep a record that could not be read back (as the file store)."""
+    from pydantic import ValidationError
+
+    from checked import validate
+
+    try:
+        validate(Review, record)
+    except ValidationError as exc:
+        raise StoreError(
+            f"{location}: not saved, not a valid review: {_first_error(exc)}"
+        ) from None
+
+
+def _what(action: str, review: Review) -> str:
+    """What a save was saving, for a message."""
+    if action == "imported":
+        return f"imported review {review.id!r} ({review.case_ref})"
+    if action == "created":
+        return f"the new review of {review.case_ref}"
+    return f"the latest change to {review.case_ref}"
