@@ -4,7 +4,7 @@ Everything lives in the schema ``case_review`` of the database the store spec na
 store can share a database with other things.  ``case_review.schema_version`` has a row for
 every migration applied.  The migrations are SQL strings in this module (``MIGRATIONS``, in
 order, never edited once released: a change is a new migration); ``migrate`` applies those the
-database lacks, all in one transaction, under a transaction-level advisory lock so that two
+database lacks, all in one transaction, under an advisory lock so that two
 programs opening a new database at once do not both create it.  A database whose version is
 newer than ``LATEST`` is refused before anything is written (``check_version``).
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "case_review"
-# pg_advisory_xact_lock key for migrations: "CRV" + 0, within PostgreSQL's bigint.
+# pg_advisory_lock key for migrations: "CRV" + 0, within PostgreSQL's bigint.
 MIGRATION_LOCK = 0x435256_00
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -165,15 +165,21 @@ def migrate(conn: psycopg.Connection[Any], where: str, *, upto: int = LATEST) ->
     check_version(found, where)
     if found >= upto:
         return found
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        found = current_version(conn)  # another program may have migrated meanwhile
-        check_version(found, where)
-        for version, sql in MIGRATIONS:
-            if found < version <= upto:
-                conn.execute(sql.encode())
-                conn.execute(
-                    "INSERT INTO case_review.schema_version (version, program) VALUES (%s, %s)",
-                    (version, "case-review-assistant"),
-                )
+    # The lock is taken before the transaction begins: a transaction that began before another
+    # program committed its tables would not see them in its catalog caches.
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        with conn.transaction():
+            found = current_version(conn)  # another program may have migrated meanwhile
+            check_version(found, where)
+            for version, sql in MIGRATIONS:
+                if found < version <= upto:
+                    conn.execute(sql.encode())
+                    conn.execute(
+                        "INSERT INTO case_review.schema_version (version, program) VALUES (%s, %s)",
+                        (version, "case-review-assistant"),
+                    )
+    finally:
+        if not conn.broken:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return found

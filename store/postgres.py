@@ -36,10 +36,11 @@ The promises of SPEC §5, here:
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from store.reviews import Actor, ReviewSummary
     from store.trail import Verdict
 
+_T = TypeVar("_T")
 BATCH = 500  # reviews read per query by ``reviews`` and ``verify``
 _MAX_COUNT = 2**53
 
@@ -157,8 +159,7 @@ class PostgresStore:
         return True
 
     def schema_version(self) -> int:
-        with self._lock:
-            return pg_schema.current_version(self._db())
+        return self._run("cannot read the schema version", pg_schema.current_version)
 
     # -- the connection -----------------------------------------------------------------------
 
@@ -171,6 +172,26 @@ class PostgresStore:
 
     def _failed(self, exc: psycopg.Error, what: str) -> StoreError:
         return StoreError(f"{self._location}: {what}: {one_line(exc, self._spec)}")
+
+    def _run(self, what: str, work: Callable[[psycopg.Connection[Any]], _T]) -> _T:
+        """``work(connection)`` under the lock; once more on a new connection if the server
+        dropped this one (a restart, an idle timeout: safe for a save too, whose revision
+        check refuses it if the first attempt was committed after all); any other database
+        error is a StoreError saying ``what`` failed."""
+        with self._lock:
+            for attempt in (1, 2):
+                db = self._db()
+                try:
+                    return work(db)
+                except psycopg.errors.UniqueViolation:
+                    raise
+                except psycopg.OperationalError as exc:
+                    if attempt == 1 and (db.broken or db.closed):
+                        continue
+                    raise self._failed(exc, what) from None
+                except psycopg.Error as exc:
+                    raise self._failed(exc, what) from None
+        raise AssertionError("unreachable")  # (the loop returns or raises)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -213,32 +234,23 @@ class PostgresStore:
 
     def get(self, review_id: str) -> Review:
         """The stored review; KeyError if there is none, StoreError if it cannot be read."""
-        try:
-            with self._lock:
-                row = (
-                    self._db()
-                    .execute(
-                        "SELECT record::text FROM case_review.reviews WHERE id = %s",
-                        (to_db(review_id),),
-                    )
-                    .fetchone()
-                )
-        except psycopg.Error as exc:
-            raise self._failed(exc, f"cannot read review {review_id!r}") from None
+        row = self._run(
+            f"cannot read review {review_id!r}",
+            lambda db: db.execute(
+                "SELECT record::text FROM case_review.reviews WHERE id = %s", (to_db(review_id),)
+            ).fetchone(),
+        )
         if row is None:
             raise KeyError(review_id)
         return self._review(review_id, row[0])
 
     def exists(self, review_id: str) -> bool:
-        try:
-            with self._lock:
-                row = (
-                    self._db()
-                    .execute("SELECT 1 FROM case_review.reviews WHERE id = %s", (to_db(review_id),))
-                    .fetchone()
-                )
-        except psycopg.Error as exc:
-            raise self._failed(exc, "cannot read the reviews") from None
+        row = self._run(
+            "cannot read the reviews",
+            lambda db: db.execute(
+                "SELECT 1 FROM case_review.reviews WHERE id = %s", (to_db(review_id),)
+            ).fetchone(),
+        )
         return row is not None
 
     def find_case(self, case_ref: str, mode: str | None = None) -> Found:
@@ -252,11 +264,9 @@ class PostgresStore:
             sql += " AND mode = %s"
             params.append(to_db(mode))
         sql += " ORDER BY updated_at DESC, revision DESC, id DESC"
-        try:
-            with self._lock:
-                rows = self._db().execute(sql, params).fetchall()
-        except psycopg.Error as exc:
-            raise self._failed(exc, f"cannot look up case {case_ref!r}") from None
+        rows = self._run(
+            f"cannot look up case {case_ref!r}", lambda db: db.execute(sql, params).fetchall()
+        )
         problems: list[str] = []
         for review_id, text in rows:
             try:
@@ -288,19 +298,16 @@ class PostgresStore:
             f"SELECT {_SUMMARY_COLUMNS}, count(*) OVER () FROM case_review.reviews{where} "
             f"ORDER BY {by}{page}"
         )
-        try:
-            with self._lock:
-                db = self._db()
-                rows = db.execute(sql, params).fetchall()
-                if rows:
-                    total = int(rows[0][-1])
-                else:
-                    count = db.execute(
-                        f"SELECT count(*) FROM case_review.reviews{where}", params
-                    ).fetchone()
-                    total = int(count[0]) if count else 0
-        except psycopg.Error as exc:
-            raise self._failed(exc, "cannot list the reviews") from None
+
+        def page_and_total(db: psycopg.Connection[Any]) -> tuple[list[Any], int]:
+            rows = db.execute(sql, params).fetchall()
+            if rows:
+                return rows, int(rows[0][-1])
+            count = db.execute(f"SELECT count(*) FROM case_review.reviews{where}", params)
+            found = count.fetchone()
+            return rows, int(found[0]) if found else 0
+
+        rows, total = self._run("cannot list the reviews", page_and_total)
         items: list[ReviewSummary] = [
             ReviewSummary(
                 id=from_db(r[0]),
@@ -321,26 +328,17 @@ class PostgresStore:
     def _ids(self, where: str, params: list[Any]) -> list[str]:
         """The ids of the matching reviews, in listing order (most recently updated first)."""
         sql = f"SELECT id FROM case_review.reviews{where} ORDER BY updated_at DESC, id DESC"
-        try:
-            with self._lock:
-                return [r[0] for r in self._db().execute(sql, params).fetchall()]
-        except psycopg.Error as exc:
-            raise self._failed(exc, "cannot list the reviews") from None
+        rows = self._run("cannot list the reviews", lambda db: db.execute(sql, params).fetchall())
+        return [r[0] for r in rows]
 
     def _records(self, ids: list[str]) -> dict[str, str]:
         """The records (JSON text) of reviews by their ids as kept."""
-        try:
-            with self._lock:
-                rows = (
-                    self._db()
-                    .execute(
-                        "SELECT id, record::text FROM case_review.reviews WHERE id = ANY(%s)",
-                        (ids,),
-                    )
-                    .fetchall()
-                )
-        except psycopg.Error as exc:
-            raise self._failed(exc, "cannot read the reviews") from None
+        rows = self._run(
+            "cannot read the reviews",
+            lambda db: db.execute(
+                "SELECT id, record::text FROM case_review.reviews WHERE id = ANY(%s)", (ids,)
+            ).fetchall(),
+        )
         return {r[0]: r[1] for r in rows}
 
     def reviews(
@@ -398,11 +396,9 @@ class PostgresStore:
             "ORDER BY r.updated_at DESC, r.id DESC"
         )
         head = [version, name] if not rebuild else [name]
-        try:
-            with self._lock:
-                rows = self._db().execute(sql, [*head, *params]).fetchall()
-        except psycopg.Error as exc:
-            raise self._failed(exc, "cannot read the reviews") from None
+        rows = self._run(
+            "cannot read the reviews", lambda db: db.execute(sql, [*head, *params]).fetchall()
+        )
         cached = [r[2] for r in rows if r[2] is not None]
         values: list[Any] = json.loads("[" + ",".join(cached) + "]") if cached else []
         missing = [(r[0], r[1]) for r in rows if r[2] is None]
@@ -439,9 +435,10 @@ class PostgresStore:
 
     def _keep_derived(self, rows: list[tuple[str, str, str, int, str]]) -> None:
         """Store derived values (best effort: a value not kept is derived again next time)."""
-        try:
-            with self._lock, self._db().transaction():
-                self._db().cursor().executemany(
+
+        def keep(db: psycopg.Connection[Any]) -> None:
+            with db.transaction():
+                db.cursor().executemany(
                     """
                     INSERT INTO case_review.derived (name, review_id, version, stamp, value)
                     VALUES (%s, %s, %s, %s, %s)
@@ -451,35 +448,33 @@ class PostgresStore:
                     """,
                     rows,
                 )
-        except psycopg.Error:
-            pass
+
+        with contextlib.suppress(StoreError):
+            self._run("the derived values were not kept", keep)
 
     # -- the audit trail ------------------------------------------------------------------------
 
     def audit(self, review_id: str | None = None) -> AuditTrail:
         """The audit trail of one review (in order), or of the whole store (by time)."""
-        with self._lock:
-            try:
-                return pg_trail.audit(self._db(), self._location, review_id)
-            except psycopg.Error as exc:
-                raise self._failed(exc, "cannot read the audit trail") from None
+        return self._run(
+            "cannot read the audit trail",
+            lambda db: pg_trail.audit(db, self._location, review_id),
+        )
 
     def trail_data(self, review_id: str) -> tuple[list[dict[str, Any]], list[str]]:
         """One review's audit events exactly as kept (JSON objects, for ``store copy``)."""
-        with self._lock:
-            try:
-                return pg_trail.trail_data(self._db(), self._location, review_id)
-            except psycopg.Error as exc:
-                raise self._failed(exc, "cannot read the audit trail") from None
+        return self._run(
+            "cannot read the audit trail",
+            lambda db: pg_trail.trail_data(db, self._location, review_id),
+        )
 
     def verify(self, ref: str | None = None) -> Verdict:
         """Check the audit trails' chains and replay them against the reviews (``audit
         verify``): of every review, or of case (or review id) ``ref``; KeyError if none."""
-        with self._lock:
-            try:
-                return pg_trail.verify(self._db(), self._location, self._review, ref)
-            except psycopg.Error as exc:
-                raise self._failed(exc, "cannot read the audit trail") from None
+        return self._run(
+            "cannot read the audit trail",
+            lambda db: pg_trail.verify(db, self._location, self._review, ref),
+        )
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -498,12 +493,14 @@ class PostgresStore:
             raise StoreError(
                 f"{self._location}: learning-mode reviews are never written to the store"
             )
-        what = _what(action, review)
+        kept = counts(summary)
+
+        def save(db: psycopg.Connection[Any]) -> Review:
+            with db.transaction():
+                return self._save(db, review, actor, kept, action, touch)
+
         try:
-            with self._lock:
-                db = self._db()
-                with db.transaction():
-                    return self._save(db, review, actor, counts(summary), action, touch)
+            return self._run(f"{_what(action, review)} was not saved", save)
         except psycopg.errors.UniqueViolation:
             raise ConflictError(
                 f"{self._location}: review {review.case_ref} was created in another session "
@@ -511,8 +508,6 @@ class PostgresStore:
                 expected=review.revision,
                 stored=1,
             ) from None
-        except psycopg.Error as exc:
-            raise self._failed(exc, f"{what} was not saved") from None
 
     def _save(
         self,
@@ -586,17 +581,16 @@ class PostgresStore:
         rows = pg_trail.adoptable(events, review, self._location)
         head = rows[-1][3] if rows else None
         values = _columns(review, counts(summary), head, record)
-        try:
-            with self._lock:
-                db = self._db()
-                with db.transaction():
-                    made = db.execute(_INSERT + " ON CONFLICT (id) DO NOTHING RETURNING id", values)
-                    if made.fetchone() is None:
-                        return False
-                    pg_trail.append_rows(db, review.id, rows)
-        except psycopg.Error as exc:
-            raise self._failed(exc, f"review {review.id!r} was not copied") from None
-        return True
+
+        def keep(db: psycopg.Connection[Any]) -> bool:
+            with db.transaction():
+                made = db.execute(_INSERT + " ON CONFLICT (id) DO NOTHING RETURNING id", values)
+                if made.fetchone() is None:
+                    return False
+                pg_trail.append_rows(db, review.id, rows)
+            return True
+
+        return self._run(f"review {review.id!r} was not copied", keep)
 
     # -- claims -------------------------------------------------------------------------------
 

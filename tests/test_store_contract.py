@@ -77,6 +77,30 @@ def test_an_invalid_record_is_never_kept(backend):
     assert not backend.exists("r-1")
 
 
+def test_any_text_a_review_may_hold_comes_back_as_it_was(backend):
+    """NUL characters (which PostgreSQL's text and jsonb refuse), escape sequences, quotes,
+    backslashes and private-use characters, in ids, names, notes and facts."""
+    odd = 'a\x00b \x1b[31m "q" \\ \ue000x'
+    saved = backend.save(
+        review(
+            f"id {odd}",
+            "ODD-01",
+            team=f"\ue000{odd}",
+            reviewer=odd,
+            facts={"note": odd, f"k\x00{odd}": [odd]},
+            judgements={"rr.plan": Judgement(outcome="insufficient", note=odd)},
+        ),
+        Actor(odd),
+    )
+    assert backend.get(f"id {odd}") == saved
+    assert [s.team for s in backend.summaries(team=f"\ue000{odd}")] == [f"\ue000{odd}"]
+    assert [s.id for s in backend.summaries(query="odd-0")] == [f"id {odd}"]
+    assert backend.find_case("odd-01").review == saved
+    assert [r.id for r in backend.reviews(team=f"\ue000{odd}")] == [f"id {odd}"]
+    assert backend.audit(f"id {odd}")[0].who == odd
+    assert backend.verify().ok
+
+
 def test_find_case_takes_the_latest_review_of_the_case_ignoring_case(backend):
     older = backend.save(review("old", "HAR-01"), SAM)
     backend.save(review("joint", "HAR-01", mode="joint"), INA)
