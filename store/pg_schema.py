@@ -10,9 +10,14 @@ newer than ``LATEST`` is refused before anything is written (``check_version``).
 
 The tables (see each migration):
 
-- ``reviews``: one row per review: the record as JSONB (``record``; the truth, validated
-  before it is written and when it is read) and the columns the listing, the filters and the
-  orders use, written from the validated record by every save: id, case reference (and its
+- ``reviews``: one row per review: the record (``record``, the truth, validated before it is
+  written and when it is read) as PostgreSQL's ``json``, not ``jsonb``: ``json`` keeps the
+  text exactly as written, so the order of a review's answers (the order they were given,
+  which the file store and the export keep) survives, and so does any text a note may hold
+  (``jsonb`` sorts keys and refuses ``\u0000``); SQL reads it with the same ``->``/``->>``
+  operators (``record::jsonb`` for the rest).  Beside it, the columns the listing, the
+  filters and the orders use, written from the validated record by every save: id, case
+  reference (and its
   ``casefold``, ``case_key``), team (and ``team_key``), status, mode, framework, reviewer,
   ``updated_at``, revision, the record's schema version, the listing summary (counts, JSONB,
   and its open and urgent flag counts as columns for the urgency order), the hash of the
@@ -73,7 +78,7 @@ CREATE TABLE case_review.reviews (
     urgent_flags bigint NOT NULL DEFAULT 0,
     head text,
     stamp bigint NOT NULL DEFAULT 0,
-    record jsonb NOT NULL
+    record json NOT NULL
 );
 CREATE INDEX reviews_by_update ON case_review.reviews (updated_at DESC, revision DESC, id DESC);
 CREATE INDEX reviews_by_urgency ON case_review.reviews

@@ -1,15 +1,15 @@
-"""Values as PostgreSQL keeps them: any text a review may hold, and records as JSONB.
+"""Text as PostgreSQL's columns can keep it: ids, names and teams, whatever they hold.
 
 PostgreSQL cannot keep every string Python can: a ``text`` column refuses the NUL character,
-and ``jsonb`` refuses ``\\u0000`` and a lone UTF-16 surrogate, all of which a note, a name or
-an id typed or imported by a user may hold (the records only bound their length).  So a string
-that holds any of them is kept as ``MARK`` (U+E000, a private-use character) followed by its
-JSON escape (ASCII: ``\\u0000``, ``\\ud800``, backslashes and quotes escaped), and read back
-exactly; a string that starts with ``MARK`` itself is kept that way too, so reading back is
-never ambiguous.  Every other string (all ordinary text) is kept as it is, readable and
-searchable in SQL.  Records are written as compact JSON text cast to ``jsonb`` and read back as
-``jsonb``'s text; the common case costs one scan of that text for the few characters that need
-the escape.
+and ``jsonb`` refuses ``\\u0000`` and a lone UTF-16 surrogate, which a name or an id typed or
+imported by a user may hold (the records only bound their length).  So a string that holds any
+of them is kept as ``MARK`` (U+E000, a private-use character) followed by its JSON escape
+(ASCII: ``\\u0000``, ``\\ud800``, backslashes and quotes escaped), and read back exactly; a
+string that starts with ``MARK`` itself is kept that way too, so reading back is never
+ambiguous.  Every other string (all ordinary text) is kept as it is, readable and searchable in
+SQL.  ``dump_json`` does the same for the strings of a value kept as ``jsonb`` (the listing
+summary).  The records themselves are kept as ``json``, which keeps any escaped text as it is
+(``store.pg_schema``).
 """
 
 from __future__ import annotations
@@ -60,14 +60,3 @@ def dump_json(data: Any) -> str:
             _walk(data, to_db), ensure_ascii=False, separators=(",", ":"), allow_nan=False
         )
     return text
-
-
-def needs_decoding(text: str) -> bool:
-    """Whether JSON text read from ``jsonb`` holds strings kept with the escape."""
-    return MARK in text
-
-
-def load_json(text: str) -> Any:
-    """JSON text read from ``jsonb`` as plain data, escaped strings restored."""
-    data = json.loads(text)
-    return _walk(data, from_db) if MARK in text else data

@@ -37,6 +37,7 @@ The promises of SPEC §5, here:
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC
@@ -47,7 +48,7 @@ import psycopg
 from store import pg_claims, pg_schema, pg_trail
 from store.errors import ConflictError, StoreError
 from store.pg_connect import connect, located, one_line
-from store.pg_values import dump_json, from_db, load_json, needs_decoding, to_db
+from store.pg_values import dump_json, from_db, to_db
 from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
 from store.records import SCHEMA_VERSION, Review, migrate, now
 
@@ -73,6 +74,10 @@ def counts(summary: Any) -> dict[str, int]:
         for k, v in summary.items()
         if isinstance(k, str) and type(v) is int and -_MAX_COUNT <= v <= _MAX_COUNT
     }
+
+
+def _keys_from_db(summary: Any) -> Any:
+    return {from_db(k): v for k, v in summary.items()} if isinstance(summary, dict) else summary
 
 
 def _first_error(exc: Any) -> str:
@@ -202,15 +207,14 @@ class PostgresStore:
 
         from checked import adapter, validate
 
-        if not needs_decoding(text):
-            try:
-                fast: Review | None = adapter(Review).validate_json(text)
-            except ValueError:  # (pydantic's ValidationError) the careful path says why
-                fast = None
-            if fast is not None and fast.schema_version == SCHEMA_VERSION:
-                return self._same_id(fast, review_id)
         try:
-            data = load_json(text)
+            fast: Review | None = adapter(Review).validate_json(text)
+        except ValueError:  # (pydantic's ValidationError) the careful path says why
+            fast = None
+        if fast is not None and fast.schema_version == SCHEMA_VERSION:
+            return self._same_id(fast, review_id)
+        try:
+            data = json.loads(text)
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
             review: Review = validate(Review, migrate(data))
@@ -319,7 +323,7 @@ class PostgresStore:
                 reviewer=from_db(r[6]),
                 updated_at=r[7].astimezone(UTC),
                 revision=int(r[8]),
-                summary=counts(r[9]),
+                summary=counts(_keys_from_db(r[9])),
             )
             for r in rows
         ]
@@ -385,8 +389,6 @@ class PostgresStore:
         derived) are read and validated; the rest come back in one query.  ``derive`` must
         return plain JSON data.  Keeping the values is best effort (a read-only user still
         gets them, derived afresh)."""
-        import json
-
         where, params = _filters(team=team, status=status, framework=framework, prefix="r.")
         hit = "d.version = %s AND d.stamp = r.stamp" if not rebuild else "false"
         sql = (
@@ -639,7 +641,7 @@ INSERT INTO case_review.reviews (
 VALUES (
     %(id)s, %(case_ref)s, %(case_key)s, %(team)s, %(team_key)s, %(status)s, %(mode)s,
     %(framework)s, %(reviewer)s, %(updated_at)s, %(revision)s, %(schema_version)s,
-    %(summary)s::jsonb, %(open_flags)s, %(urgent_flags)s, %(head)s, %(record)s::jsonb)"""
+    %(summary)s::jsonb, %(open_flags)s, %(urgent_flags)s, %(head)s, %(record)s::json)"""
 
 _UPDATE = """
 UPDATE case_review.reviews SET
@@ -647,7 +649,7 @@ UPDATE case_review.reviews SET
     status = %(status)s, mode = %(mode)s, framework = %(framework)s, reviewer = %(reviewer)s,
     updated_at = %(updated_at)s, revision = %(revision)s, schema_version = %(schema_version)s,
     summary = %(summary)s::jsonb, open_flags = %(open_flags)s,
-    urgent_flags = %(urgent_flags)s, head = %(head)s, record = %(record)s::jsonb
+    urgent_flags = %(urgent_flags)s, head = %(head)s, record = %(record)s::json
 WHERE id = %(id)s"""
 
 
@@ -672,7 +674,7 @@ def _columns(
         "open_flags": summary.get("open_flags", 0),
         "urgent_flags": summary.get("urgent_flags", 0),
         "head": head,
-        "record": dump_json(record),
+        "record": json.dumps(record, ensure_ascii=False, separators=(",", ":")),
     }
 
 

@@ -85,8 +85,8 @@ def test_a_row_edited_by_hand_into_no_review_is_named_and_everything_else_still_
     store.save(review("r-2", "HAR-02", status="complete"), SAM)  # the latest of HAR-02
     sql(
         pg_url,
-        "UPDATE case_review.reviews SET record = jsonb_set(record, '{judgements}', "
-        """'{"rr.plan": {"outcome": "maybe"}}') WHERE id = 'r-2'""",
+        "UPDATE case_review.reviews SET record = jsonb_set(record::jsonb, '{judgements}', "
+        """'{"rr.plan": {"outcome": "maybe"}}')::json WHERE id = 'r-2'""",
     )
     listing = store.summaries()  # the columns still list it; nothing crashes
     assert sorted(s.id for s in listing) == ["r-1", "r-2", "r-3"]
@@ -119,8 +119,8 @@ def test_a_hand_edit_is_seen_by_the_next_report_and_by_audit_verify(pg_url):
     assert store.verify().ok
     sql(
         pg_url,
-        "UPDATE case_review.reviews SET record = jsonb_set(record, "
-        "'{judgements,rr.plan,outcome}', '\"insufficient\"') WHERE id = 'r-1'",
+        "UPDATE case_review.reviews SET record = jsonb_set(record::jsonb, "
+        "'{judgements,rr.plan,outcome}', '\"insufficient\"')::json WHERE id = 'r-1'",
     )
     assert list(store.derived("plan", "v1", outcomes)) == ["insufficient"]  # not the cache
     verdict = store.verify()
