@@ -332,3 +332,18 @@ def test_pgservice_names_the_database(pg_cluster, role, tmp_path):
         assert result.returncode == 0, result.stderr
         assert f"postgresql://{name}@127.0.0.1:{pg_cluster.port}/{dbname}" in result.stdout
         assert "horse" not in result.stdout + result.stderr
+
+
+def test_psycopg_is_imported_only_when_a_postgresql_store_is_opened(tmp_path):
+    import sys
+
+    code = (
+        "import sys; from store import open_store; from store.copy import copy; "
+        f"open_store({str(tmp_path / 'folder')!r}).summaries(); open_store('memory:'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=cli_env()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
