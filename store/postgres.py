@@ -295,18 +295,17 @@ class PostgresStore:
         by = "updated_at DESC, revision DESC, id DESC"
         if order == "urgency":
             by = "urgent_flags DESC, open_flags DESC, " + by
-        page = f" OFFSET {max(0, int(offset))}"
-        if limit is not None:
-            page += f" LIMIT {max(0, int(limit))}"
-        sql = (
-            f"SELECT {_SUMMARY_COLUMNS}, count(*) OVER () FROM case_review.reviews{where} "
-            f"ORDER BY {by}{page}"
-        )
+        start = max(0, int(offset))
+        size = None if limit is None else max(0, int(limit))
+        page = f" OFFSET {start}" + (f" LIMIT {size}" if size is not None else "")
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM case_review.reviews{where} ORDER BY {by}{page}"
 
         def page_and_total(db: psycopg.Connection[Any]) -> tuple[list[Any], int]:
+            # A page read by its index; the rows are counted apart only when the page does
+            # not show where the matches end.
             rows = db.execute(sql, params).fetchall()
-            if rows:
-                return rows, int(rows[0][-1])
+            if (size is None or len(rows) < size) and (rows or start == 0):
+                return rows, start + len(rows)
             count = db.execute(f"SELECT count(*) FROM case_review.reviews{where}", params)
             found = count.fetchone()
             return rows, int(found[0]) if found else 0
@@ -398,9 +397,13 @@ class PostgresStore:
             "ORDER BY r.updated_at DESC, r.id DESC"
         )
         head = [version, name] if not rebuild else [name]
-        rows = self._run(
-            "cannot read the reviews", lambda db: db.execute(sql, [*head, *params]).fetchall()
-        )
+
+        def read(db: psycopg.Connection[Any]) -> list[Any]:
+            with db.transaction():  # room to sort the values in memory (some MB of rows)
+                db.execute("SET LOCAL work_mem = '64MB'")
+                return db.execute(sql, [*head, *params]).fetchall()
+
+        rows = self._run("cannot read the reviews", read)
         cached = [r[2] for r in rows if r[2] is not None]
         values: list[Any] = json.loads("[" + ",".join(cached) + "]") if cached else []
         missing = [(r[0], r[1]) for r in rows if r[2] is None]

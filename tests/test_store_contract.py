@@ -130,6 +130,11 @@ def test_listing_filters_orders_and_pages_without_loading_reviews(backend):
     assert [s.id for s in urgent][:3] == ["r-4", "r-1", "r-6"]  # urgent first, then most flags
     page = backend.summaries(order="urgency", offset=2, limit=2)
     assert [s.id for s in page] == ["r-6", "r-5"] and page.total == 7
+    last = backend.summaries(offset=5, limit=10)
+    assert [s.id for s in last] == ["r-1", "r-0"] and last.total == 7
+    assert backend.summaries(limit=0).total == 7 == backend.summaries(offset=9).total
+    assert list(backend.summaries(offset=9)) == []
+    assert backend.summaries(team="south", limit=1).total == 3
     assert [s.case_ref for s in backend.summaries(query="zz")] == []
     assert [s.case_ref for s in backend.summaries(query="ar-03")] == ["HAR-03"]
 
