@@ -347,3 +347,54 @@ def test_psycopg_is_imported_only_when_a_postgresql_store_is_opened(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# -- the front ends on PostgreSQL ---------------------------------------------------------------
+
+
+def test_plain_mode_runs_a_whole_review_on_postgresql(pg_url, tmp_path):
+    answers = "\n".join(["yes", "no", "no", "yes", "no"] + ["skip"] * 11 + ["yes"] * 40)
+    result = subprocess.run(
+        [*case_review(), "--store", pg_url, "chat", "--plain", "--case", "PG-01"],
+        input=answers + "\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Review complete: 0 open flag(s)" in result.stdout
+    store = open_store(pg_url)
+    found = store.find_case("pg-01").review
+    assert found is not None and found.status == "complete"
+    trail = store.audit(found.id)  # (saves that only skip or move on add no event)
+    assert found.revision > 10 and trail[0].action == "created" and trail[-1].field == "status"
+    assert store.verify("PG-01").ok
+    assert [s.case_ref for s in store.summaries()] == ["PG-01"]
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_app_runs_a_whole_review_on_postgresql(pg_url):
+    from assistant.tui.app import CaseReviewApp
+    from prompts import get_framework
+
+    store = open_store(pg_url)
+    app = CaseReviewApp(store, get_framework(), Actor("Tester"), open_case="PG-02")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(80):
+            question = app.screen.answer_bar.question
+            if question is None:
+                break
+            if question.step == "fact" and question.choices[0].label != "Yes":
+                await pilot.press(*"skip", "enter")
+            elif question.step == "fact":
+                await pilot.press("2")
+            else:
+                await pilot.press("1")
+            await pilot.pause()
+    again = open_store(pg_url)  # another session sees it all
+    review = again.find_case("PG-02").review
+    assert review is not None and review.status == "complete"
+    assert all(j.outcome == "sufficient" for j in review.judgements.values())
+    assert again.verify().ok
