@@ -4,8 +4,9 @@ Opened by ``store.open_store`` for ``--store postgresql://...`` (or ``$CASE_REVI
 psycopg is imported only then.  ``store.pg_connect`` reaches the database (libpq's own URL,
 environment, password and service files; credentials never shown), ``store.pg_schema`` makes
 and migrates the tables (SQL in that module; a newer database is refused before anything is
-written), ``store.pg_values`` keeps any text a review holds, ``store.pg_trail`` the audit
-trail and ``store.pg_claims`` who has a review open.
+written), ``store.pg_rows`` a review as a row (its columns, read back validated),
+``store.pg_values`` any text in those columns, ``store.pg_trail`` the audit trail and
+``store.pg_claims`` who has a review open.
 
 The promises of SPEC §5, here:
 
@@ -40,80 +41,24 @@ import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 
-from store import pg_claims, pg_schema, pg_trail
+from store import pg_claims, pg_rows, pg_schema, pg_trail
 from store.errors import ConflictError, StoreError
 from store.pg_connect import connect, located, one_line
-from store.pg_values import dump_json, from_db, to_db
+from store.pg_rows import INSERT, SUMMARY_COLUMNS, UPDATE, columns, counts, filters, saving
+from store.pg_values import from_db, to_db
 from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
-from store.records import SCHEMA_VERSION, Review, migrate, now
+from store.records import SCHEMA_VERSION, Review, now
 
 if TYPE_CHECKING:
-    from store.reviews import Actor, ReviewSummary
+    from store.reviews import Actor
     from store.trail import Verdict
 
 _T = TypeVar("_T")
 BATCH = 500  # reviews read per query by ``reviews`` and ``verify``
-_MAX_COUNT = 2**53
-
-_SUMMARY_COLUMNS = (
-    "id, case_ref, framework, mode, status, team, reviewer, updated_at, revision, summary"
-)
-
-
-def counts(summary: Any) -> dict[str, int]:
-    """A listing summary as kept: its counts only (as the file store keeps it)."""
-    if not isinstance(summary, dict):
-        return {}
-    return {
-        k: v
-        for k, v in summary.items()
-        if isinstance(k, str) and type(v) is int and -_MAX_COUNT <= v <= _MAX_COUNT
-    }
-
-
-def _keys_from_db(summary: Any) -> Any:
-    return {from_db(k): v for k, v in summary.items()} if isinstance(summary, dict) else summary
-
-
-def _first_error(exc: Any) -> str:
-    errors = exc.errors()
-    if not errors:
-        return "invalid"
-    first = errors[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "(record)"
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{where}: {first.get('msg', 'invalid')}{more}"
-
-
-def _filters(
-    *,
-    team: str | None = None,
-    query: str | None = None,
-    status: str | None = None,
-    framework: str | None = None,
-    prefix: str = "",
-) -> tuple[str, list[Any]]:
-    """A WHERE clause (possibly empty) and its parameters for the protocol's filters."""
-    terms: list[str] = []
-    params: list[Any] = []
-    if team is not None:
-        terms.append(f"{prefix}team_key = %s")
-        params.append(to_db(team.strip().casefold()))
-    if query:
-        terms.append(f"strpos({prefix}case_key, %s) > 0")
-        params.append(to_db(query.strip().casefold()))
-    if status is not None:
-        terms.append(f"{prefix}status = %s")
-        params.append(to_db(status))
-    if framework is not None:
-        terms.append(f"{prefix}framework = %s")
-        params.append(to_db(framework))
-    return (" WHERE " + " AND ".join(terms) if terms else ""), params
 
 
 class PostgresStore:
@@ -201,40 +146,7 @@ class PostgresStore:
     # -- reading ------------------------------------------------------------------------------
 
     def _review(self, review_id: str, text: str) -> Review:
-        """A row's record as a review, validated (and migrated); StoreError naming the review
-        if it is not one."""
-        from pydantic import ValidationError
-
-        from checked import adapter, validate
-
-        try:
-            fast: Review | None = adapter(Review).validate_json(text)
-        except ValueError:  # (pydantic's ValidationError) the careful path says why
-            fast = None
-        if fast is not None and fast.schema_version == SCHEMA_VERSION:
-            return self._same_id(fast, review_id)
-        try:
-            data = json.loads(text)
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-            review: Review = validate(Review, migrate(data))
-        except ValidationError as exc:
-            raise StoreError(
-                f"{self._location}: review {review_id!r}: not a valid review record: "
-                f"{_first_error(exc)}"
-            ) from None
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError(
-                f"{self._location}: review {review_id!r}: not a review record: {exc}"
-            ) from None
-        return self._same_id(review, review_id)
-
-    def _same_id(self, review: Review, review_id: str) -> Review:
-        if review.id != review_id:
-            raise StoreError(
-                f"{self._location}: the row of review {review_id!r} holds review {review.id!r}"
-            )
-        return review
+        return pg_rows.review_of(review_id, text, self._location)
 
     def get(self, review_id: str) -> Review:
         """The stored review; KeyError if there is none, StoreError if it cannot be read."""
@@ -289,16 +201,14 @@ class PostgresStore:
         limit: int | None = None,
     ) -> Listing:
         """Review summaries, filtered, ordered and paged by the database (no record read)."""
-        from store import ReviewSummary
-
-        where, params = _filters(team=team, query=query)
+        where, params = filters(team=team, query=query)
         by = "updated_at DESC, revision DESC, id DESC"
         if order == "urgency":
             by = "urgent_flags DESC, open_flags DESC, " + by
         start = max(0, int(offset))
         size = None if limit is None else max(0, int(limit))
         page = f" OFFSET {start}" + (f" LIMIT {size}" if size is not None else "")
-        sql = f"SELECT {_SUMMARY_COLUMNS} FROM case_review.reviews{where} ORDER BY {by}{page}"
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM case_review.reviews{where} ORDER BY {by}{page}"
 
         def page_and_total(db: psycopg.Connection[Any]) -> tuple[list[Any], int]:
             # A page read by its index; the rows are counted apart only when the page does
@@ -311,22 +221,7 @@ class PostgresStore:
             return rows, int(found[0]) if found else 0
 
         rows, total = self._run("cannot list the reviews", page_and_total)
-        items: list[ReviewSummary] = [
-            ReviewSummary(
-                id=from_db(r[0]),
-                case_ref=from_db(r[1]),
-                framework=from_db(r[2]),
-                mode=r[3],
-                status=r[4],
-                team=from_db(r[5]),
-                reviewer=from_db(r[6]),
-                updated_at=r[7].astimezone(UTC),
-                revision=int(r[8]),
-                summary=counts(_keys_from_db(r[9])),
-            )
-            for r in rows
-        ]
-        return Listing(items, total=total)
+        return Listing([pg_rows.summary_of(r) for r in rows], total=total)
 
     def _ids(self, where: str, params: list[Any]) -> list[str]:
         """The ids of the matching reviews, in listing order (most recently updated first)."""
@@ -352,7 +247,7 @@ class PostgresStore:
         framework: str | None = None,
     ) -> Loaded:
         """Every matching review, in listing order, read ``BATCH`` at a time as iterated."""
-        where, params = _filters(team=team, status=status, framework=framework)
+        where, params = filters(team=team, status=status, framework=framework)
 
         def produce(problems: list[str]) -> Iterator[Review]:
             ids = self._ids(where, params)
@@ -388,7 +283,7 @@ class PostgresStore:
         derived) are read and validated; the rest come back in one query.  ``derive`` must
         return plain JSON data.  Keeping the values is best effort (a read-only user still
         gets them, derived afresh)."""
-        where, params = _filters(team=team, status=status, framework=framework, prefix="r.")
+        where, params = filters(team=team, status=status, framework=framework, prefix="r.")
         hit = "d.version = %s AND d.stamp = r.stamp" if not rebuild else "false"
         sql = (
             f"SELECT r.id, r.stamp, CASE WHEN {hit} THEN d.value END "
@@ -505,7 +400,7 @@ class PostgresStore:
                 return self._save(db, review, actor, kept, action, touch)
 
         try:
-            return self._run(f"{_what(action, review)} was not saved", save)
+            return self._run(f"{saving(action, review)} was not saved", save)
         except psycopg.errors.UniqueViolation:
             raise ConflictError(
                 f"{self._location}: review {review.case_ref} was created in another session "
@@ -536,7 +431,7 @@ class PostgresStore:
                 old = self._review(review.id, row[2])
             except StoreError as exc:
                 raise StoreError(
-                    f"{_what(action, review)} was not saved: the stored review cannot be read "
+                    f"{saving(action, review)} was not saved: the stored review cannot be read "
                     f"and is never overwritten ({exc})"
                 ) from None
         stored = int(row[0]) if row is not None else 0
@@ -558,16 +453,16 @@ class PostgresStore:
             changes["updated_at"] = at
         new = review.copy(**changes)
         record = new.to_data()
-        _check(record, self._location)
+        pg_rows.check(record, self._location)
         who = actor.name or login_name()
         events = audit_log.diff(old, new, who=who, role=actor.role, action=action, at=at)
         prev = row[1] if row is not None else None
         chained, head = audit_log.chain([e.to_data() for e in events], prev)
-        values = _columns(new, summary, head or prev, record)
+        values = columns(new, summary, head or prev, record)
         if row is None:
-            db.execute(_INSERT, values)
+            db.execute(INSERT, values)
         else:
-            db.execute(_UPDATE, values)
+            db.execute(UPDATE, values)
         pg_trail.append(db, new.id, chained)
         return new
 
@@ -582,14 +477,14 @@ class PostgresStore:
                 f"{self._location}: learning-mode reviews are never written to the store"
             )
         record = review.to_data()
-        _check(record, self._location)
+        pg_rows.check(record, self._location)
         rows = pg_trail.adoptable(events, review, self._location)
         head = rows[-1][3] if rows else None
-        values = _columns(review, counts(summary), head, record)
+        values = columns(review, counts(summary), head, record)
 
         def keep(db: psycopg.Connection[Any]) -> bool:
             with db.transaction():
-                made = db.execute(_INSERT + " ON CONFLICT (id) DO NOTHING RETURNING id", values)
+                made = db.execute(INSERT + " ON CONFLICT (id) DO NOTHING RETURNING id", values)
                 if made.fetchone() is None:
                     return False
                 pg_trail.append_rows(db, review.id, rows)
@@ -615,10 +510,11 @@ class PostgresStore:
                 db = self._db()
                 label = self._label(review_id)
                 return pg_claims.claim(db, review_id, label, self._held, who=who, force=force)
-        except psycopg.Error as exc:
+        except (psycopg.Error, StoreError) as exc:
+            why = one_line(exc, self._spec) if isinstance(exc, psycopg.Error) else str(exc)
             return (
-                f"{self._location}: could not mark the review as open here "
-                f"({one_line(exc, self._spec)}); another session will not be warned"
+                f"{self._location}: could not mark the review as open here ({why}); another "
+                "session will not be warned"
             )
 
     def claimed_by(self, review_id: str) -> str | None:
@@ -626,79 +522,12 @@ class PostgresStore:
             with self._lock:
                 db = self._db()
                 return pg_claims.claimed_by(db, review_id, self._label(review_id))
-        except psycopg.Error:
+        except (psycopg.Error, StoreError):
             return None  # advisory: a claim that cannot be read is no claim
 
     def release(self, review_id: str) -> None:
         try:
             with self._lock:
                 pg_claims.release(self._db(), review_id, self._held)
-        except psycopg.Error:
-            pass
-
-
-_INSERT = """
-INSERT INTO case_review.reviews (
-    id, case_ref, case_key, team, team_key, status, mode, framework, reviewer, updated_at,
-    revision, schema_version, summary, open_flags, urgent_flags, head, record)
-VALUES (
-    %(id)s, %(case_ref)s, %(case_key)s, %(team)s, %(team_key)s, %(status)s, %(mode)s,
-    %(framework)s, %(reviewer)s, %(updated_at)s, %(revision)s, %(schema_version)s,
-    %(summary)s::jsonb, %(open_flags)s, %(urgent_flags)s, %(head)s, %(record)s::json)"""
-
-_UPDATE = """
-UPDATE case_review.reviews SET
-    case_ref = %(case_ref)s, case_key = %(case_key)s, team = %(team)s, team_key = %(team_key)s,
-    status = %(status)s, mode = %(mode)s, framework = %(framework)s, reviewer = %(reviewer)s,
-    updated_at = %(updated_at)s, revision = %(revision)s, schema_version = %(schema_version)s,
-    summary = %(summary)s::jsonb, open_flags = %(open_flags)s,
-    urgent_flags = %(urgent_flags)s, head = %(head)s, record = %(record)s::json
-WHERE id = %(id)s"""
-
-
-def _columns(
-    review: Review, summary: dict[str, int], head: str | None, record: dict[str, Any]
-) -> dict[str, Any]:
-    """A review row's columns, from the validated record."""
-    return {
-        "id": to_db(review.id),
-        "case_ref": to_db(review.case_ref),
-        "case_key": to_db(review.case_ref.casefold()),
-        "team": to_db(review.team),
-        "team_key": to_db(review.team.strip().casefold()),
-        "status": review.status,
-        "mode": review.mode,
-        "framework": to_db(review.framework),
-        "reviewer": to_db(review.reviewer),
-        "updated_at": review.updated_at,
-        "revision": review.revision,
-        "schema_version": review.schema_version,
-        "summary": dump_json(summary),
-        "open_flags": summary.get("open_flags", 0),
-        "urgent_flags": summary.get("urgent_flags", 0),
-        "head": head,
-        "record": json.dumps(record, ensure_ascii=False, separators=(",", ":")),
-    }
-
-
-def _check(record: dict[str, Any], location: str) -> None:
-    """Never keep a record that could not be read back (as the file store)."""
-    from pydantic import ValidationError
-
-    from checked import validate
-
-    try:
-        validate(Review, record)
-    except ValidationError as exc:
-        raise StoreError(
-            f"{location}: not saved, not a valid review: {_first_error(exc)}"
-        ) from None
-
-
-def _what(action: str, review: Review) -> str:
-    """What a save was saving, for a message."""
-    if action == "imported":
-        return f"imported review {review.id!r} ({review.case_ref})"
-    if action == "created":
-        return f"the new review of {review.case_ref}"
-    return f"the latest change to {review.case_ref}"
+        except (psycopg.Error, StoreError):
+            pass  # the claim goes with the session anyway
