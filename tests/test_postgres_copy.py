@@ -227,3 +227,26 @@ def test_copy_shows_counts_in_a_pipe_and_a_bar_on_a_terminal(pg_url, tmp_path):
     assert proc.returncode == 0
     assert b"copying" in seen and "━".encode() in seen  # rich's bar
     assert out.decode().startswith("copied 14, already present 0")
+
+
+def test_a_memory_store_copies_both_ways_its_unchained_trail_chained_on_the_way(pg_url):
+    from store.copy import copy
+    from store.memory import MemoryStore
+    from store.records import Review
+
+    memory = MemoryStore()
+    first = memory.save(Review(id="m-1", case_ref="MEM-01", framework="sqs-youth-2014"), Actor())
+    memory.save(first.copy(facts={"psr": True}), Actor("Ina", "inspector"))
+    memory.save(Review(id="m-2", case_ref="MEM-02", framework="sqs-youth-2014"), Actor())
+    assert all(e.prev is None for e in memory.audit())  # the memory store keeps no chain
+    pg = open_store(pg_url)
+    done = copy(memory, pg)
+    assert (done.copied, done.present, done.problems) == (2, 0, [])
+    assert pg.get("m-1") == memory.get("m-1") and pg.verify().ok
+    assert [e.field for e in pg.audit("m-1")] == ["", "facts.psr"]
+    assert pg.audit("m-1")[1].prev is not None
+
+    back = MemoryStore()
+    assert copy(pg, back).copied == 2
+    assert back.get("m-1").facts == {"psr": True} and back.verify().ok
+    assert copy(pg, back).present == 2
