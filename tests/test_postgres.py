@@ -349,6 +349,15 @@ def test_psycopg_is_imported_only_when_a_postgresql_store_is_opened(tmp_path):
     assert result.stdout.strip() == "[]"
 
 
+def test_case_review_store_names_the_database_as_store_does(pg_url, tmp_path):
+    open_store(pg_url).save(review("r-1", status="complete"), SAM)
+    env = cli_env(CASE_REVIEW_STORE=pg_url)
+    result = run("export", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"id": "r-1"' in result.stdout
+    assert list(tmp_path.iterdir()) == []  # not taken for a folder name
+
+
 # -- the front ends on PostgreSQL ---------------------------------------------------------------
 
 
