@@ -72,10 +72,13 @@ def run(args: argparse.Namespace) -> int:
 
 def run_copy(args: argparse.Namespace) -> int:
     from store import StoreError, open_store
-    from store.copy import copy
+    from store.copy import copy, inspect
 
     try:
-        source = open_store(args.source)
+        source, _notes = inspect(args.source)  # (FROM is never made or migrated)
+        if source is None:
+            _err(f"{args.source}: no store there to copy from (see: case-review store check)")
+            return 1
         target = open_store(args.target)
         with _progress("copying") as progress:
             done = copy(source, target, progress)

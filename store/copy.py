@@ -16,7 +16,9 @@ it again.  Each review is copied whole or not at all (see each store's ``adopt``
 What stops a review from being copied is named, one line each, and the rest are copied: a
 review FROM cannot read (a damaged file, a row edited by hand), a trail it cannot read whole
 (copying part of it would break the chain at TO), a learning review (never stored).  ``plan``
-is the copy's reading without any writing, for ``case-review store check``.
+is the copy's reading without any writing, for ``case-review store check``; ``inspect`` opens
+a store without making or migrating anything (the command opens FROM with it, so a copy from
+a folder or a database that holds no store writes nothing anywhere).
 """
 
 from __future__ import annotations

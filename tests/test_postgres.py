@@ -295,8 +295,14 @@ def test_an_unreachable_server_and_a_missing_database_are_one_line_each(pg_clust
     assert 'database "no_such_database" does not exist' in line
     garbled = "postgresql://someone:pass word@/db?host=/tmp"
     line = one_line_refusal(run("store", "copy", str(tmp_path / "a"), garbled), secret="pass word")
+    assert "no store there to copy from" in line
+    assert not (tmp_path / "a").exists()  # FROM is never made
+    open_store(str(tmp_path / "b")).save(review("r-1"), SAM)
+    line = one_line_refusal(run("store", "copy", str(tmp_path / "b"), garbled), secret="pass word")
     assert "not a PostgreSQL connection string" in line
-    assert not (tmp_path / "a").exists() or not any((tmp_path / "a" / "reviews").iterdir())
+    line = one_line_refusal(run("store", "copy", nobody, str(tmp_path / "c")), secret="s3cret")
+    assert "cannot connect" in line
+    assert not (tmp_path / "c").exists()  # nothing written when FROM cannot be reached
 
 
 def test_pgpassfile_gives_the_password(pg_cluster, role, tmp_path):
