@@ -105,7 +105,7 @@ class Cluster:
             )
         options = (
             f"-c port={self.port} -c listen_addresses=127.0.0.1 "
-            f"-c unix_socket_directories={self.folder} -c max_connections=60 "
+            f"-c unix_socket_directories={self.folder} -c max_connections=200 "
             "-c shared_buffers=128MB -c logging_collector=off"
         )
         self._run(
