@@ -85,7 +85,9 @@ def test_a_file_store_copied_to_postgresql_exports_the_same_reviews_and_verifies
     folder = str(tmp_path / "file-store")
     imported(folder, sample(tmp_path / "harrow.json"))
     store = open_store(folder)
-    changed = store.get(store.find_case("HAR-03").review.id)  # type: ignore[union-attr]
+    found = store.find_case("HAR-03").review
+    assert found is not None
+    changed = store.get(found.id)
     store.save(changed.copy(facts={**changed.facts, "custody": True}), Actor("Ina", "inspector"))
 
     copied = run("store", "copy", folder, pg_url)
