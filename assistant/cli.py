@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
     "countersign": "assistant.oversight_cli:run_countersign",
     "unlock": "assistant.oversight_cli:run_unlock",
     "actions": "assistant.oversight_cli:run_actions",
+    "store": "assistant.store_cli:run",
 }
 
 
@@ -43,7 +44,8 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         "--store",
         metavar="PATH",
         default=default,
-        help="store folder (default: $CASE_REVIEW_STORE or the user data directory)",
+        help="store folder, or postgresql://... (default: $CASE_REVIEW_STORE or the user data "
+        "directory)",
     )
     parser.add_argument(
         "--framework",
@@ -179,6 +181,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(verify, top=False)
     verify.add_argument("ref", nargs="?", metavar="REF", help="only this case (or review id)")
+
+    p = add("store", "copy reviews between stores (folders, postgresql://...), or check one")
+    stores = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    copy = stores.add_parser(
+        "copy",
+        help="copy every review FROM holds that TO lacks, audit trails included (resumable)",
+        description="Copy reviews between stores (a folder, memory:, postgresql://...), audit "
+        "trails included; a review TO already holds is skipped and counted, so running it again "
+        "finishes an interrupted copy.",
+    )
+    _common(copy, top=False)
+    copy.add_argument("source", metavar="FROM", help="the store to copy from")
+    copy.add_argument("target", metavar="TO", help="the store to copy to")
+    check = stores.add_parser(
+        "check",
+        help="say what would stop a copy from SPEC (writes nothing)",
+        description="Check that a store can be reached and read whole, writing nothing: "
+        "unreadable reviews or audit trails, an unreachable database, a newer schema.",
+    )
+    _common(check, top=False)
+    check.add_argument("spec", metavar="SPEC", help="a store folder or postgresql://...")
     return parser
 
 

@@ -3,7 +3,9 @@
 - a folder path (the default, the user data directory when nothing is given): the file store,
   a folder of TinyDB files (``store.reviews.Store``);
 - ``memory:``: reviews kept in this process only (``store.memory.MemoryStore``);
-- ``postgresql://...`` (or ``postgres://``): a PostgreSQL database shared by a team.
+- ``postgresql://...`` (or ``postgres://``; ``postgresql:`` followed by libpq's ``key=value``
+  words, e.g. ``postgresql:service=yot``): a PostgreSQL database shared by a team
+  (``store.postgres``; psycopg is imported only then).
 
 Everything else in the program takes the ``ReviewStore`` this returns and never asks which
 backend it is.
@@ -48,8 +50,8 @@ def open_store(spec: str | os.PathLike[str] | None = None) -> ReviewStore:
             from store.postgres import PostgresStore
         except ImportError:
             raise StoreError(
-                "a PostgreSQL store was named, but this installation has no PostgreSQL "
-                "backend; use a folder, or install a version that has one"
+                "a PostgreSQL store was named, but psycopg 3 is not installed here "
+                "(pip install 'psycopg[binary]'); use a folder instead, or install it"
             ) from None
         return PostgresStore.open(chosen)
     from store.reviews import Store

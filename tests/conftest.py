@@ -62,6 +62,27 @@ def sqs():
     return get_framework("sqs-youth-2014")
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for this test session (tests/pg_cluster.py); in CI the
+    binaries must be there (.ci/run installs them), elsewhere their absence skips."""
+    from tests.pg_cluster import Cluster, find_binaries
+
+    if find_binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's initdb and pg_ctl are missing (.ci/run installs them)")
+        pytest.skip("PostgreSQL's initdb and pg_ctl are not on this machine")
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    return pg_cluster.database()
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """Environment for running `case-review` as a real subprocess."""
     env = dict(os.environ)

@@ -1,9 +1,10 @@
 """The store contract (SPEC §5): every backend keeps the same promises, shown by one suite.
 
 Each test takes ``backend``, a fresh ``ReviewStore`` of each kind: ``file`` (a folder of TinyDB
-files on real disk) and ``memory``.  Promises particular to one backend (crash safety on disk,
-links, file modes) have tests of their own; here is what callers may rely on whatever the
-store is.
+files on real disk), ``memory`` and ``postgresql`` (a fresh database on a real PostgreSQL
+server the tests start themselves, tests/pg_cluster.py).  Promises particular to one backend
+(crash safety on disk, links, file modes) have tests of their own; here is what callers may
+rely on whatever the store is.
 """
 
 from __future__ import annotations
@@ -18,15 +19,21 @@ from store.records import Judgement, Review
 
 SAM = Actor("Sam Case", "case_manager")
 INA = Actor("Ina Spector", "inspector")
-BACKENDS = ["file", "memory"]
+BACKENDS = ["file", "memory", "postgresql"]
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[ReviewStore]:
-    spec = str(tmp_path / "store") if request.param == "file" else "memory:"
+    if request.param == "postgresql":
+        spec = request.getfixturevalue("pg_url")
+    else:
+        spec = str(tmp_path / "store") if request.param == "file" else "memory:"
     store = open_store(spec)
     assert isinstance(store, ReviewStore)
     yield store
+    close = getattr(store, "close", None)
+    if close is not None:
+        close()
 
 
 def review(review_id: str, case_ref: str = "HAR-01", **kw) -> Review:
@@ -70,6 +77,30 @@ def test_an_invalid_record_is_never_kept(backend):
     assert not backend.exists("r-1")
 
 
+def test_any_text_a_review_may_hold_comes_back_as_it_was(backend):
+    """NUL characters (which PostgreSQL's text and jsonb refuse), escape sequences, quotes,
+    backslashes and private-use characters, in ids, names, notes and facts."""
+    odd = 'a\x00b \x1b[31m "q" \\ \ue000x'
+    saved = backend.save(
+        review(
+            f"id {odd}",
+            "ODD-01",
+            team=f"\ue000{odd}",
+            reviewer=odd,
+            facts={"note": odd, f"k\x00{odd}": [odd]},
+            judgements={"rr.plan": Judgement(outcome="insufficient", note=odd)},
+        ),
+        Actor(odd),
+    )
+    assert backend.get(f"id {odd}") == saved
+    assert [s.team for s in backend.summaries(team=f"\ue000{odd}")] == [f"\ue000{odd}"]
+    assert [s.id for s in backend.summaries(query="odd-0")] == [f"id {odd}"]
+    assert backend.find_case("odd-01").review == saved
+    assert [r.id for r in backend.reviews(team=f"\ue000{odd}")] == [f"id {odd}"]
+    assert backend.audit(f"id {odd}")[0].who == odd
+    assert backend.verify().ok
+
+
 def test_find_case_takes_the_latest_review_of_the_case_ignoring_case(backend):
     older = backend.save(review("old", "HAR-01"), SAM)
     backend.save(review("joint", "HAR-01", mode="joint"), INA)
@@ -99,6 +130,11 @@ def test_listing_filters_orders_and_pages_without_loading_reviews(backend):
     assert [s.id for s in urgent][:3] == ["r-4", "r-1", "r-6"]  # urgent first, then most flags
     page = backend.summaries(order="urgency", offset=2, limit=2)
     assert [s.id for s in page] == ["r-6", "r-5"] and page.total == 7
+    last = backend.summaries(offset=5, limit=10)
+    assert [s.id for s in last] == ["r-1", "r-0"] and last.total == 7
+    assert backend.summaries(limit=0).total == 7 == backend.summaries(offset=9).total
+    assert list(backend.summaries(offset=9)) == []
+    assert backend.summaries(team="south", limit=1).total == 3
     assert [s.case_ref for s in backend.summaries(query="zz")] == []
     assert [s.case_ref for s in backend.summaries(query="ar-03")] == ["HAR-03"]
 
