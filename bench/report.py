@@ -243,7 +243,7 @@ def store_figures(framework, reviews, args, say, report_best: float) -> None:  #
             f"  - loading is parsing and validating, not the disk: over the same files, reading "
             f"the bytes alone ~{ms(read_s)}, json.loads alone ~{ms(parse_s)}, pydantic "
             f"validation of the parsed records alone ~{ms(validate_s)} (files the store wrote "
-            f"itself are read back without it; see store.reviews._trusted_load)"
+            f"itself are read back without it; see store.review_files.trusted_load)"
         )
 
         exe = Path(sys.executable).parent / "case-review"

@@ -168,7 +168,7 @@ def test_a_store_that_cannot_be_written_still_reports(store, sqs, monkeypatch):
     def refuse(path, data):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("store.reviews.atomic_write", refuse)
+    monkeypatch.setattr("store.derived_cache.atomic_write", refuse)
     report, problems = report_over_store(store, sqs, ReportFilter())
     assert problems == [] and report.reviews == 26
     assert not (store.path / CACHE).exists()
