@@ -1,13 +1,22 @@
 """The file store's listing: every review's summary, without loading the reviews.
 
-Listing must not read 5,000 files, so it reads ``listing.json``, a snapshot of every summary,
-and checks each entry against its review file's identity (inode, size, modification and change
-times: one ``lstat``; the change time cannot be set back by hand, as the modification time
-can); entries that do not match (reviews saved since the snapshot) are taken from the
-per-review summary file, or, if that does not match either (an interrupted save, a file
-restored by hand), rebuilt from the review file itself.  So the listing is never wrong, and
-when enough entries were out of date the listing rewrites the snapshot (compaction).  Saves
-never touch the snapshot, so their cost stays flat however large the store grows.
+The summaries are kept in ``listing.log`` (``store.sealedlog``): each save appends its
+review's row (``store.summary``: the summary's values, the review file's identity and the
+CRC-32 of its bytes) under the store lock, so keeping the listing costs one short line per
+save however large the store; the log is compacted by a save now and then (``compact``), and
+never rewritten by a reader except to rebuild one that is missing or does not open.
+
+A listing is never wrong: it lists the review files themselves (``reviews/``), and takes each
+one's row only if the row's stamp is the file's identity now (inode, size, modification and
+change times: one ``lstat``; the change time cannot be set back by hand, as the modification
+time can).  A review without a current row (its file restored or edited by hand, a save cut
+short before its row) is read from its sealed summary file, or failing that from the review
+file itself (validated), and the row found is appended to the log for the next listing.  In
+one process the log is read once and then only what was appended since.
+
+Rows are sorted and filtered as they are (text and numbers; ``select``), and a
+``ReviewSummary`` is made only for the page asked for, so a page costs the same whichever
+page it is.
 """
 
 from __future__ import annotations
@@ -18,73 +27,105 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checked.files import describe
+from store import sealedlog
 from store.errors import StoreError
-from store.layout import LAYOUT, LOCK, SNAPSHOT, review_key
-from store.locks import StoreLock
+from store.layout import LAYOUT, review_key
 from store.review_files import record_from_doc
-from store.storage import atomic_write, dumps
-from store.summary import ReviewSummary, make_entry, summary_from_entry
+from store.summary import (
+    CASE_REF,
+    COUNTS,
+    CRC,
+    ID,
+    REVISION,
+    TEAM,
+    UPDATED_AT,
+    ReviewSummary,
+    make_entry,
+    make_row,
+    row_ok,
+    row_summary,
+    summary_from_entry,
+)
 
 if TYPE_CHECKING:
     from store.folder import StoreFolder
+    from store.protocol import Order
     from store.records import Review
 
-SNAPSHOT_SLACK = 16
-
-# One listed review: its file key, its summary, the review itself when the listing had to
-# read its file anyway (so ``reviews`` does not read it twice), the file's stamp as listed
-# (taken before any read of the file) and the CRC-32 its sealed entry records.
-Listed = tuple[str, ReviewSummary, "Review | None", list[int], "int | None"]
+HEADER = {"log": "listing", "layout": LAYOUT}
 
 
-def scan(folder: StoreFolder) -> tuple[list[str], list[str]]:
-    """The keys of the review files, and of the saves a crash left unfinished (markers)."""
-    keys: list[str] = []
-    dirty: list[str] = []
+class Listed:
+    """One listed review: its file key, its row (checked against the file's ``stamp``, taken
+    before any read of the file) and the review itself when the listing had to read its file
+    anyway (so ``reviews`` does not read it twice)."""
+
+    __slots__ = ("key", "review", "row", "stamp")
+
+    def __init__(self, key: str, row: list[Any], review: Review | None, stamp: list[int]):
+        self.key = key
+        self.row = row
+        self.review = review
+        self.stamp = stamp
+
+    @property
+    def crc(self) -> int | None:
+        crc = self.row[CRC]
+        return crc if type(crc) is int else None
+
+    @property
+    def summary(self) -> ReviewSummary:
+        return row_summary(self.row)
+
+
+def scan(folder: StoreFolder) -> list[str]:
+    """The keys of the review files."""
     try:
-        entries = list(os.scandir(folder.reviews_dir))
+        names = os.listdir(folder.reviews_dir)
     except FileNotFoundError:
-        return keys, dirty
+        return []
     except OSError as exc:
         raise StoreError(f"{folder.reviews_dir}: cannot be read: {describe(exc)}") from None
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        if name.endswith(".json"):
-            keys.append(name[:-5])
-        elif name.endswith(".dirty"):
-            dirty.append(name[:-6])
-    return keys, dirty
+    return [n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")]
 
 
-def read_snapshot(folder: StoreFolder) -> dict[str, Any]:
-    data = folder._read_sealed(folder.path / SNAPSHOT)
-    entries = data.get("entries") if data is not None else None
-    return entries if isinstance(entries, dict) else {}
+def pending(folder: StoreFolder) -> list[str]:
+    """The keys of saves a crash left unfinished (their markers in ``pending/``)."""
+    try:
+        names = os.listdir(folder.pending_dir)
+    except OSError:
+        return []
+    return [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
 
 
-def listing(folder: StoreFolder) -> tuple[list[Listed], list[str]]:
-    """Every review's summary (see ``Listed``), most recently updated first, and the files
-    that could not be read.
+def read_log(folder: StoreFolder) -> sealedlog.LogState:
+    """The listing log, read afresh or (in this process) from where it was last read."""
+    state = sealedlog.read(folder, folder.listing_log, folder._log)
+    if not state.usable("listing"):
+        state = sealedlog.LogState(ino=state.ino)
+    folder._log = state
+    return state
 
-    Reads the listing snapshot, checks every entry against its review file's identity, and
-    reads the per-review summary file, or failing that the review file itself, only for
-    reviews saved since the snapshot was written.  When more than ``SNAPSHOT_SLACK`` entries
-    were out of date the snapshot is rewritten (compaction; it is a cache, saves never touch
-    it, so their cost stays flat)."""
+
+def listing(
+    folder: StoreFolder, *, order: bool = True, keep: bool = True
+) -> tuple[list[Listed], list[str]]:
+    """Every review (see ``Listed``), most recently updated first (``order``), and the files
+    that could not be read (see the module docstring).  ``keep``: append the rows it had to
+    find to the log."""
     from store.saving import recover
 
     problems: list[str] = folder._open_problems
     folder._open_problems = []
-    keys, dirty = scan(folder)
-    if dirty:
-        recover(folder, dirty, problems)
-    snapshot = read_snapshot(folder)
+    unfinished = pending(folder)
+    if unfinished:
+        recover(folder, unfinished, problems)
+    keys = scan(folder)
+    state = read_log(folder)
+    rows = state.values
     reviews_dir = str(folder.reviews_dir)
     out: list[Listed] = []
-    entries: dict[str, Any] = {}
-    misses = 0
+    repairs: list[tuple[str, Any]] = []
     for key in keys:
         review_path = f"{reviews_dir}/{key}.json"
         try:
@@ -95,50 +136,110 @@ def listing(folder: StoreFolder) -> tuple[list[Listed], list[str]]:
             problems.append(f"{review_path}: cannot be read: {describe(exc)}")
             continue
         stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        entry = snapshot.get(key)
-        summary = summary_from_entry(entry, stamp)
+        row = rows.get(key)
         review: Review | None = None
-        if summary is None:
-            misses += 1
-            entry = folder._read_sealed(folder.index_dir / f"{key}.json")
-            summary = summary_from_entry(entry, stamp)
-        if summary is None:
+        if not row_ok(row, stamp):
             try:
-                doc = folder._read_doc(Path(review_path))
-                if doc is None:
-                    continue
-                review = record_from_doc(doc, Path(review_path))
+                row, review = _row_from_files(folder, key, review_path, stamp)
             except StoreError as exc:
                 problems.append(str(exc))
                 continue
-            if review_key(review.id) != key:
-                problems.append(
-                    f"{review_path}: holds review {review.id!r}, whose file this is not"
-                )
+            if row is None:
                 continue
-            entry = make_entry(review, doc.get("summary"), stamp)
-            summary = summary_from_entry(entry, stamp)
-            if summary is None:  # (cannot happen for a validated review)
-                continue
-        entries[key] = entry
-        crc = entry.get("crc") if isinstance(entry, dict) else None
-        out.append((key, summary, review, stamp, crc if isinstance(crc, int) else None))
-    if misses > SNAPSHOT_SLACK or len(snapshot) - (len(entries) - misses) > SNAPSHOT_SLACK:
-        write_snapshot(folder, entries)
-    out.sort(key=lambda item: (item[1].updated_at, item[1].id), reverse=True)
+            repairs.append((key, row))
+        out.append(Listed(key, row, review, stamp))
+    if repairs and keep:
+        _keep(folder, state, repairs, out)
+    if order:
+        out.sort(key=lambda item: (item.row[UPDATED_AT], item.row[ID]), reverse=True)
     return out, list(dict.fromkeys(problems))
 
 
-def write_snapshot(folder: StoreFolder, entries: dict[str, Any]) -> None:
-    """Compact the listing into one file; best effort (a read-only store just lists slower).
+def _row_from_files(
+    folder: StoreFolder, key: str, review_path: str, stamp: list[int]
+) -> tuple[list[Any] | None, Review | None]:
+    """A review's row when the log has no current one: from its sealed summary file if that
+    is current, else from the review file itself (StoreError if it cannot be read; None if
+    it is gone)."""
+    entry = folder._read_sealed(folder.index_dir / f"{key}.json")
+    if entry is not None and summary_from_entry(entry, stamp) is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+            row = make_row(entry)
+            if row_ok(row, stamp):
+                return row, None
+    doc = folder._read_doc(Path(review_path))
+    if doc is None:
+        return None, None
+    review = record_from_doc(doc, Path(review_path))
+    if review_key(review.id) != key:
+        raise StoreError(f"{review_path}: holds review {review.id!r}, whose file this is not")
+    return make_row(make_entry(review, doc.get("summary"), stamp)), review
 
-    A listing never waits for the lock: if a save holds it, the snapshot waits for the
-    next listing.
-    """
-    path = folder.path / SNAPSHOT
-    data = folder._sealed(path, dumps({"layout": LAYOUT, "entries": entries}))
-    if data is None:
+
+def _keep(
+    folder: StoreFolder,
+    state: sealedlog.LogState,
+    repairs: list[tuple[str, Any]],
+    listed: list[Listed],
+) -> None:
+    """Keep the rows a listing had to find for the next one: appended to the log (best
+    effort, never waiting for the lock); a log that is missing or does not open is written
+    afresh from this listing's rows."""
+    if state.header is not None:
+        sealedlog.append(folder, folder.listing_log, repairs, HEADER, wait=False)
         return
-    quick = StoreLock(folder.path / LOCK, timeout=0.05)
-    with contextlib.suppress(OSError, StoreError), quick:
-        atomic_write(path, data)
+    rows = [(item.key, item.row) for item in listed]
+    with contextlib.suppress(OSError, StoreError), folder.quick_lock():
+        sealedlog.rewrite(folder, folder.listing_log, HEADER, rows)
+    folder._log = None
+
+
+def compact(folder: StoreFolder) -> None:
+    """Rewrite the listing log with each review's last row (a save, under the store lock, once
+    the log has doubled since it was last compacted); rows of reviews no longer there are
+    dropped.  Best effort: a log that cannot be rewritten keeps growing and still works."""
+    state = sealedlog.read(folder, folder.listing_log)
+    if not state.usable("listing"):
+        return
+    keep = []
+    reviews_dir = str(folder.reviews_dir)
+    for key, row in state.values.items():
+        if os.path.lexists(f"{reviews_dir}/{key}.json"):
+            keep.append((key, row))
+    with contextlib.suppress(OSError, StoreError):
+        sealedlog.rewrite(folder, folder.listing_log, HEADER, keep)
+    folder._log = None
+
+
+# -- choosing a page ---------------------------------------------------------------------
+
+
+def count(row: list[Any], name: str) -> int:
+    value = row[COUNTS].get(name, 0)
+    return value if type(value) is int else 0
+
+
+def select(
+    listed: list[Listed],
+    *,
+    team: str | None = None,
+    query: str | None = None,
+    order: Order = "updated",
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[ReviewSummary], int]:
+    """``store.listing.select`` over rows: the page of summaries the filters ask for, and how
+    many matched in all (summaries are made for the page only)."""
+    team_key = team.strip().casefold() if team is not None else None
+    query_key = query.strip().casefold() if query else None
+    rows = [
+        item.row
+        for item in listed
+        if (team_key is None or item.row[TEAM].strip().casefold() == team_key)
+        and (query_key is None or query_key in item.row[CASE_REF].casefold())
+    ]
+    rows.sort(key=lambda r: (r[UPDATED_AT], r[REVISION], r[ID]), reverse=True)
+    if order == "urgency":
+        rows.sort(key=lambda r: (count(r, "urgent_flags"), count(r, "open_flags")), reverse=True)
+    end = None if limit is None else offset + max(0, limit)
+    return [row_summary(r) for r in rows[max(0, offset) : end]], len(rows)

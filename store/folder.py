@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store import review_files, sealed
-from store.layout import LOCK, review_key
+from store.layout import CASES, LISTING_LOG, LOCK, PENDING, review_key
 from store.locks import StoreLock
 from store.storage import read_bytes
 from store.summary import ReviewSummary, summary_from_entry
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tinydb.table import Table
 
     from store.records import Review
+    from store.sealedlog import LogState
 
 
 class StoreFolder:
@@ -45,9 +46,21 @@ class StoreFolder:
         self.index_dir = path / "index"
         self.audit_dir = path / "audit"
         self.claims_dir = path / "claims"
+        self.pending_dir = path / PENDING
+        self.cases_dir = path / CASES
+        self.listing_log = path / LISTING_LOG
         self._lock = StoreLock(path / LOCK)
         self._open_problems: list[str] = []  # met opening the store: told with the next listing
         self._key: bytes | None = None  # seals the caches (store.sealed); set by ``open``
+        self._log: LogState | None = None  # the listing log as last read in this process
+        # A layout 1 folder that could not be upgraded (read-only): no case index to trust,
+        # so finding a case lists the store.
+        self._legacy = False
+
+    def quick_lock(self) -> StoreLock:
+        """The store lock for a reader's best-effort write: taken only if it is free now (or
+        already held by this thread)."""
+        return self._lock if self._lock.held_here() else StoreLock(self.path / LOCK, timeout=0.05)
 
     # -- paths ------------------------------------------------------------------------------
 
@@ -59,7 +72,7 @@ class StoreFolder:
         """A review's file, its save marker, its summary file and its audit trail."""
         return (
             self.reviews_dir / f"{key}.json",
-            self.reviews_dir / f"{key}.dirty",
+            self.pending_dir / f"{key}.dirty",
             self.index_dir / f"{key}.json",
             self.audit_dir / f"{key}.jsonl",
         )

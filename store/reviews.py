@@ -8,9 +8,13 @@ front, and each part of the work has a module of its own:
 - ``store.folder``: paths, the lock and the sealing key, sealed caches, reading one review
   (``store.review_files``: as written, validated in one pass, or through TinyDB);
 - ``store.summary``: what the listing keeps for one review;
-- ``store.file_listing``: the listing (every review's summary, checked against its file);
+- ``store.file_listing``: the listing (every review's summary, kept in a sealed append-only
+  log, ``store.sealedlog``, and checked against its file);
+- ``store.cases``: the case index (which reviews a case reference has: ``find_case`` and
+  ``Session.open`` read one small file, never a listing of the store);
 - ``store.derived_cache``: values derived from reviews and kept (the report's rows);
-- ``store.saving``: a save, and finishing saves a crash interrupted;
+- ``store.saving``: a save, and finishing saves a crash interrupted; ``store.upgrade``: a
+  folder of an older layout brought up to date once;
 - ``store.claims``: who has a review open (advisory); ``store.audit`` and ``store.trail``:
   the hash-chained audit trail; ``store.storage``: atomic files, private folders.
 
@@ -25,6 +29,7 @@ lists, loads, exports, reports and saves as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -35,22 +40,37 @@ from store.actor import Actor, login_name
 from store.errors import StoreError
 from store.folder import StoreFolder
 from store.layout import (
+    CASES,
     ENV_VAR,
     FOLDERS,
     LAYOUT,
     MARKER,
+    PENDING,
     STORE_FORMAT,
     check_folder,
     default_path,
     resolve_path,
     review_key,
 )
-from store.listing import select
 from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
 from store.records import Review, now
 from store.review_files import record_from_doc
 from store.storage import atomic_write, dumps, ensure_private_dir
-from store.summary import ReviewSummary
+from store.summary import (
+    CASE_REF,
+    CRC,
+    FRAMEWORK,
+    ID,
+    MODE,
+    REVISION,
+    STAMP,
+    STATUS,
+    TEAM,
+    UPDATED_AT,
+    ReviewSummary,
+    make_row,
+    summary_from_entry,
+)
 
 if TYPE_CHECKING:
     from store.audit import AuditEvent
@@ -81,11 +101,13 @@ class Store(StoreFolder):
         StoreError (one line) for a folder that is not a store, that another user owns or
         others can write to, or that holds a link or a file where a folder belongs."""
         root = resolve_path(path)
-        check_folder(root)
+        layout = check_folder(root)
         ensure_private_dir(root, follow=True)
         store = cls(root)
+        older = layout is not None and layout < LAYOUT
         for folder in FOLDERS:
-            ensure_private_dir(root / folder)
+            if not (older and folder in (PENDING, CASES)):  # (the upgrade makes those)
+                ensure_private_dir(root / folder)
         if not os.path.lexists(root / MARKER):
             with store._lock:
                 if not os.path.lexists(root / MARKER):
@@ -97,6 +119,10 @@ class Store(StoreFolder):
                             f"{root / MARKER}: cannot create the store: {describe(exc)}", root
                         ) from None
         store._key = sealed.load_key(root, create=True)
+        if older:
+            from store.upgrade import upgrade
+
+            upgrade(store)
         saving.recover_interrupted(store)
         return store
 
@@ -125,14 +151,9 @@ class Store(StoreFolder):
         """Review summaries (see ``ReviewStore.summaries``; fast: no review is loaded, see
         ``store.file_listing``).  Unreadable review files are left out and named in the
         listing's ``problems``."""
-        items, problems = self._listing()
-        page, total = select(
-            (item[1] for item in items),
-            team=team,
-            query=query,
-            order=order,
-            offset=offset,
-            limit=limit,
+        items, problems = file_listing.listing(self, order=False)
+        page, total = file_listing.select(
+            items, team=team, query=query, order=order, offset=offset, limit=limit
         )
         return Listing(page, problems, total=total)
 
@@ -156,16 +177,17 @@ class Store(StoreFolder):
             problems.extend(listed)
             team_key = team.casefold() if team is not None else None
             reviews_dir = str(self.reviews_dir)
-            for key, entry, review, _stamp, _crc in listing:
-                if status is not None and entry.status != status:
+            for item in listing:
+                row, review = item.row, item.review
+                if status is not None and row[STATUS] != status:
                     continue
-                if team_key is not None and entry.team.casefold() != team_key:
+                if team_key is not None and row[TEAM].casefold() != team_key:
                     continue
-                if framework is not None and entry.framework != framework:
+                if framework is not None and row[FRAMEWORK] != framework:
                     continue
                 if review is None:
                     try:
-                        review = self._load_many(f"{reviews_dir}/{key}.json", entry.id)
+                        review = self._load_many(f"{reviews_dir}/{item.key}.json", row[0])
                     except KeyError:
                         continue
                     except StoreError as exc:
@@ -202,27 +224,86 @@ class Store(StoreFolder):
         )
 
     def find_case(self, case_ref: str, mode: str | None = None) -> Found:
-        """The most recently updated non-learning review of this case reference, if any."""
-        wanted = case_ref.strip().casefold()
-        listing, problems = self._listing()
-        matches = [
-            item
-            for item in listing
-            if item[1].case_ref.casefold() == wanted
-            and item[1].mode != "learning"
-            and (mode is None or item[1].mode == mode)
-        ]
-        if not matches:
-            return Found(None, tuple(problems))
-        key, latest, review, stamp, crc = max(
-            matches, key=lambda i: (i[1].updated_at, i[1].revision)
-        )
-        if review is None:  # (else the listing had to read it)
+        """The most recently updated non-learning review of this case reference, if any.
+
+        In constant time: the case's file in ``cases/`` names its reviews (``store.cases``),
+        and only those are read, each checked against its own file; a case file that does not
+        open is rebuilt from the listing (and, in a folder that could not be upgraded, the
+        store is listed)."""
+        from store.saving import recover
+
+        problems, self._open_problems = self._open_problems, []
+        unfinished = file_listing.pending(self)
+        if unfinished:
+            recover(self, unfinished, problems)
+        best: tuple[tuple[str, int], str, list[Any], Review | None] | None = None
+        for key, row, review in self._case_rows(case_ref, problems):
+            if row[MODE] == "learning" or (mode is not None and row[MODE] != mode):
+                continue
+            rank = (row[UPDATED_AT], row[REVISION])
+            if best is None or rank > best[0]:
+                best = (rank, key, row, review)
+        if best is None:
+            return Found(None, tuple(dict.fromkeys(problems)))
+        _, key, row, review = best
+        if review is None:
             try:
-                review = self._load(f"{self.reviews_dir}/{key}.json", latest.id, stamp, crc)
+                review = self._load(f"{self.reviews_dir}/{key}.json", row[ID], row[STAMP], row[CRC])
             except KeyError:
                 review = None
-        return Found(review, tuple(problems))
+            except StoreError as exc:
+                problems.append(str(exc))
+                review = None
+        return Found(review, tuple(dict.fromkeys(problems)))
+
+    def _case_rows(
+        self, case_ref: str, problems: list[str]
+    ) -> list[tuple[str, list[Any], Review | None]]:
+        """The reviews of a case reference (ignoring case; any mode): key, listing row, and the
+        review itself when it had to be read."""
+        from store import cases
+
+        wanted = case_ref.strip().casefold()
+        keys = None if self._legacy else cases.keys_of(self, wanted)
+        if keys is None:
+            keys = cases.rebuild_keys(self, wanted)
+            if not self._legacy:
+                with contextlib.suppress(OSError, StoreError), self.quick_lock():
+                    cases.write(self, wanted, keys)
+        rows = []
+        for key in keys:
+            found = self._case_review(key, problems)
+            if found is not None and found[0][CASE_REF].strip().casefold() == wanted:
+                rows.append((key, *found))
+        return rows
+
+    def _case_keys(self, case_ref: str) -> list[str]:
+        """The file keys of the reviews of a case reference (``audit verify REF``)."""
+        return [key for key, _, _ in self._case_rows(case_ref, [])]
+
+    def _case_review(self, key: str, problems: list[str]) -> tuple[list[Any], Review | None] | None:
+        """One review a case file names: its listing row (from its sealed summary file if
+        current, else from the review file itself) and the review when it had to be read;
+        None if it is gone or cannot be read (then named in ``problems``)."""
+        path = f"{self.reviews_dir}/{key}.json"
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read: {describe(exc)}")
+            return None
+        stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        entry = self._read_sealed(self.index_dir / f"{key}.json")
+        if entry is not None and summary_from_entry(entry, stamp) is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                return make_row(entry), None
+        try:
+            row, review = file_listing._row_from_files(self, key, path, stamp)
+        except StoreError as exc:
+            problems.append(str(exc))
+            return None
+        return (row, review) if row is not None else None
 
     def audit(self, review_id: str | None = None) -> AuditTrail:
         """The audit trail of one review (in order), or of the whole store (by time)."""

@@ -1,21 +1,33 @@
 """Saving a review, and finishing saves a crash interrupted.
 
 Why one file per review (sharding) rather than one database or a journal: saving an answer
-rewrites only that review's file (a few kilobytes, atomically), its small summary file and
-appends to its own audit log, so the cost of a save does not depend on how many reviews the
-store holds, and damage to one file costs one review, never the store.
+rewrites only that review's file (a few kilobytes, atomically) and its small summary file, and
+appends to its own audit log and one line to the listing log (``store.file_listing``), so the
+cost of a save does not depend on how many reviews the store holds, and damage to one file
+costs one review, never the store.  (Now and then, once the listing log has doubled, a save
+compacts it: a constant share of the saves that made it grow.)
 
 A save, under the store lock: read this review's file (a damaged file is refused and never
 written); compare revisions (optimistic concurrency: ConflictError if another process saved
-since the caller loaded); create the ``.dirty`` marker; write the review file atomically with
-the new record, the caller's summary, this save's audit events (their old values; the new
-ones are in the record), each chained to the one before, and the hash of the last (``head``);
-then write the summary file, append the audit events, and remove the marker.  The review file
-is the truth and is durable before ``save`` returns.  If a crash interrupts the steps after it,
-the marker (made durable by the same folder fsync as the review file) tells the next
-``Store.open``, listing or save of that review to redo them from the review file: the summary
-is rewritten and the events the log does not end with yet are appended (found by their
-hashes).  A save whose earlier save cannot be finished is refused, so no event is ever lost.
+since the caller loaded); for a new review (or a new case reference), add it to its case's
+file in ``cases/`` first (so the case index never lacks a review that exists; a key whose
+review never came is skipped);
+create the marker ``pending/<key>.dirty``; write the review file atomically with the new
+record, the caller's summary, this save's audit events (their old values; the new ones are
+in the record), each chained to the one before, and the hash of the last (``head``); then
+write the summary file, append the audit events and the listing row, and remove the marker.
+The review file is the truth and is durable before ``save`` returns.
+
+If a crash interrupts the steps after it, the marker tells the next ``Store.open``, listing,
+lookup or save of that review to redo them from the review file: the summary is rewritten,
+the events the log does not end with yet are appended (found by their hashes) and the listing
+row appended.  The marker lives in its own small folder so that opening the store finds
+markers without listing the reviews; it is not fsynced (a process killed at any moment leaves
+it; only a power cut in the millisecond before the review file's own fsync could lose it), so
+nothing depends on it alone: a save first checks that the audit trail ends with the head its
+review file records and finishes the earlier save if not, and the summary file and listing
+row are only ever used where they match the review file.  A save whose earlier save cannot
+be finished is refused, so no event is ever lost.
 
 A save that cannot be written (a full disk, ``ulimit -f``, a read-only drive) raises one
 StoreError saying what was not saved and that nothing was lost: the review file is replaced
@@ -36,13 +48,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checked.files import describe, open_regular, read_fd
+from store import cases, sealedlog
 from store.actor import Actor, login_name
 from store.errors import ConflictError, StoreError
 from store.layout import file_stamp, review_key
 from store.records import SCHEMA_VERSION, Review
 from store.review_files import DOC_ID, record_from_doc, validated
-from store.storage import MAX_FILE_BYTES, TEMP_SUFFIX, atomic_write, create_private_file, dumps
-from store.summary import make_entry
+from store.storage import (
+    MAX_FILE_BYTES,
+    TEMP_SUFFIX,
+    atomic_write,
+    create_private_file,
+    dumps,
+)
+from store.summary import make_entry, make_row
 
 if TYPE_CHECKING:
     from store.folder import StoreFolder
@@ -83,10 +102,12 @@ def save(
                     "before it is safe",
                     path,
                 )
-        check_targets(folder, key)
+        check_targets(folder, key, cases.path_of(folder, review.case_ref), folder.listing_log)
         table = folder._table(path)
         doc = folder._read_doc(path, table)
         old = record_from_doc(doc, path, review.id) if doc is not None else None
+        if doc is not None and old is not None:
+            _finish_unmarked(folder, key, doc, old, action, review)
         stored = old.revision if old is not None else 0
         if review.revision != stored:
             if old is None:
@@ -124,6 +145,8 @@ def save(
             new_doc["head"] = head or prev
         made_marker = False
         try:
+            if old is None or _case(old) != _case(review):  # (see the docstring)
+                cases.add(folder, review.case_ref, key)
             made_marker = create_private_file(marker)
             if doc is None:
                 from tinydb.table import Document
@@ -142,6 +165,11 @@ def save(
             ) from None
         try:
             finish(folder, key, new_doc, new, recovering=False)
+            if (
+                old is not None
+                and old.case_ref.strip().casefold() != new.case_ref.strip().casefold()
+            ):
+                cases.remove(folder, old.case_ref, key)
         except (OSError, StoreError) as exc:
             # The review file is written and durable: the answer is saved.  The marker
             # stays, and the next save or open finishes the rest (or says why it cannot).
@@ -150,10 +178,34 @@ def save(
     return new
 
 
-def check_targets(folder: StoreFolder, key: str) -> None:
+def _finish_unmarked(
+    folder: StoreFolder, key: str, doc: dict[str, Any], old: Review, action: str, review: Review
+) -> None:
+    """Finish the save before this one if its marker was lost (a power cut before the marker
+    reached the disk; see the module docstring): its audit events are in the review file
+    (``head``) but the audit trail does not end with them."""
+    from store import audit as audit_log
+
+    head = doc.get("head")
+    log_path = folder._paths(key)[3]
+    if not isinstance(head, str) or audit_log.tail_hash(log_path) == head:
+        return
+    try:
+        finish(folder, key, doc, old, recovering=True)
+    except (OSError, StoreError) as exc:
+        why = str(exc) if isinstance(exc, StoreError) else describe(exc)
+        path = folder._paths(key)[0]
+        raise StoreError(
+            f"{path}: {_what(action, review)} was not saved: the save before it could not be "
+            f"finished ({why}); nothing was lost: everything saved before it is safe",
+            path,
+        ) from None
+
+
+def check_targets(folder: StoreFolder, key: str, *more: Path) -> None:
     """Before a save writes anything: every file it will replace or append to is a regular
     file or missing (a planted link or a folder is refused, its target never touched)."""
-    for path in folder._paths(key):
+    for path in (*folder._paths(key), *more):
         try:
             st = os.lstat(path)
         except FileNotFoundError:
@@ -188,6 +240,8 @@ def finish(
     data = folder._sealed(index_path, dumps(index))
     if data is not None:
         atomic_write(index_path, data)
+    if recovering:
+        cases.add(folder, review.case_ref, key)
     events = doc.get("audit")
     if isinstance(events, list) and events:
         events = audit_log.expand(events, doc["record"])
@@ -195,8 +249,20 @@ def finish(
             audit_log.cut_torn_tail(log_path)
             events = _not_yet_logged(events, log_path, doc.get("head"), review.revision)
         audit_log.append(log_path, events)
+    _list(folder, key, make_row(index))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(marker)
+
+
+def _list(folder: StoreFolder, key: str, row: list[Any]) -> None:
+    """Append the review's listing row; compact the listing log once it has doubled."""
+    from store.file_listing import HEADER, compact
+
+    size = sealedlog.append(folder, folder.listing_log, [(key, row)], HEADER, wait=True)
+    if size is not None and size > sealedlog.SLACK:
+        header = sealedlog.header_of(folder, folder.listing_log)
+        if header is None or sealedlog.needs_compaction(header, size):
+            compact(folder)
 
 
 def recover(folder: StoreFolder, keys: list[str], problems: list[str]) -> None:
@@ -221,31 +287,43 @@ def recover(folder: StoreFolder, keys: list[str], problems: list[str]) -> None:
 
 
 def recover_interrupted(folder: StoreFolder) -> None:
-    """At open: finish interrupted saves and remove temporary files a crash left behind."""
-    folders = (folder.reviews_dir, folder.index_dir, folder.claims_dir, folder.path)
+    """At open: finish interrupted saves and remove temporary files a crash left behind.
+
+    Only small folders are looked at (the markers in ``pending/``, the store folder itself,
+    claims): a temporary file in ``reviews/``, ``index/`` or ``cases/`` is only ever left by a
+    save cut short, which leaves its marker, so those are swept only when there are markers."""
+    small = (folder.pending_dir, folder.claims_dir, folder.path)
     try:
-        names = os.listdir(folder.reviews_dir)
-        others = [n for place in folders[1:] for n in os.listdir(place)]
+        names = {place: os.listdir(place) for place in small}
     except OSError:
         return
-    dirty = [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
-    temps = [n for n in names + others if n.startswith(".") and n.endswith(TEMP_SUFFIX)]
+    dirty = [n[:-6] for n in names[folder.pending_dir] if n.endswith(".dirty") and n[0] != "."]
+    temps = [n for found in names.values() for n in found if _temporary(n)]
     if not dirty and not temps:
         return
     problems: list[str] = []
+    places = (*small, folder.reviews_dir, folder.index_dir, folder.cases_dir) if dirty else small
     try:
         with folder._lock:
             recover(folder, dirty, problems)
             # Under the lock nobody is writing, so every temporary file is a leftover
             # (unlink removes a link itself, never its target).
-            for place in folders:
+            for place in places:
                 for name in os.listdir(place):
-                    if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                    if _temporary(name):
                         with contextlib.suppress(OSError):
                             os.unlink(place / name)
     except (StoreError, OSError) as exc:
         problems.append(str(exc))
     folder._open_problems = problems
+
+
+def _temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _case(review: Review) -> str:
+    return review.case_ref.strip().casefold()
 
 
 def _what(action: str, review: Review) -> str:

@@ -130,12 +130,13 @@ def check_replaceable(path: Path) -> None:
         raise Refused(f"{not_regular(st.st_mode)}; not replaced", path)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, os.replace, fsync the folder. 0600.
 
     ``path`` must be a regular file or missing (``check_replaceable``).  On any failure (a full
     disk, a file size limit) the temporary file is removed and ``path`` is left as it was; the
-    OSError is raised for the caller to word."""
+    OSError is raised for the caller to word.  ``durable=False`` leaves out both fsyncs, for
+    a caller writing many files that syncs their folder once at the end (``fsync_dir``)."""
     check_replaceable(path)
     tmp = temp_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -146,7 +147,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         _unlink_quietly(tmp)
@@ -157,7 +159,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def create_private_file(path: Path) -> bool:

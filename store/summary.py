@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from checked import frozen
 
@@ -95,3 +95,72 @@ def counts(summary: Any) -> dict[str, int]:
         for k, v in summary.items()
         if isinstance(k, str) and type(v) is int and -(2**53) <= v <= 2**53
     }
+
+
+# -- listing rows: an entry as one line of listing.log ---------------------------------------
+#
+# ``[id, case_ref, framework, mode, status, team, reviewer, updated_at, revision, counts,
+# stamp, crc]``: the entry's values in a fixed order (a third smaller than the entry and
+# parsed faster; a listing reads thousands).  ``updated_at`` is the ISO text of a UTC time
+# (``+00:00``), so rows sort by it as text: a time with no fraction of a second ("...:00+00:00")
+# sorts before the same second with one ("...:00.5+00:00"), as '+' comes before '.'.
+
+ID, CASE_REF, FRAMEWORK, MODE, STATUS, TEAM, REVIEWER, UPDATED_AT, REVISION, COUNTS = range(10)
+STAMP, CRC = 10, 11
+_ROW_LENGTH = 12
+_TEXT = (ID, CASE_REF, FRAMEWORK, MODE, STATUS, TEAM, REVIEWER, UPDATED_AT)
+
+
+def make_row(entry: dict[str, Any]) -> list[Any]:
+    """The row of an entry (``make_entry``'s, or a sound sealed summary file's)."""
+    return [
+        entry["id"],
+        entry["case_ref"],
+        entry["framework"],
+        entry["mode"],
+        entry["status"],
+        entry["team"],
+        entry["reviewer"],
+        _utc_text(entry["updated_at"]),
+        entry["revision"],
+        counts(entry.get("summary")),
+        entry["stamp"],
+        entry.get("crc") if isinstance(entry.get("crc"), int) else None,
+    ]
+
+
+def _utc_text(text: str) -> str:
+    if text.endswith("+00:00"):
+        return text
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo is UTC else moment.astimezone(UTC)).isoformat()
+
+
+def row_ok(row: Any, stamp: list[int]) -> TypeGuard[list[Any]]:
+    """Whether ``row`` is a well-formed row of the review file with this stamp (rows come
+    from the store's own sealed log, so the shape is checked cheaply, not validated)."""
+    return (
+        type(row) is list
+        and len(row) == _ROW_LENGTH
+        and row[STAMP] == stamp
+        and all(type(row[i]) is str for i in _TEXT)
+        and row[UPDATED_AT].endswith("+00:00")
+        and type(row[REVISION]) is int
+        and type(row[COUNTS]) is dict
+    )
+
+
+def row_summary(row: list[Any]) -> ReviewSummary:
+    """The summary a (checked) row describes."""
+    return ReviewSummary(
+        id=row[ID],
+        case_ref=row[CASE_REF],
+        framework=row[FRAMEWORK],
+        mode=row[MODE],
+        status=row[STATUS],
+        team=row[TEAM],
+        reviewer=row[REVIEWER],
+        updated_at=datetime.fromisoformat(row[UPDATED_AT]),
+        revision=row[REVISION],
+        summary=counts(row[COUNTS]),
+    )

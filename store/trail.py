@@ -238,9 +238,7 @@ def keys_of(store: Store, ref: str) -> list[str]:
     """The file keys of the reviews of case ``ref`` (any mode), or of the review with id ``ref``."""
     from store.reviews import review_key
 
-    wanted = ref.strip().casefold()
-    listing, _problems = store._listing()
-    keys = [key for key, entry, *_ in listing if entry.case_ref.casefold() == wanted]
+    keys = store._case_keys(ref)
     if not keys and Path(store.review_path(ref)).exists():
         keys = [review_key(ref)]
     return keys

@@ -375,11 +375,11 @@ def test_an_interrupted_save_is_finished_when_the_store_is_next_opened(store: St
     index.write_bytes(old_index)
     torn = log.read_bytes()
     log.write_bytes(torn[: len(full_log) + 20])
-    (store.reviews_dir / f"{key}.dirty").write_bytes(b"")
+    (store.pending_dir / f"{key}.dirty").write_bytes(b"")
     (store.reviews_dir / f".{key}.json.99.abcd.tmp").write_bytes(b"half a file")
 
     again = Store.open(store.path)
-    assert not (store.reviews_dir / f"{key}.dirty").exists()
+    assert not (store.pending_dir / f"{key}.dirty").exists()
     assert not list(store.reviews_dir.glob(".*.tmp"))
     assert [s.summary for s in again.summaries()] == [{"answered": 2}]
     assert log.read_bytes() == torn
