@@ -89,15 +89,6 @@ def scan(folder: StoreFolder) -> list[str]:
     return [n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")]
 
 
-def pending(folder: StoreFolder) -> list[str]:
-    """The keys of saves a crash left unfinished (their markers in ``pending/``)."""
-    try:
-        names = os.listdir(folder.pending_dir)
-    except OSError:
-        return []
-    return [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
-
-
 def read_log(folder: StoreFolder) -> sealedlog.LogState:
     """The listing log, read afresh or (in this process) from where it was last read."""
     state = sealedlog.read(folder, folder.listing_log, folder._log)
@@ -117,7 +108,7 @@ def listing(
 
     problems: list[str] = folder._open_problems
     folder._open_problems = []
-    unfinished = pending(folder)
+    unfinished = folder._pending()
     if unfinished:
         recover(folder, unfinished, problems)
     keys = scan(folder)
@@ -140,7 +131,7 @@ def listing(
         review: Review | None = None
         if not row_ok(row, stamp):
             try:
-                row, review = _row_from_files(folder, key, review_path, stamp)
+                row, review = row_from_files(folder, key, review_path, stamp)
             except StoreError as exc:
                 problems.append(str(exc))
                 continue
@@ -155,7 +146,7 @@ def listing(
     return out, list(dict.fromkeys(problems))
 
 
-def _row_from_files(
+def row_from_files(
     folder: StoreFolder, key: str, review_path: str, stamp: list[int]
 ) -> tuple[list[Any] | None, Review | None]:
     """A review's row when the log has no current one: from its sealed summary file if that

@@ -77,6 +77,14 @@ class StoreFolder:
             self.audit_dir / f"{key}.jsonl",
         )
 
+    def _pending(self) -> list[str]:
+        """The keys of saves a crash left unfinished (their markers in ``pending/``)."""
+        try:
+            names = os.listdir(self.pending_dir)
+        except OSError:
+            return []
+        return [n[:-6] for n in names if n.endswith(".dirty") and not n.startswith(".")]
+
     # -- sealed caches ----------------------------------------------------------------------
 
     def _read_sealed(self, path: Path) -> dict[str, Any] | None:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from checked.files import describe
-from store import file_listing, saving, sealed
+from store import sealed
 from store.actor import Actor, login_name
 from store.errors import StoreError
 from store.folder import StoreFolder
@@ -55,7 +55,7 @@ from store.layout import (
 from store.protocol import AuditTrail, Derived, Found, Listing, Loaded, Order
 from store.records import Review, now
 from store.review_files import record_from_doc
-from store.storage import atomic_write, dumps, ensure_private_dir
+from store.storage import TEMP_SUFFIX, atomic_write, dumps, ensure_private_dir
 from store.summary import (
     CASE_REF,
     CRC,
@@ -74,6 +74,7 @@ from store.summary import (
 
 if TYPE_CHECKING:
     from store.audit import AuditEvent
+    from store.file_listing import Listed
 
 __all__ = [
     "ENV_VAR",
@@ -123,8 +124,24 @@ class Store(StoreFolder):
             from store.upgrade import upgrade
 
             upgrade(store)
-        saving.recover_interrupted(store)
+        store._recover_interrupted()
         return store
+
+    def _recover_interrupted(self) -> None:
+        """At open: finish saves a crash interrupted, remove temporary files it left (only
+        small folders are looked at; ``store.saving.recover_interrupted``)."""
+        try:
+            names = [os.listdir(place) for place in (self.pending_dir, self.claims_dir, self.path)]
+        except OSError:
+            return
+        if any(
+            n.endswith(".dirty") or (n.startswith(".") and n.endswith(TEMP_SUFFIX))
+            for found in names
+            for n in found
+        ):
+            from store import saving
+
+            saving.recover_interrupted(self)
 
     @property
     def location(self) -> str:
@@ -151,13 +168,17 @@ class Store(StoreFolder):
         """Review summaries (see ``ReviewStore.summaries``; fast: no review is loaded, see
         ``store.file_listing``).  Unreadable review files are left out and named in the
         listing's ``problems``."""
+        from store import file_listing
+
         items, problems = file_listing.listing(self, order=False)
         page, total = file_listing.select(
             items, team=team, query=query, order=order, offset=offset, limit=limit
         )
         return Listing(page, problems, total=total)
 
-    def _listing(self) -> tuple[list[file_listing.Listed], list[str]]:
+    def _listing(self) -> tuple[list[Listed], list[str]]:
+        from store import file_listing
+
         return file_listing.listing(self)
 
     def reviews(
@@ -230,11 +251,11 @@ class Store(StoreFolder):
         and only those are read, each checked against its own file; a case file that does not
         open is rebuilt from the listing (and, in a folder that could not be upgraded, the
         store is listed)."""
-        from store.saving import recover
-
         problems, self._open_problems = self._open_problems, []
-        unfinished = file_listing.pending(self)
+        unfinished = self._pending()
         if unfinished:
+            from store.saving import recover
+
             recover(self, unfinished, problems)
         best: tuple[tuple[str, int], str, list[Any], Review | None] | None = None
         for key, row, review in self._case_rows(case_ref, problems):
@@ -299,7 +320,9 @@ class Store(StoreFolder):
             with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
                 return make_row(entry), None
         try:
-            row, review = file_listing._row_from_files(self, key, path, stamp)
+            from store.file_listing import row_from_files
+
+            row, review = row_from_files(self, key, path, stamp)
         except StoreError as exc:
             problems.append(str(exc))
             return None
@@ -356,6 +379,8 @@ class Store(StoreFolder):
         (the login name when the actor has none); ``summary`` is kept for the listing as
         given.  StoreError, one line, when it cannot be saved (see ``store.saving``).
         """
+        from store import saving
+
         return saving.save(
             self, review, actor, at=now(), summary=summary, action=action, touch=touch
         )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from store import cases, sealedlog
 from store.errors import StoreError
-from store.file_listing import HEADER, listing, pending
+from store.file_listing import HEADER, listing
 from store.layout import CACHE, LAYOUT, MARKER, SNAPSHOT, STORE_FORMAT
 from store.records import now
 from store.storage import atomic_write, dumps, ensure_private_dir, fsync_dir, read_json_file
@@ -55,7 +55,7 @@ def _upgrade(folder: StoreFolder) -> None:
     fsync_dir(folder.reviews_dir)
     earlier, folder._open_problems = folder._open_problems, []
     listed, problems = listing(folder, order=False, keep=False)  # (finishes pending saves)
-    if pending(folder):
+    if folder._pending():
         raise StoreError(f"{folder.pending_dir}: a save could not be finished")
     by_case: dict[str, list[str]] = {}
     for item in listed:
