@@ -29,7 +29,8 @@ PYTHONPATH) and is printed; nothing here asserts a speed.
    question shows, which may be after the review was saved, so each run may add one review.
 
 2. Home screen rows: ``case-review --store STORE`` until the home screen's line "... most
-   urgent first" (written with the rows) reaches the terminal, paired with the bare app.
+   urgent first" (written with the rows) reaches the terminal, paired with the bare app; and
+   on an empty store, until its "No reviews yet" line shows (the screen's own floor).
 
 3. Export: ``case-review export --output FILE`` of each big store; wall time and the
    process's peak resident memory (``wait4``'s ru_maxrss).
@@ -64,6 +65,7 @@ OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 RESUME_CASE = "BEN-00001"
 HOME_MARKER = "most urgent first"
+EMPTY_MARKER = "No reviews yet"
 
 
 def load() -> str:
@@ -277,14 +279,17 @@ class Bench:
         modes = [False] if self.args.no_headless else [False, True]
         for headless in modes:
             self.say("headless:" if headless else "pty:")
-            for size in self.args.sizes:
-                store = OUT / f"store-{size}"
-                if not store.exists():
+            for size in [0, *self.args.sizes]:
+                store = OUT / f"store-{size}" if size else self.work / "store-empty"
+                marker = HOME_MARKER if size else EMPTY_MARKER
+                if size and not store.exists():
                     continue
 
-                def home(h: bool, store: Path = store) -> tuple[list[str], str, dict]:
+                def home(
+                    h: bool, store: Path = store, marker: str = marker
+                ) -> tuple[list[str], str, dict]:
                     env = self.env(self.warm_home, headless=h)
-                    return self.ours_cmd(store, [], h, HOME_MARKER), HOME_MARKER, env
+                    return self.ours_cmd(store, [], h, marker), marker, env
 
                 rounds = self.args.rounds if size <= 10_000 else max(3, self.args.rounds // 2)
                 self.paired(

@@ -117,28 +117,36 @@ def listing(
     reviews_dir = str(folder.reviews_dir)
     out: list[Listed] = []
     repairs: list[tuple[str, Any]] = []
-    for key in keys:
-        review_path = f"{reviews_dir}/{key}.json"
-        try:
-            st = os.lstat(review_path)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            problems.append(f"{review_path}: cannot be read: {describe(exc)}")
-            continue
-        stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        row = rows.get(key)
-        review: Review | None = None
-        if not row_ok(row, stamp):
+    try:  # each file looked up in the folder itself, not along the whole path
+        folder_fd = os.open(reviews_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise StoreError(f"{reviews_dir}: cannot be read: {describe(exc)}") from None
+    append, stat = out.append, os.stat
+    try:
+        for key in keys:
+            name = key + ".json"
             try:
-                row, review = row_from_files(folder, key, review_path, stamp)
+                st = stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                problems.append(f"{reviews_dir}/{name}: cannot be read: {describe(exc)}")
+                continue
+            stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            row = rows.get(key)
+            if row_ok(row, stamp):
+                append(Listed(key, row, None, stamp))
+                continue
+            try:
+                found, review = row_from_files(folder, key, f"{reviews_dir}/{name}", stamp)
             except StoreError as exc:
                 problems.append(str(exc))
                 continue
-            if row is None:
-                continue
-            repairs.append((key, row))
-        out.append(Listed(key, row, review, stamp))
+            if found is not None:
+                repairs.append((key, found))
+                out.append(Listed(key, found, review, stamp))
+    finally:
+        os.close(folder_fd)
     if repairs and keep:
         _keep(folder, state, repairs, out)
     if order:
@@ -187,8 +195,9 @@ def _keep(
 
 def compact(folder: StoreFolder) -> None:
     """Rewrite the listing log with each review's last row (a save, under the store lock, once
-    the log has doubled since it was last compacted); rows of reviews no longer there are
-    dropped.  Best effort: a log that cannot be rewritten keeps growing and still works."""
+    the lines appended since the last compaction come to a quarter of it); rows of reviews no
+    longer there are dropped.  Best effort: a log that cannot be rewritten keeps growing and
+    still works."""
     state = sealedlog.read(folder, folder.listing_log)
     if not state.usable("listing"):
         return
@@ -229,8 +238,18 @@ def select(
         if (team_key is None or item.row[TEAM].strip().casefold() == team_key)
         and (query_key is None or query_key in item.row[CASE_REF].casefold())
     ]
-    rows.sort(key=lambda r: (r[UPDATED_AT], r[REVISION], r[ID]), reverse=True)
-    if order == "urgency":
-        rows.sort(key=lambda r: (count(r, "urgent_flags"), count(r, "open_flags")), reverse=True)
+    if order == "urgency":  # open urgent flags, then open flags, then the most recent
+        rows.sort(
+            key=lambda r: (
+                count(r, "urgent_flags"),
+                count(r, "open_flags"),
+                r[UPDATED_AT],
+                r[REVISION],
+                r[ID],
+            ),
+            reverse=True,
+        )
+    else:
+        rows.sort(key=lambda r: (r[UPDATED_AT], r[REVISION], r[ID]), reverse=True)
     end = None if limit is None else offset + max(0, limit)
     return [row_summary(r) for r in rows[max(0, offset) : end]], len(rows)

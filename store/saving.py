@@ -260,8 +260,8 @@ def _list(folder: StoreFolder, key: str, row: list[Any]) -> None:
 
     size = sealedlog.append(folder, folder.listing_log, [(key, row)], HEADER, wait=True)
     if size is not None and size > sealedlog.SLACK:
-        header = sealedlog.header_of(folder, folder.listing_log)
-        if header is None or sealedlog.needs_compaction(header, size):
+        found = sealedlog.header_of(folder, folder.listing_log)
+        if found is None or sealedlog.needs_compaction(found[0], size, found[1]):
             compact(folder)
 
 

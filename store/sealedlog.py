@@ -4,9 +4,8 @@ A log holds one value per key, the last line of a key winning, so keeping it cur
 appended line per change however many keys it holds: saves append the listing line of the
 review they saved, a report appends the rows it had to derive afresh.  Nothing is ever
 rewritten to change one value.  A log is compacted (rewritten with the last line of each key
-still wanted, atomically) only now and then: when it has grown past twice its size at the last
-compaction (``needs_compaction``), so the cost is a constant share of the appends that made
-it grow.
+still wanted, atomically) only now and then: when its appended lines come to a quarter of its
+body (``needs_compaction``), so the cost is a constant share of the appends that made it grow.
 
 Format: lines ``<seal> <JSON>\\n``.  The first line is the header, a JSON object naming the
 log (``log``), the store layout, the shape of its values (``version``) and its size when it
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from store.folder import StoreFolder
 
 MAX_LOG_BYTES = 2 * 1024 * 1024 * 1024
-SLACK = 256 * 1024  # bytes a log may grow past twice its compacted size before compacting
+SLACK = 64 * 1024  # bytes of appended lines a log may carry beyond a quarter of its body
 _SEAL = 64  # hex digits
 
 
@@ -102,52 +101,86 @@ def read(folder: StoreFolder, path: Path, earlier: LogState | None = None) -> Lo
         return LogState()
     finally:
         os.close(fd)
-    last = raw.rfind(b"\n")
-    whole = raw[: last + 1] if last >= 0 else b""
-    start = state.end
-    state.end += len(whole)
     state.size = st.st_size
-    lines = whole.split(b"\n")
+    values = state.values if state.end == 0 else dict(state.values)
+    start = 0
+    if state.end == 0:
+        body = _header_and_body(folder, path, sealer, raw, state)
+        if body is None:
+            return LogState(ino=st.st_ino, size=st.st_size)
+        items = _parse(body.replace(b"\n", b",").rstrip(b","))
+        _take(items, values)
+        state.lines = len(items)
+        start = state.end
+    last = raw.rfind(b"\n", start) + 1
+    lines = raw[start:last].split(b"\n") if last > start else [b""]
     lines.pop()  # (after the last newline)
-    if start == 0:
-        if not lines or not _good(sealer, lines[0]):
-            return LogState(ino=st.st_ino, end=state.end, size=st.st_size)
-        try:
-            header = json.loads(lines[0][_SEAL + 1 :])
-        except ValueError:
-            header = None
-        if not isinstance(header, dict):
-            return LogState(ino=st.st_ino, end=state.end, size=st.st_size)
-        state.header = header
-        lines = lines[1:]
+    state.end += max(0, last - start)
     payloads = [line[_SEAL + 1 :] for line in lines if _good(sealer, line)]
     state.lines += len(lines)
-    values = state.values if start == 0 or earlier is None else dict(state.values)
-    for item in _parse(payloads):
-        if type(item) is list and len(item) == 2 and type(item[0]) is str:
-            values[item[0]] = item[1]
+    _take(_parse(b",".join(payloads)), values)
     state.values = values
     return state
+
+
+def _header_and_body(
+    folder: StoreFolder, path: Path, sealer: LineSealer, raw: bytes, state: LogState
+) -> bytes | None:
+    """Read the header into ``state`` and return the body, checked against its seal (None if
+    either does not open); ``state.end`` is then where the appended lines start."""
+    first = raw.find(b"\n")
+    if first < 0 or not _good(sealer, raw[:first]):
+        return None
+    try:
+        header = json.loads(raw[_SEAL + 1 : first])
+    except (ValueError, RecursionError):
+        return None
+    base = header.get("base") if isinstance(header, dict) else None
+    if type(base) is not int or not 0 <= base <= len(raw) - first - 1:
+        return None
+    body = raw[first + 1 : first + 1 + base]
+    if base and header.get("body") != _body_sealer(folder, path).seal(body).decode():
+        return None
+    state.header = header
+    state.end = first + 1 + base
+    return body
+
+
+def _body_sealer(folder: StoreFolder, path: Path) -> LineSealer:
+    assert folder._key is not None
+    return LineSealer(folder._key, folder._name(path) + "#body")
+
+
+def _take(items: list[Any], values: dict[str, Any]) -> None:
+    for item in items:
+        if type(item) is list and len(item) == 2 and type(item[0]) is str:
+            values[item[0]] = item[1]
 
 
 def _good(sealer: LineSealer, raw: bytes) -> bool:
     return len(raw) > _SEAL + 1 and raw[_SEAL] == 32 and sealer.check(raw[_SEAL + 1 :], raw[:_SEAL])
 
 
-def _parse(payloads: list[bytes]) -> list[Any]:
-    """The JSON values of sealed lines, parsed in one call (a line the store sealed is JSON;
-    one that is not, impossible unless the key leaked, is skipped)."""
-    if not payloads:
+def _parse(joined: bytes) -> list[Any]:
+    """The JSON values of lines joined by commas, in one parse (a line the store sealed is
+    JSON; if one is not, impossible unless the key leaked, each is parsed alone and the bad
+    ones skipped)."""
+    if not joined:
         return []
     try:
-        parsed = json.loads(b"[" + b",".join(payloads) + b"]")
+        parsed = json.loads(b"[" + joined + b"]")
         return parsed if isinstance(parsed, list) else []
     except (ValueError, RecursionError):
         out = []
-        for payload in payloads:
+        for payload in _split_values(joined):
             with contextlib.suppress(ValueError, RecursionError):
                 out.append(json.loads(payload))
         return out
+
+
+def _split_values(joined: bytes) -> list[bytes]:
+    """Lines joined by commas, apart again (every value is an array: ``],[`` separates)."""
+    return [part if part.startswith(b"[") else b"[" + part for part in joined.split(b"],[")]
 
 
 def _pread_all(fd: int, offset: int, size: int) -> bytes:
@@ -162,9 +195,14 @@ def _pread_all(fd: int, offset: int, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _payload(value: Any) -> bytes:
+    """A value as one line of ASCII JSON (text that is not valid Unicode is escaped)."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
+
+
 def line(sealer: LineSealer, value: Any) -> bytes:
-    """One sealed line (ASCII JSON: text that is not valid Unicode is escaped)."""
-    payload = json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
+    """One sealed line."""
+    payload = _payload(value)
     return sealer.seal(payload) + b" " + payload + b"\n"
 
 
@@ -208,26 +246,28 @@ def append(
 def rewrite(
     folder: StoreFolder, path: Path, header: dict[str, Any], items: list[tuple[str, Any]]
 ) -> None:
-    """Replace the log with ``header`` and one line per item, atomically (OSError if it cannot
-    be written).  The caller holds the store lock."""
+    """Replace the log with ``header`` and a body of one line per item, atomically (OSError
+    if it cannot be written).  The caller holds the store lock."""
     sealer = _sealer(folder, path)
     if sealer is None:
         return
-    body = b"".join(line(sealer, [key, value]) for key, value in items)
-    atomic_write(path, line(sealer, {**header, "base": len(body)}) + body)
+    body = b"".join(_payload([key, value]) + b"\n" for key, value in items)
+    seal = _body_sealer(folder, path).seal(body).decode()
+    atomic_write(path, line(sealer, {**header, "base": len(body), "body": seal}) + body)
 
 
-def needs_compaction(header: dict[str, Any], size: int) -> bool:
-    """Whether a log of ``size`` bytes has grown past twice its size at the last compaction
-    (the ``base`` its header records)."""
+def needs_compaction(header: dict[str, Any], size: int, header_size: int) -> bool:
+    """Whether a log of ``size`` bytes has appended lines past a quarter of its body (the
+    ``base`` its header records) and ``SLACK``."""
     base = header.get("base")
     if not isinstance(base, int) or base < 0:
         return True
-    return size > 2 * base + SLACK
+    return size - header_size - base > base // 4 + SLACK
 
 
-def header_of(folder: StoreFolder, path: Path) -> dict[str, Any] | None:
-    """Only the header of a log (its first line), for a save deciding whether to compact."""
+def header_of(folder: StoreFolder, path: Path) -> tuple[dict[str, Any], int] | None:
+    """Only the header of a log and its size in bytes (for a save deciding whether to
+    compact), or None."""
     sealer = _sealer(folder, path)
     if sealer is None:
         return None
@@ -245,5 +285,5 @@ def header_of(folder: StoreFolder, path: Path) -> dict[str, Any] | None:
         return None
     with contextlib.suppress(ValueError):
         header = json.loads(first[_SEAL + 1 :])
-        return header if isinstance(header, dict) else None
+        return (header, len(first) + 1) if isinstance(header, dict) else None
     return None

@@ -108,7 +108,6 @@ def counts(summary: Any) -> dict[str, int]:
 ID, CASE_REF, FRAMEWORK, MODE, STATUS, TEAM, REVIEWER, UPDATED_AT, REVISION, COUNTS = range(10)
 STAMP, CRC = 10, 11
 _ROW_LENGTH = 12
-_TEXT = (ID, CASE_REF, FRAMEWORK, MODE, STATUS, TEAM, REVIEWER, UPDATED_AT)
 
 
 def make_row(entry: dict[str, Any]) -> list[Any]:
@@ -138,12 +137,16 @@ def _utc_text(text: str) -> str:
 
 def row_ok(row: Any, stamp: list[int]) -> TypeGuard[list[Any]]:
     """Whether ``row`` is a well-formed row of the review file with this stamp (rows come
-    from the store's own sealed log, so the shape is checked cheaply, not validated)."""
+    from the store's own sealed log, so only what sorting and filtering rely on is checked,
+    cheaply: a listing checks thousands; ``row_summary`` makes the rest plain)."""
     return (
         type(row) is list
         and len(row) == _ROW_LENGTH
         and row[STAMP] == stamp
-        and all(type(row[i]) is str for i in _TEXT)
+        and type(row[ID]) is str
+        and type(row[CASE_REF]) is str
+        and type(row[TEAM]) is str
+        and type(row[UPDATED_AT]) is str
         and row[UPDATED_AT].endswith("+00:00")
         and type(row[REVISION]) is int
         and type(row[COUNTS]) is dict
@@ -155,11 +158,11 @@ def row_summary(row: list[Any]) -> ReviewSummary:
     return ReviewSummary(
         id=row[ID],
         case_ref=row[CASE_REF],
-        framework=row[FRAMEWORK],
-        mode=row[MODE],
-        status=row[STATUS],
+        framework=str(row[FRAMEWORK]),
+        mode=str(row[MODE]),
+        status=str(row[STATUS]),
         team=row[TEAM],
-        reviewer=row[REVIEWER],
+        reviewer=str(row[REVIEWER]),
         updated_at=datetime.fromisoformat(row[UPDATED_AT]),
         revision=row[REVISION],
         summary=counts(row[COUNTS]),

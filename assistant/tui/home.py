@@ -1,12 +1,13 @@
 """The home screen: the stored reviews, most urgent first, a page at a time, and where to go next.
 
 The rows come from ``ReviewStore.summaries(order="urgency", offset=, limit=)``, one page
-(``PAGE`` rows) at a time, listed in a thread once the screen's first frame is up, so however
-large the store the screen shows at once and the rows follow.  Moving past the last row of a
-page (down, page down, ``]``) shows the next page, past the first the previous one, so the
-table reads as one long list.  ``/`` searches by case reference (the rows update as you
-type), ``t`` filters by team; Enter in either goes back to the rows, Escape clears it.  The
-home keys (n, l, r, Enter, q) work wherever the rows have the focus.
+(``PAGE`` rows) at a time, listed in a thread, so however large the store the screen shows at
+once and the rows follow; the first page is usually listed already (``app.first_page``: the
+command line starts it before Textual is imported, see ``assistant.tui.launch``).  Moving
+past the last row of a page (down, page down, ``]``) shows the next page, past the first the
+previous one, so the table reads as one long list.  ``/`` searches by case reference (the
+rows update as you type), ``t`` filters by team; Enter in either goes back to the rows,
+Escape clears it.  The home keys (n, l, r, Enter, q) work wherever the rows have the focus.
 
 The page is listed once when the screen opens.  Coming back to it (from a review, the report)
 lists the same page again, which costs what changed in the store (the file store reads only
@@ -32,10 +33,11 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from assistant.text import printable
+from assistant.tui import home_page
 from assistant.tui.context import the_app
 
 if TYPE_CHECKING:
-    from store import Listing, ReviewSummary
+    from store import Listing, ReviewStore, ReviewSummary
 
 COLUMNS = ("Case", "Team", "Mode", "Status", "Progress", "Open flags", "Urgent", "Updated")
 SEARCH_DELAY = 0.15  # seconds of no typing before a search lists the store
@@ -103,7 +105,7 @@ class ReviewTable(DataTable[Any]):
 
 
 class HomeScreen(Screen[None]):
-    PAGE = 100  # rows listed at a time
+    PAGE = home_page.PAGE  # rows listed at a time
     AUTO_FOCUS = "#reviews"
 
     BINDINGS = [
@@ -187,17 +189,27 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, group="home-listing")
     def _list(self, generation: int, offset: int, team: str | None, query: str | None) -> None:
-        store = the_app(self).store
-        listing = store.summaries(
-            team=team, query=query, order="urgency", offset=offset, limit=self.PAGE
-        )
+        app = the_app(self)
+        store = app.store
+        listing: Listing | None = None
+        prefetched, app.first_page = app.first_page, None
+        if prefetched is not None and (offset, team, query) == (0, None, None):
+            with contextlib.suppress(Exception):  # (else listed here, as any other page)
+                listing = prefetched.result()
+        if listing is None or len(listing) > self.PAGE:
+            listing = self._page(store, offset, team, query)
         if offset and not listing and listing.total:  # past the end (reviews went): last page
             offset = (listing.total - 1) // self.PAGE * self.PAGE
-            listing = store.summaries(
-                team=team, query=query, order="urgency", offset=offset, limit=self.PAGE
-            )
+            listing = self._page(store, offset, team, query)
         with contextlib.suppress(RuntimeError):  # (the app closed meanwhile)
             self.app.call_from_thread(self._show, generation, listing, offset)
+
+    def _page(
+        self, store: ReviewStore, offset: int, team: str | None, query: str | None
+    ) -> Listing:
+        return store.summaries(
+            team=team, query=query, order="urgency", offset=offset, limit=self.PAGE
+        )
 
     def _show(self, generation: int, listing: Listing, offset: int) -> None:
         if not self.is_mounted or generation != self._generation:
