@@ -313,7 +313,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#filters").remove_class("-hidden")
         field = self.query_one(which, Input)
         field.display = True
-        field.focus()
+        self.set_focus(field)  # now, not after the keys already typed (focus() waits its turn)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
