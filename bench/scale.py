@@ -131,6 +131,32 @@ class Bench:
         home.mkdir()
         return home
 
+    def store_of_one(self) -> Path:
+        """A store holding only the review the big stores' resumed runs open (the same one:
+        bench/build_stores.py's), built once by the code under test."""
+        path = self.work / "store-one"
+        if not path.exists():
+            script = (
+                "import sys\n"
+                "sys.path.insert(0, sys.argv[2])\n"
+                "from build_stores import ACTOR, reviews\n"
+                "from assistant.engine.conversation import Engine\n"
+                "from assistant.engine.progress import index_summary\n"
+                "from prompts import get_framework\n"
+                "from store import open_store\n"
+                "fw = get_framework(); engine = Engine(fw); store = open_store(sys.argv[1])\n"
+                "for review in reviews(fw, 2):\n"
+                "    if review.case_ref == 'BEN-00001':\n"
+                "        store.save(review, ACTOR, summary=index_summary(engine, review),\n"
+                "                   action='imported', touch=False)\n"
+            )
+            subprocess.run(
+                [sys.executable, "-c", script, str(path), str(ROOT / "bench")],
+                env={**os.environ, "PYTHONPATH": f"{self.code}:{ROOT}"},
+                check=True,
+            )
+        return path
+
     def nopyc_copy(self) -> Path:
         """A copy of the code without any compiled file (made once; never written to, since
         every run has PYTHONDONTWRITEBYTECODE=1)."""
@@ -228,8 +254,24 @@ class Bench:
 
             self.paired("first run ever, empty store", first_ever, bare, rounds, headless)
             self.paired("warm, empty store", warm_empty, bare, rounds, headless)
+            alone = self.store_of_one()
+            marker_alone = resume_marker(alone, self.code)
+
+            def resumed_alone(
+                h: bool, alone: Path = alone, marker: str = marker_alone
+            ) -> tuple[list[str], str, dict]:
+                env = self.env(self.warm_home, headless=h)
+                return self.ours_cmd(alone, ["review", RESUME_CASE], h, marker), marker, env
+
+            self.paired(
+                f"warm, 1 review ({RESUME_CASE} alone), resumed",
+                resumed_alone,
+                bare,
+                rounds,
+                headless,
+            )
             for size in args.sizes:
-                store = OUT / f"store-{size}"
+                store = OUT / f"{self.args.prefix}{size}"
                 if not store.exists():
                     self.say(f"  {store} missing: run bench/build_stores.py")
                     continue
@@ -280,7 +322,7 @@ class Bench:
         for headless in modes:
             self.say("headless:" if headless else "pty:")
             for size in [0, *self.args.sizes]:
-                store = OUT / f"store-{size}" if size else self.work / "store-empty"
+                store = OUT / f"{self.args.prefix}{size}" if size else self.work / "store-empty"
                 marker = HOME_MARKER if size else EMPTY_MARKER
                 if size and not store.exists():
                     continue
@@ -304,7 +346,7 @@ class Bench:
     def export(self) -> None:
         self.say(f"Export (load average at start {load()})")
         for size in self.args.sizes:
-            store = OUT / f"store-{size}"
+            store = OUT / f"{self.args.prefix}{size}"
             if not store.exists():
                 continue
             walls, peaks, sizes = [], [], []
@@ -331,7 +373,7 @@ class Bench:
     def report(self) -> None:
         self.say(f"Report (load average at start {load()})")
         for size in self.args.sizes:
-            store = OUT / f"store-{size}"
+            store = OUT / f"{self.args.prefix}{size}"
             if not store.exists():
                 continue
             cmd = [str(BIN / "case-review"), "--store", str(store), "report", "--format", "json"]
@@ -393,6 +435,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--report-runs", type=int, default=5)
+    parser.add_argument(
+        "--prefix", default="store-", help="the big stores are bench/out/<prefix><size>"
+    )
     args = parser.parse_args(argv[1:])
     parts = args.only.split(",")
     with tempfile.TemporaryDirectory(prefix="case-review-scale-") as tmp:

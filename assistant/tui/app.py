@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -21,6 +20,8 @@ from prompts.model import Framework
 from store import Actor, ReviewStore, StoreError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from assistant.engine.conversation import Engine
     from store import Listing
 
