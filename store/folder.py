@@ -53,6 +53,10 @@ class StoreFolder:
         self._open_problems: list[str] = []  # met opening the store: told with the next listing
         self._key: bytes | None = None  # seals the caches (store.sealed); set by ``open``
         self._log: LogState | None = None  # the listing log as last read in this process
+        # The listing log's inode, header and header size, as last seen by a save here.
+        self._log_shape: tuple[int, dict[str, Any], int] | None = None
+        # Review key -> the head of the audit trail as this process last finished a save of it.
+        self._logged: dict[str, str] = {}
         # A layout 1 folder that could not be upgraded (read-only): no case index to trust,
         # so finding a case lists the store.
         self._legacy = False

@@ -188,7 +188,9 @@ def _finish_unmarked(
 
     head = doc.get("head")
     log_path = folder._paths(key)[3]
-    if not isinstance(head, str) or audit_log.tail_hash(log_path) == head:
+    if not isinstance(head, str) or folder._logged.get(key) == head:
+        return  # (this process finished the save that made it: no need to read the trail)
+    if audit_log.tail_hash(log_path) == head:
         return
     try:
         finish(folder, key, doc, old, recovering=True)
@@ -249,20 +251,29 @@ def finish(
             audit_log.cut_torn_tail(log_path)
             events = _not_yet_logged(events, log_path, doc.get("head"), review.revision)
         audit_log.append(log_path, events)
+    if isinstance(doc.get("head"), str):
+        folder._logged[key] = doc["head"]
     _list(folder, key, make_row(index))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(marker)
 
 
 def _list(folder: StoreFolder, key: str, row: list[Any]) -> None:
-    """Append the review's listing row; compact the listing log once it has doubled."""
+    """Append the review's listing row; compact the listing log once the lines appended since
+    its last compaction come to a quarter of it (its header is read once per log file)."""
     from store.file_listing import HEADER, compact
 
-    size = sealedlog.append(folder, folder.listing_log, [(key, row)], HEADER, wait=True)
-    if size is not None and size > sealedlog.SLACK:
+    appended = sealedlog.append(folder, folder.listing_log, [(key, row)], HEADER, wait=True)
+    if appended is None or appended[0] <= sealedlog.SLACK:
+        return
+    size, inode = appended
+    shape = folder._log_shape
+    if shape is None or shape[0] != inode:
         found = sealedlog.header_of(folder, folder.listing_log)
-        if found is None or sealedlog.needs_compaction(found[0], size, found[1]):
-            compact(folder)
+        shape = folder._log_shape = (inode, *found) if found is not None else None
+    if shape is None or sealedlog.needs_compaction(shape[1], size, shape[2]):
+        compact(folder)
+        folder._log_shape = None
 
 
 def recover(folder: StoreFolder, keys: list[str], problems: list[str]) -> None:

@@ -213,11 +213,12 @@ def append(
     header: dict[str, Any],
     *,
     wait: bool,
-) -> int | None:
+) -> tuple[int, int] | None:
     """Append ``[key, value]`` lines (creating the log with ``header`` if there is none); the
-    log's size after, or None if nothing could be written.  ``wait``: take the store lock as
-    a save does (a save holds it already); else only if it is free now (a reader: best effort,
-    never waiting).  Not fsynced: a line lost in a crash is only a cache miss."""
+    log's size after and its inode, or None if nothing could be written.  ``wait``: take the
+    store lock as a save does (a save holds it already); else only if it is free now (a
+    reader: best effort, never waiting).  Not fsynced: a line lost in a crash is only a cache
+    miss."""
     sealer = _sealer(folder, path)
     if sealer is None or not items:
         return None
@@ -229,14 +230,14 @@ def append(
                 fd, st = open_regular(path, os.O_RDWR | os.O_APPEND)
             except FileNotFoundError:
                 rewrite(folder, path, header, items)
-                return len(data)
+                return os.lstat(path).st_size, os.lstat(path).st_ino
             try:
                 if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
                     data = b"\n" + data  # a torn last line: start on a line of our own
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
-                return st.st_size + len(data)
+                return st.st_size + len(data), st.st_ino
             finally:
                 os.close(fd)
     except (OSError, StoreError):
