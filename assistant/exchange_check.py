@@ -3,7 +3,10 @@ problem one line naming the record, the field and what is wrong.
 
 ``read_document`` reads the file (regular files and standard input only, at most
 ``MAX_IMPORT_BYTES``); ``validate_document`` checks the ``case-review/1`` document and returns
-its reviews, or every problem.  ``assistant.exchange`` runs the import and the export.
+its reviews, or every problem.  For a file of any size, ``check_stream`` gives the same
+problems reading it a review at a time (``assistant.exchange_stream``), and ``reviews_in``
+the reviews of a file found sound, again one at a time.  ``assistant.exchange`` runs the
+import and the export.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Any, get_args
+from typing import IO, Any, get_args
 
 from pydantic import ValidationError
 
 from assistant.engine.items import CHECK_PREFIX, criterion_applies
+from assistant.exchange_stream import ImportFileError, _reject_constant, members
 from checked import validate
 from prompts import Framework, FrameworkError, get_framework
 from prompts.model import Check, Criterion, Fact
@@ -457,26 +462,72 @@ def validate_document(data: Any) -> tuple[list[Review], list[str]]:
     reviews: list[Review] = []
     first_seen: dict[str, int] = {}
     for index, raw in enumerate(raw_reviews):
-        review = _check_review(p, index, raw, frameworks)
-        review_id = raw.get("id") if isinstance(raw, dict) else None
-        if isinstance(review_id, str):
-            if review_id in first_seen:
-                p.add(
-                    f"reviews[{index}].id",
-                    f"duplicate id {_short(review_id)} (also reviews[{first_seen[review_id]}])",
-                )
-            else:
-                first_seen[review_id] = index
+        review = _check_listed(p, index, raw, frameworks, first_seen)
         if review is not None:
             reviews.append(review)
     return (reviews, []) if not p.lines else ([], p.lines)
 
 
+def _check_listed(
+    p: _Problems,
+    index: int,
+    raw: Any,
+    frameworks: dict[str, Framework | None],
+    first_seen: dict[str, int],
+) -> Review | None:
+    """One review of the list, and its id against those before it."""
+    review = _check_review(p, index, raw, frameworks)
+    review_id = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(review_id, str):
+        if review_id in first_seen:
+            p.add(
+                f"reviews[{index}].id",
+                f"duplicate id {_short(review_id)} (also reviews[{first_seen[review_id]}])",
+            )
+        else:
+            first_seen[review_id] = index
+    return review
+
+
+def check_stream(stream: IO[bytes], spool: IO[bytes] | None = None) -> tuple[int, list[str]]:
+    """``validate_document`` of the document read from ``stream`` a review at a time (the
+    first pass of an import): how many reviews it holds and every problem, the same lines in
+    the same order; no review is kept, only the ids seen.  ImportFileError if it is not JSON;
+    every byte read is copied to ``spool`` for the second pass."""
+    p = _Problems()
+    skeleton: dict[str, Any] = {}  # the document without its reviews, for its own checks
+    frameworks: dict[str, Framework | None] = {}
+    first_seen: dict[str, int] = {}
+    count = 0
+    for key, index, value in members(stream, MAX_IMPORT_BYTES, spool):
+        if key is None:  # not an object at all
+            return 0, validate_document(value)[1]
+        if index is None:
+            skeleton[key] = value
+            continue
+        _check_listed(p, index, value, frameworks, first_seen)
+        count += 1
+    lines = validate_document(skeleton)[1]
+    if isinstance(skeleton.get("reviews"), list) and skeleton.get("format") == FORMAT:
+        lines += p.lines
+    return count, lines
+
+
+def reviews_in(stream: IO[bytes]) -> Iterator[Review]:
+    """The reviews of a document ``check_stream`` found sound, one at a time (the second
+    pass of an import); ImportFileError if one no longer is (the file changed)."""
+    frameworks: dict[str, Framework | None] = {}
+    for key, index, value in members(stream, MAX_IMPORT_BYTES):
+        if key != "reviews" or index is None:
+            continue
+        p = _Problems()
+        review = _check_review(p, index, value, frameworks)
+        if review is None:
+            raise ImportFileError(f"reviews[{index}] changed since it was checked")
+        yield review
+
+
 # -- import ------------------------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as JSON at all; the message is one line."""
 
 
 def read_document(path: str) -> Any:
@@ -517,7 +568,3 @@ def read_document(path: str) -> Any:
         raise ImportFileError("not valid JSON: nested too deeply") from None
     except ValueError as exc:
         raise ImportFileError(f"not valid JSON: {exc}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")

@@ -1,5 +1,8 @@
 """Load and validate framework files (TOML or JSON); find the installed frameworks.
 
+A bundled framework comes from its validated form when that is current (``prompts.shipped``:
+made when the package is built, no pydantic at run time); everything below is for the rest.
+
 Every problem is reported as one line naming the file, the item id and what is wrong;
 nothing here lets an exception escape as a traceback for a bad file.
 
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import checked as _checked_module
-from checked import frozen, to_data, validate
+from checked import to_data, validate
 from checked.digest import sha256_hex
 from checked.files import Refused, TooLarge, open_regular, read_bounded, read_fd
 from prompts import conditions as _conditions_module
@@ -45,30 +48,11 @@ from prompts.model import (
     SameChoiceCheck,
     SetDifferenceCheck,
 )
+from prompts.problems import FrameworkError, Problem
+from prompts.shipped import BUNDLED_DIR, DEFAULT_FRAMEWORK, bundled
 
-BUNDLED_DIR = Path(__file__).parent / "frameworks"
 MAX_FILE_BYTES = 5_000_000
 _GROUPS = ("sections", "facts", "criteria", "checks", "settings")
-
-
-@frozen(slots=False)
-class Problem:
-    """One thing wrong with a framework file."""
-
-    file: str
-    item: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.item}: {self.message}"
-
-
-class FrameworkError(Exception):
-    """A framework file was refused; ``problems`` says why, one line each."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def _parse_text(name: str, text: str, suffix: str) -> dict[str, Any]:
@@ -380,6 +364,10 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
         ) from None
     except OSError as exc:
         raise FrameworkError([Problem(name, "(file)", exc.strerror or str(exc))]) from None
+    if p.suffix == ".toml" and p.parent.resolve() == BUNDLED_DIR.resolve():
+        shipped = bundled(p.stem)  # validated when the package was built (prompts.shipped)
+        if shipped is not None:
+            return shipped
     digest = sha256_hex(raw)
     cache = _cache_path(p, digest)
     cached = _read_cache(cache, digest, name)
@@ -536,9 +524,6 @@ def _mtime(path: Path) -> int:
         return path.stat().st_mtime_ns
     except OSError:
         return -1
-
-
-DEFAULT_FRAMEWORK = "sqs-youth-2014"
 
 
 def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:

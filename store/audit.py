@@ -9,7 +9,7 @@ review and are not audited.
 Each review has its own log, ``<store>/audit/<key>.jsonl``: one JSON object per line, appended
 with ``O_APPEND`` in a single write and fsynced.  Appending costs the same however many reviews
 or events the store holds.  A crash during an append can leave a last line without its newline;
-readers skip such a torn line and crash recovery (``store.reviews``) cuts it off before
+readers skip such a torn line and crash recovery (``store.saving``) cuts it off before
 appending what is missing of that save's events from the copy kept in the review file.
 
 Tamper evidence: each event carries ``prev``, the SHA-256 of the canonical JSON (``canonical``:

@@ -12,12 +12,21 @@ made, which the app does just after its first frame.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from checked import frozen
+from checked.files import describe
+from store.errors import StoreError
+from store.layout import review_key
+from store.storage import atomic_write, dumps, read_json_file
+
+if TYPE_CHECKING:
+    from store.folder import StoreFolder
 
 CLAIM_TTL = timedelta(hours=12)
 
@@ -115,3 +124,69 @@ class Claim:
             f"since {when}); answers saved there and here are both kept, but one of you "
             f"will be asked to reload"
         )
+
+
+# -- claims in a store folder (``Store.claim``, ``claimed_by``, ``release``) --------------------
+
+
+def claim_path(folder: StoreFolder, review_id: str) -> Path:
+    return folder.claims_dir / f"{review_key(review_id)}.json"
+
+
+def _label(folder: StoreFolder, review_id: str) -> str:
+    cached = folder._read_index(folder._paths(review_key(review_id))[2])
+    return f"Case {cached.case_ref}" if cached else f"Review {review_id}"
+
+
+def read_claim(folder: StoreFolder, review_id: str) -> Claim | None:
+    try:
+        data = read_json_file(claim_path(folder, review_id), "claim")
+    except StoreError:
+        return None  # a damaged claim is no claim: claims are advisory
+    return Claim.from_json(data) if data is not None else None
+
+
+def claimed_by(folder: StoreFolder, review_id: str) -> str | None:
+    """A message if another live session has this review open, else None (claims nothing)."""
+    existing = read_claim(folder, review_id)
+    if existing is None or existing.is_mine() or existing.is_stale():
+        return None
+    return existing.describe(_label(folder, review_id))
+
+
+def claim(folder: StoreFolder, review_id: str, *, who: str = "", force: bool = False) -> str | None:
+    """Mark this review as open in this process.
+
+    Returns None when the claim is made (no claim, a stale one, or already ours).  When
+    another live session holds it, returns a one-line message saying who has it open and
+    leaves their claim in place, unless ``force`` is True: then the claim is taken over and
+    the message is still returned so the caller can warn.  Claims are advisory only;
+    ``save``'s revision check is what prevents lost answers.  A claim that cannot be
+    written (a link in its place, a full disk) is a message too, never an error.
+    """
+    path = claim_path(folder, review_id)
+    with folder._lock:
+        existing = read_claim(folder, review_id)
+        message = None
+        if existing is not None and not existing.is_mine() and not existing.is_stale():
+            message = existing.describe(_label(folder, review_id))
+            if not force:
+                return message
+        try:
+            atomic_write(path, dumps(Claim.mine(review_id, who).to_json()))
+        except OSError as exc:
+            return (
+                f"{path}: could not mark the review as open here ({describe(exc)}); "
+                "another session will not be warned"
+            )
+        return message
+
+
+def release(folder: StoreFolder, review_id: str) -> None:
+    """Drop this process's claim on the review (another session's claim is left alone)."""
+    path = claim_path(folder, review_id)
+    with folder._lock:
+        existing = read_claim(folder, review_id)
+        if existing is not None and existing.is_mine():
+            with contextlib.suppress(OSError):
+                os.unlink(path)

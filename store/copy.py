@@ -4,7 +4,7 @@ Any two backends (a folder, ``memory:``, ``postgresql://...``).  Each review is 
 with its audit trail, exactly as kept, and kept in TO as it was: the same record (revision and
 times), the same events with the same hashes, so ``case-review audit verify`` gives at TO what
 it gives at FROM.  TO keeps a copied review through its ``adopt`` (PostgreSQL: one
-transaction; a folder: ``store.file_adopt``, trail first, review last); a store that cannot
+transaction; a folder: ``store.saving.adopt``, trail first, review last); a store that cannot
 take a trail as it was (the memory store) saves the review anew, its trail starting with the
 copy.  A trail whose events carry no hashes at all (the memory store keeps none) is chained as
 it is copied.
@@ -133,12 +133,6 @@ def adopt(
     own = getattr(target, "adopt", None)
     if callable(own):
         return bool(own(review, events, summary))
-    from store.reviews import Store
-
-    if isinstance(target, Store):
-        from store.file_adopt import adopt as into_folder
-
-        return into_folder(target, review, events, summary)
     from store.reviews import Actor
 
     try:  # a store that keeps no trail of its own making (memory): saved anew

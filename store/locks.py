@@ -33,12 +33,14 @@ class StoreLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
+        self._owner: int | None = None
 
     def __enter__(self) -> StoreLock:
         self._thread_lock.acquire()
         try:
             if self._depth == 0:
                 self._fd = self._acquire()
+                self._owner = threading.get_ident()
             self._depth += 1
         except BaseException:
             self._thread_lock.release()
@@ -49,7 +51,7 @@ class StoreLock:
         try:
             self._depth -= 1
             if self._depth == 0 and self._fd is not None:
-                fd, self._fd = self._fd, None
+                fd, self._fd, self._owner = self._fd, None, None
                 try:
                     fcntl.flock(fd, fcntl.LOCK_UN)
                 finally:
@@ -60,6 +62,10 @@ class StoreLock:
     @property
     def held(self) -> bool:
         return self._depth > 0
+
+    def held_here(self) -> bool:
+        """Held by the calling thread (which may then take it again)."""
+        return self._depth > 0 and self._owner == threading.get_ident()
 
     def _acquire(self) -> int:
         try:  # never through a link, never anything but a regular file

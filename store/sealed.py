@@ -122,3 +122,26 @@ def load_key(folder: Path, *, create: bool) -> bytes | None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
     return key
+
+
+class LineSealer:
+    """Seals for the lines of an append-only log (``store.sealedlog``): each line's seal is
+    the keyed BLAKE2b of the log's name and the line's own bytes, so a line is checked alone,
+    and a line copied from another log (another name) does not open.  The keyed state is made
+    once and copied for each line (a tenth of the cost of keying every line afresh)."""
+
+    def __init__(self, key: bytes, name: str) -> None:
+        label = name.encode("utf-8", "surrogatepass")
+        self._base = _blake2b(key)
+        self._base.update(len(label).to_bytes(4, "big") + label)
+
+    def seal(self, payload: bytes | memoryview) -> bytes:
+        """The seal of one line's payload: 64 hex digits."""
+        digest = self._base.copy()
+        digest.update(payload)
+        return digest.hexdigest().encode("ascii")
+
+    def check(self, payload: bytes | memoryview, seal_hex: bytes | memoryview) -> bool:
+        from _operator import _compare_digest
+
+        return _compare_digest(bytes(seal_hex), self.seal(payload))

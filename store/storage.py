@@ -30,8 +30,9 @@ import contextlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from checked.files import Refused, kind, not_regular, read_bounded
 from store.errors import StoreError
@@ -130,12 +131,13 @@ def check_replaceable(path: Path) -> None:
         raise Refused(f"{not_regular(st.st_mode)}; not replaced", path)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, os.replace, fsync the folder. 0600.
 
     ``path`` must be a regular file or missing (``check_replaceable``).  On any failure (a full
     disk, a file size limit) the temporary file is removed and ``path`` is left as it was; the
-    OSError is raised for the caller to word."""
+    OSError is raised for the caller to word.  ``durable=False`` leaves out both fsyncs, for
+    a caller writing many files that syncs their folder once at the end (``fsync_dir``)."""
     check_replaceable(path)
     tmp = temp_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -146,7 +148,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         _unlink_quietly(tmp)
@@ -157,7 +160,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def create_private_file(path: Path) -> bool:
@@ -242,3 +246,32 @@ def _why(exc: OSError) -> str:
     if isinstance(exc, Refused):
         return exc.reason
     return exc.strerror or exc.__class__.__name__
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
+    """``atomic_write`` for data written a piece at a time (an export of any size): a
+    buffered file to write to; once the block ends, ``path`` is replaced with what was written
+    (fsynced, owner-only).  If the block fails, or the data cannot be written, the temporary
+    file is removed and ``path`` left as it was (the OSError is raised for the caller)."""
+    check_replaceable(path)
+    tmp = temp_name(path)
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE
+    )
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb", closefd=False) as out:
+            yield out
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    fsync_dir(path.parent)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,13 +222,33 @@ def _replay_differs(record: dict[str, Any], events: list[dict[str, Any]]) -> lis
     differs: list[str] = []
     for name in _MAPPINGS:
         now, replayed = record.get(name) or {}, state[name]
+        defaults = _item_defaults().get(name, {})
         for item in [*now, *(k for k in replayed if k not in now)]:
-            if _json(now.get(item)) != _json(replayed.get(item)):
+            then = replayed.get(item)
+            if isinstance(then, dict):  # (a field added since the event took its default)
+                then = {**defaults, **then}
+            if _json(now.get(item)) != _json(then):
                 differs.append(f"{name}.{item}")
     for name, value in state.items():
         if name not in _MAPPINGS and _json(record.get(name)) != _json(value):
             differs.append(name)
     return differs
+
+
+@cache
+def _item_defaults() -> dict[str, dict[str, Any]]:
+    """The default of every field that has one, of a judgement and of a flag's state: an event
+    written before a field was added to the record holds no value for it, and the review read
+    now holds its default (``judgements.x`` of a review saved before joint reviews recorded
+    ``discussed`` is replayed with ``discussed: false``)."""
+    from dataclasses import MISSING, fields
+
+    from store.records import FlagState, Judgement
+
+    return {
+        name: {f.name: f.default for f in fields(kind) if f.default is not MISSING}
+        for name, kind in (("judgements", Judgement), ("flag_states", FlagState))
+    }
 
 
 def _json(value: Any) -> str:
@@ -238,9 +259,7 @@ def keys_of(store: Store, ref: str) -> list[str]:
     """The file keys of the reviews of case ``ref`` (any mode), or of the review with id ``ref``."""
     from store.reviews import review_key
 
-    wanted = ref.strip().casefold()
-    listing, _problems = store._listing()
-    keys = [key for key, entry, *_ in listing if entry.case_ref.casefold() == wanted]
+    keys = store._case_keys(ref)
     if not keys and Path(store.review_path(ref)).exists():
         keys = [review_key(ref)]
     return keys

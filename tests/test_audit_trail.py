@@ -218,19 +218,26 @@ def test_an_edited_report_cache_does_not_change_the_report(tmp_path, sqs):
         return data
 
     first = report()
-    cache = root / "cache" / "report-rows.json"
-    data = json.loads(cache.read_bytes())
-    for entry in data["entries"].values():  # every review now "sufficient" everywhere
-        row = entry["value"]
-        row[8] = {criterion: "s" for criterion in row[8]}
-    cache.write_text(json.dumps(data))  # the seal is kept as it was
+
+    def edit_lines(path: Path, change) -> None:  # every value changed, the seals kept
+        lines = []
+        for line in path.read_bytes().splitlines(keepends=True):
+            sealed = line[64:65] == b" " and not line.startswith(b"[")
+            seal, payload = (line[:65], line[65:]) if sealed else (b"", line)
+            value = json.loads(payload)
+            if isinstance(value, list):
+                change(value[1])
+                line = seal + json.dumps(value).encode() + b"\n"
+            lines.append(line)  # (the header as it was)
+        path.write_bytes(b"".join(lines))
+
+    def all_sufficient(kept):  # every review now "sufficient" everywhere
+        kept[1][8] = {criterion: "s" for criterion in kept[1][8]}
+
+    edit_lines(root / "cache" / "report-rows.log", all_sufficient)
     assert report() == first
     # Nor can the listing's own caches be edited into the report (a status flipped).
-    snapshot = root / "listing.json"
-    listing = json.loads(snapshot.read_bytes())
-    for entry in listing["entries"].values():
-        entry["status"] = "in_progress"
-    snapshot.write_text(json.dumps(listing))
+    edit_lines(root / "listing.log", lambda row: row.__setitem__(4, "in_progress"))
     for index in (root / "index").iterdir():
         entry = json.loads(index.read_bytes())
         entry["status"] = "in_progress"

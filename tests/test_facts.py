@@ -255,3 +255,11 @@ def test_any_answer_to_any_fact_is_read_or_refused_without_raising(fact, text: s
         assert fact.option(value) is not None
     if fact.type == "multichoice" and value is not None:
         assert all(fact.option(v) is not None for v in value)
+
+
+@pytest.mark.parametrize("text", ["²", "³", "①", "½"])
+def test_a_digit_that_is_not_a_number_is_not_an_option_number(text):
+    """Found by the property test above: '²' is a digit to str.isdigit but no number to int."""
+    fact = next(f for f in FW.facts if f.type == "choice")
+    value, message = read_fact(fact, text, date(2026, 3, 1))
+    assert value is None and message

@@ -25,13 +25,19 @@ MODULES = (
 )
 # Written by tools, never by the program or its tests.
 SKIPPED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+BENCH_OUT = Path("bench") / "out"  # the benchmarks' big stores (git-ignored, bench/build_stores.py)
 
 
 def checkout(root: Path) -> dict[str, tuple[int, int]]:
     """Every file of the checkout (but tools' caches) with its modification time and size."""
     found = {}
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIPPED and not d.endswith(".egg-info")]
+        here = Path(folder).relative_to(root)
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in SKIPPED and not d.endswith(".egg-info") and here / d != BENCH_OUT
+        ]
         for name in files:
             path = Path(folder) / name
             try:

@@ -35,7 +35,8 @@ def test_importing_every_engine_module_loads_no_store_machinery_textual_tinydb_o
         "    importlib.import_module(name)\n"
         "heavy = ('textual', 'tinydb', 'pydantic', 'rich', 'store.reviews', 'store.storage',"
         " 'store.tinydb_storage', 'store.locks', 'store.claims', 'store.audit', 'store.memory',"
-        " 'store.sealed', 'store.backends')\n"
+        " 'store.sealed', 'store.backends', 'store.folder', 'store.saving', 'store.file_listing',"
+        " 'store.derived_cache', 'store.review_files', 'store.layout')\n"
         "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy[:4]))\n"
     )
     result = subprocess.run(

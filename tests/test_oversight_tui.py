@@ -18,7 +18,7 @@ from prompts import get_framework
 from store import Actor, Store
 from tests.report_sample import harrow_like
 from tests.test_tui import current_question, type_text
-from tests.tui_helpers import FACTS, chat_texts
+from tests.tui_helpers import FACTS, chat_texts, home_rows
 
 
 async def settle(pilot, app) -> None:
@@ -289,6 +289,7 @@ async def test_a_re_audit_from_the_home_screen_shows_the_earlier_flags(tmp_path)
     import_reviews(store, harrow_like(get_framework())[:1], Actor("Importer"))
     app = app_with(store, Actor("Sam"))
     async with app.run_test(size=(120, 40)) as pilot:
+        await home_rows(pilot)  # (listed in a thread)
         await pilot.press("N")
         await pilot.pause()
         form = app.screen
@@ -303,3 +304,14 @@ async def test_a_re_audit_from_the_home_screen_shows_the_earlier_flags(tmp_path)
         earlier = next(t for t in texts if t.startswith("Re-audit: the earlier review"))
         assert "raised 2 flag(s)" in earlier and "cy.custody !! URGENT" in earlier
     assert len(list(store.summaries())) == 2
+
+
+async def test_the_home_screen_s_actions_button_opens_the_actions(tmp_path):
+    store = Store.open(tmp_path / "store")
+    import_reviews(store, harrow_like(get_framework())[:1], Actor("Importer"))
+    app = app_with(store, Actor("Sam"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_rows(pilot)
+        await pilot.click("#open-actions")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)

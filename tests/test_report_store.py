@@ -2,7 +2,7 @@
 beyond the review file they were made from.
 
 A report reads each review as a row (``assistant.report.rows``) through ``Store.derived``,
-which keeps the rows in ``cache/report-rows.json`` keyed by each review file's identity.  These
+which keeps the rows in ``cache/report-rows.log`` keyed by each review file's identity.  These
 tests check that the figures are always those of the review files as they are now: after saves,
 after damage to a review file (reported, never written), and whatever state the cache is in.
 """
@@ -21,18 +21,33 @@ from store import Actor, Store
 from store.records import Judgement
 from tests.report_sample import harrow_like, synthetic
 
-CACHE = Path("cache") / "report-rows.json"
+CACHE = Path("cache") / "report-rows.log"
 ACTOR = Actor("Test manager", "manager")
 
 
 @pytest.fixture
 def store(tmp_path: Path, sqs) -> Store:
-    """14 Harrow-like reviews and 12 synthetic ones from two teams: more than the 16 fresh
-    rows after which the cache is written."""
+    """14 Harrow-like reviews and 12 synthetic ones from two teams."""
     store = Store.open(tmp_path / "store")
     for review in [*harrow_like(sqs), *synthetic(sqs, 12, teams=2)]:
         store.save(review, ACTOR, action="imported", touch=False)
     return store
+
+
+def kept(store: Store) -> tuple[dict | None, dict]:
+    """The report cache's header and each review's kept [stamp, row], as the store reads it."""
+    from store import sealedlog
+
+    state = sealedlog.read(store, store.path / CACHE)
+    return state.header, state.values
+
+
+def sealed_line(store: Store, value) -> bytes:
+    """A line of the cache sealed as the store would seal it (as if written by older code)."""
+    from store.sealed import LineSealer
+    from store.sealedlog import line
+
+    return line(LineSealer(store._key, CACHE.as_posix()), value)
 
 
 def figures(report):
@@ -118,35 +133,66 @@ def test_a_review_file_damaged_since_is_reported_left_out_and_never_written(stor
 @pytest.mark.parametrize(
     "damage",
     [
-        b"{not json",
-        b"",
-        b'{"layout": 1, "version": "report-row-0", "entries": {}}',
-        b'{"layout": 1, "version": "' + ROW_VERSION.encode() + b'", "entries": []}',
+        lambda store: b"{not json",
+        lambda store: b"",
+        lambda store: sealed_line(
+            store, {"log": "derived", "layout": 2, "version": "report-row-0", "base": 0}
+        ),
+        lambda store: (
+            sealed_line(store, {"log": "derived", "layout": 2, "version": ROW_VERSION, "base": 0})
+            + sealed_line(store, {"not": "a line"})
+            + sealed_line(store, ["key", "not a stamp and row"])
+        ),
     ],
     ids=["not json", "empty", "older version", "wrong shape"],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(store, sqs, damage):
     first, _ = report_over_store(store, sqs, ReportFilter())
-    (store.path / CACHE).write_bytes(damage)
+    (store.path / CACHE).write_bytes(damage(store))
     report, problems = report_over_store(store, sqs, ReportFilter())
     assert problems == []
     assert figures(report) == figures(first)
-    data = json.loads((store.path / CACHE).read_bytes())
-    assert data["version"] == ROW_VERSION and len(data["entries"]) == 26
+    header, values = kept(store)
+    assert header["version"] == ROW_VERSION
+    keys = {store.review_path(r.id).stem for r in store.reviews(status="complete")}
+    assert keys <= set(values) and len(keys) == 26
 
 
-def test_a_cached_row_that_makes_no_sense_is_made_again_from_the_file(store, sqs):
+def test_a_kept_row_that_makes_no_sense_is_made_again_from_the_file(store, sqs):
     first, _ = report_over_store(store, sqs, ReportFilter())
-    cache = store.path / CACHE
-    data = json.loads(cache.read_bytes())
     key = store.review_path("harrow-03").stem
-    data["entries"][key]["value"][8] = {"rr.assessment": ["?", 3]}  # stamp still matches
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    _, values = kept(store)
+    stamp, value = values[key]
+    value[8] = {"rr.assessment": ["?", 3]}  # sealed, and the stamp still matches
+    with (store.path / CACHE).open("ab") as log:
+        log.write(sealed_line(store, [key, [stamp, value]]))
+    assert kept(store)[1][key][1][8] == {"rr.assessment": ["?", 3]}
     report, problems = report_over_store(store, sqs, ReportFilter())
     assert problems == []
     assert figures(report) == figures(first)
-    repaired = json.loads(cache.read_bytes())["entries"][key]["value"]
-    assert repaired == row(store.get("harrow-03"))
+    assert kept(store)[1][key] == [stamp, row(store.get("harrow-03"))]
+
+
+def test_reports_append_what_changed_and_the_cache_is_compacted_now_and_then(store, sqs):
+    report_over_store(store, sqs, ReportFilter())
+    size = (store.path / CACHE).stat().st_size
+    review = store.get("harrow-01")
+    for n in range(3):
+        changed = dict(review.judgements)
+        changed["rr.assessment"] = Judgement(outcome="insufficient", note=f"change {n}")
+        review = store.save(review.copy(judgements=changed), ACTOR)
+        report_over_store(store, sqs, ReportFilter())
+    grown = (store.path / CACHE).stat().st_size
+    lines = (store.path / CACHE).read_bytes().count(b"\n")
+    assert lines == 1 + 26 + 3 and size < grown < size * 1.5  # one line a change, appended
+    for n in range(60):  # superseded lines pile up past the current ones: compacted
+        changed = dict(review.judgements)
+        changed["rr.assessment"] = Judgement(outcome="insufficient", note=f"again {n}")
+        review = store.save(review.copy(judgements=changed), ACTOR)
+        report_over_store(store, sqs, ReportFilter())
+    assert (store.path / CACHE).read_bytes().count(b"\n") < 1 + 26 + 63
+    report, _ = report_over_store(store, sqs, ReportFilter())
+    assert figures(report) == figures(direct(store, sqs))
 
 
 def test_rows_are_plain_json_that_reads_back_equal(sqs):
@@ -168,7 +214,7 @@ def test_a_store_that_cannot_be_written_still_reports(store, sqs, monkeypatch):
     def refuse(path, data):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("store.reviews.atomic_write", refuse)
+    monkeypatch.setattr("store.sealedlog.atomic_write", refuse)
     report, problems = report_over_store(store, sqs, ReportFilter())
     assert problems == [] and report.reviews == 26
     assert not (store.path / CACHE).exists()
@@ -187,7 +233,7 @@ def test_any_derived_text_survives_the_cache_even_if_not_valid_unicode(store):
         return [review.case_ref, "half a pair: \ud800", "caf\u00e9 [b]"]
 
     first = store.derived("odd-text", "1", derive)
-    assert (store.path / "cache" / "odd-text.json").exists()
+    assert (store.path / "cache" / "odd-text.log").exists()
     again = store.derived("odd-text", "1", lambda review: pytest.fail("derived again"))
     assert again == first and len(first) == 26
     assert ["HAR-01", "half a pair: \ud800", "caf\u00e9 [b]"] in again

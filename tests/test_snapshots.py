@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.tui_helpers import app_for, store_with_case
+from tests.tui_helpers import app_for, home_rows, store_with_case
 
 SIZES = [(80, 24), (120, 40)]
 FIXED = datetime(2014, 10, 21, 9, 30, tzinfo=UTC)
@@ -44,7 +44,22 @@ async def _no_blink(pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_home(snap_compare, urgent_store, size):
-    assert snap_compare(app_for(urgent_store), terminal_size=size, run_before=_no_blink)
+    async def listed(pilot) -> None:
+        await home_rows(pilot)
+        await _no_blink(pilot)
+
+    assert snap_compare(app_for(urgent_store), terminal_size=size, run_before=listed)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_searching_a_case_reference(snap_compare, urgent_store, size):
+    async def search(pilot) -> None:
+        await home_rows(pilot)
+        await pilot.press("slash", "0", "2")
+        await home_rows(pilot, loads=2)
+        await _no_blink(pilot)
+
+    assert snap_compare(app_for(urgent_store), terminal_size=size, run_before=search)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -4,8 +4,9 @@
 it the moment the review screen asks to be furnished, which the app does once Textual says the
 first frame is on the terminal (the Ready event).  At that moment the first question is on
 screen and none of the heavy modules have been imported: pydantic (validation), TinyDB
-(writing review files), the free-text interpreter, flag derivation, the audit trail.  Speed
-itself is measured by bench/ui.py, never here.
+(writing review files), the free-text interpreter, flag derivation, the audit trail; and no
+folder of the store holding a file per review has been listed (the case index finds the
+review).  Speed itself is measured by bench/ui.py and bench/scale.py, never here.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ HEAVY = (
 
 PROBE = """
 import json, os, sys
+LISTED = []
+for name in ("listdir", "scandir"):
+    def spy(path=".", _real=getattr(os, name)):
+        LISTED.append(str(path))
+        return _real(path)
+    setattr(os, name, spy)
 from assistant.tui import review
 
 def probe(self):
@@ -41,7 +48,9 @@ def probe(self):
     shown = [str(w.content) for w in self.query(Static) if w.region.height]
     heavy = [m for m in HEAVY if m in sys.modules]
     furnished = bool(self.query("SidePanel")) or bool(self.query("Footer"))
-    print(json.dumps({"heavy": heavy, "shown": shown, "furnished": furnished}), flush=True)
+    listed = [p for p in LISTED if p.rstrip("/").endswith(("/reviews", "/index", "/audit"))]
+    print(json.dumps({"heavy": heavy, "shown": shown, "furnished": furnished, "listed": listed}),
+          flush=True)
     os._exit(0)
 
 review.ReviewScreen.furnish_after_refresh = probe
@@ -74,10 +83,9 @@ def first_frame(tmp_path, *args: str) -> dict:
 @pytest.mark.slow
 def test_the_first_frame_shows_the_question_without_the_heavy_modules(tmp_path):
     store = str(tmp_path / "store")
-    # The very first start validates the bundled framework (pydantic) and caches the result.
-    first_frame(tmp_path, "--store", store, "review", "WARM-UP")
+    # The very first start too (no cache, no store yet): the bundled framework ships validated.
     frame = first_frame(tmp_path, "--store", store, "review", "HAR-01")
-    assert frame["heavy"] == []
+    assert frame["heavy"] == [] and frame["listed"] == []
     assert any("[psr]" in text for text in frame["shown"])  # the first question
     assert not frame["furnished"]  # the side panel and footer come right after
     # The new review is saved just after the first frame; this probe stopped before that.
@@ -87,7 +95,6 @@ def test_the_first_frame_shows_the_question_without_the_heavy_modules(tmp_path):
 @pytest.mark.slow
 def test_a_resumed_review_opens_without_the_heavy_modules_too(tmp_path):
     store = tmp_path / "store"
-    first_frame(tmp_path, "--store", str(store), "review", "WARM-UP")
     session = Session.open(Store.open(store), Engine(get_framework()), "HAR-02", actor=Actor("A"))
     session.start()
     session.answer("yes")  # psr
@@ -96,7 +103,7 @@ def test_a_resumed_review_opens_without_the_heavy_modules_too(tmp_path):
     frame = first_frame(tmp_path, "--store", str(store), "review", "HAR-02")
     # Only flag derivation: the restored transcript shows the flags raised so far.  The review
     # file is read as the store wrote it (no pydantic, no TinyDB).
-    assert frame["heavy"] == ["assistant.engine.flags"]
+    assert frame["heavy"] == ["assistant.engine.flags"] and frame["listed"] == []
     shown = "\n".join(frame["shown"])
     assert "Resuming the review of HAR-02" in shown
     assert "[mappa]" in shown  # the next question, after the two answered

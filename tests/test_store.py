@@ -375,11 +375,11 @@ def test_an_interrupted_save_is_finished_when_the_store_is_next_opened(store: St
     index.write_bytes(old_index)
     torn = log.read_bytes()
     log.write_bytes(torn[: len(full_log) + 20])
-    (store.reviews_dir / f"{key}.dirty").write_bytes(b"")
+    (store.pending_dir / f"{key}.dirty").write_bytes(b"")
     (store.reviews_dir / f".{key}.json.99.abcd.tmp").write_bytes(b"half a file")
 
     again = Store.open(store.path)
-    assert not (store.reviews_dir / f"{key}.dirty").exists()
+    assert not (store.pending_dir / f"{key}.dirty").exists()
     assert not list(store.reviews_dir.glob(".*.tmp"))
     assert [s.summary for s in again.summaries()] == [{"answered": 2}]
     assert log.read_bytes() == torn
@@ -475,7 +475,8 @@ def test_a_lock_held_too_long_by_another_process_gives_a_clear_error(store: Stor
 
 
 def test_the_one_pass_read_and_the_tinydb_read_give_the_same_review(store: Store) -> None:
-    from store.reviews import _fast_load, record_from_doc
+    from store.review_files import fast_load as _fast_load
+    from store.review_files import record_from_doc
 
     review = answer(
         answer(new_review(facts={"psr": True, "plan_factors": ["family"]}), "rr.psr"),
@@ -557,12 +558,12 @@ def test_records_read_back_without_validation_equal_the_validated_ones() -> None
 
 
 def test_a_review_the_store_wrote_is_read_back_without_pydantic(store: Store) -> None:
-    import store.reviews as reviews
+    import store.review_files as reviews
 
     saved = store.save(rich_review(), SAM)
     calls = []
-    real = reviews._fast_load
-    reviews._fast_load = lambda *a: calls.append(a) or real(*a)  # the validating read
+    real = reviews.fast_load
+    reviews.fast_load = lambda *a: calls.append(a) or real(*a)  # the validating read
     try:
         assert store.get(saved.id) == saved
         assert store.find_case("HAR-01").review == saved
@@ -572,7 +573,7 @@ def test_a_review_the_store_wrote_is_read_back_without_pydantic(store: Store) ->
         assert store.get(saved.id) == saved  # touched since the store wrote it: validated
         assert len(calls) == 1
     finally:
-        reviews._fast_load = real
+        reviews.fast_load = real
 
 
 def test_a_review_file_edited_behind_the_store_is_validated_not_trusted(store: Store) -> None:

@@ -24,6 +24,7 @@ import pytest
 from assistant.report import ReportFilter
 from assistant.report.source import report_over_store
 from store import Actor, Store, StoreError, review_key
+from store.layout import case_key
 from store.records import Judgement, Review
 from tests.conftest import case_review, cli_env
 
@@ -35,8 +36,8 @@ def review(review_id: str, case_ref: str) -> Review:
 
 
 def filled(root: Path, sqs: Any) -> Store:
-    """A store with two reviews saved twice and enough others for the listing snapshot and
-    the report's cache to be written, and a claim: every kind of file the store keeps."""
+    """A store with two reviews saved twice and others, the report's cache written, and a
+    claim: every kind of file the store keeps."""
     store = Store.open(root)
     for number in range(3, 21):
         store.save(review(f"r-{number}", f"HAR-{number:02}"), SAM, summary={"answered": 0})
@@ -50,9 +51,9 @@ def filled(root: Path, sqs: Any) -> Store:
     store.claim("r-1")
     store.release("r-1")
     store.claim("r-2")
-    Store.open(root).summaries()  # writes the listing snapshot
-    store.derived("report-rows", "any", lambda r: r.case_ref)  # writes cache/report-rows.json
-    assert all((root / KINDS[kind]).exists() for kind in ("snapshot", "derived cache"))
+    Store.open(root).summaries()
+    store.derived("report-rows", "any", lambda r: r.case_ref)  # writes cache/report-rows.log
+    assert all((root / KINDS[kind]).exists() for kind in ("listing log", "derived cache"))
     return store
 
 
@@ -62,13 +63,14 @@ KINDS = {
     "marker": "store.json",
     "key": "seal.key",
     "lock": ".lock",
-    "snapshot": "listing.json",
+    "listing log": "listing.log",
     "review": f"reviews/{KEY}.json",
-    "dirty marker": f"reviews/{KEY}.dirty",
+    "dirty marker": f"pending/{KEY}.dirty",
     "summary": f"index/{KEY}.json",
+    "case index": f"cases/{case_key('HAR-01')}.json",
     "audit log": f"audit/{KEY}.jsonl",
     "claim": f"claims/{review_key('r-2')}.json",
-    "derived cache": "cache/report-rows.json",
+    "derived cache": "cache/report-rows.log",
     "temporary file": f"reviews/.{KEY}.json.1.abcd.tmp",
 }
 
@@ -174,7 +176,7 @@ def test_a_planted_review_link_is_named_and_the_other_reviews_still_work(tmp_pat
     assert store.save(store.get("r-2").copy(team="North"), SAM).revision == 3
 
 
-@pytest.mark.parametrize("kind", ["summary", "audit log"])
+@pytest.mark.parametrize("kind", ["summary", "audit log", "case index", "listing log"])
 def test_a_save_that_would_write_through_a_link_writes_nothing(tmp_path, sqs, kind):
     root = tmp_path / "store"
     store = filled(root, sqs)
@@ -191,7 +193,9 @@ def test_a_save_that_would_write_through_a_link_writes_nothing(tmp_path, sqs, ki
     assert target.read_bytes() == planted.read_bytes()
 
 
-@pytest.mark.parametrize("folder", ["reviews", "index", "audit", "claims", "cache"])
+@pytest.mark.parametrize(
+    "folder", ["reviews", "index", "audit", "claims", "cache", "pending", "cases"]
+)
 def test_a_store_folder_that_is_a_link_is_refused_or_left_alone(tmp_path, sqs, folder):
     root = tmp_path / "store"
     filled(root, sqs)

@@ -10,7 +10,7 @@ from assistant.tui.review import ReviewScreen
 from assistant.tui.side_panel import FlagList
 from assistant.tui.summary import SummaryScreen
 from store import Store
-from tests.tui_helpers import FACTS, app_for, chat_texts, store_with_case, text_of
+from tests.tui_helpers import FACTS, app_for, chat_texts, home_rows, store_with_case, text_of
 
 
 def flag_ids(app) -> list[str]:
@@ -189,6 +189,7 @@ async def test_home_lists_reviews_urgent_first_and_resumes_one(tmp_path):
                                               "yes", "yes", "no", "1", "skip"])  # fmt: skip
     app = app_for(Store.open(root))
     async with app.run_test(size=(120, 40)) as pilot:
+        await home_rows(pilot)
         table = app.screen.query_one("DataTable")
         first = table.get_row_at(0)
         assert str(first[0]) == "HAR-21" and "!!" in str(first[6])
@@ -259,6 +260,7 @@ async def test_the_screen_is_furnished_and_a_new_review_saved_once_the_first_fra
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
+        await home_rows(pilot)
         await pilot.press("enter")  # resume it from the home screen, and leave again
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen) and app.screen.session.review.id == stored.id
@@ -358,6 +360,7 @@ async def test_a_complete_review_opens_on_its_summary_and_the_team_shows_at_home
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+        await home_rows(pilot)
         row = app.screen.query_one("DataTable").get_row_at(0)
         assert str(row[0]) == "HAR-53" and str(row[1]) == "North" and row[3] == "complete"
 

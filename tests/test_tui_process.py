@@ -100,3 +100,37 @@ def test_typing_answers_in_a_real_terminal_then_quitting_keeps_them(tmp_path, tm
         again.send("C-q")
     finally:
         again.kill()
+
+
+def test_the_home_screen_of_a_real_process_lists_searches_and_opens_a_review(tmp_path, tmux_env):
+    from assistant.engine.conversation import Engine
+    from assistant.engine.progress import index_summary
+    from prompts import get_framework
+    from store import Actor
+    from store.records import Review
+
+    engine, store = Engine(get_framework()), Store.open(tmp_path / "store")
+    for n in range(150):  # more than a page
+        review = Review(id=f"r-{n:03}", case_ref=f"HAR-{n:03}", framework="sqs-youth-2014")
+        store.save(review, Actor("T"), summary=index_summary(engine, review))
+    term = Tmux([*case_review()], tmux_env, size=(100, 30))
+    try:
+        screen = term.wait_for("most urgent first")
+        assert "150 review(s); showing 1-100" in screen and "HAR-149" in screen
+        term.send("/")
+        term.send("0", "7", "7")
+        screen = term.wait_for("containing '077'")
+        assert "HAR-077" in screen and "HAR-149" not in screen
+        term.send("Enter")  # back to the rows
+        term.send("Enter")  # and open the one found
+        screen = term.wait_for("[psr]")
+        assert "HAR-077" in screen
+        term.send("Escape")
+        term.wait_for("containing '077'")
+        term.send("q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not term.alive(), "q did not quit"
+    finally:
+        term.kill()

@@ -59,3 +59,18 @@ def text_of(widget) -> str:  # type: ignore[no-untyped-def]
 def chat_texts(app, kind) -> list[str]:  # type: ignore[no-untyped-def]
     """Plain text of every message widget of ``kind`` on the current screen."""
     return [text_of(w) for w in app.screen.query(kind)]
+
+
+async def home_rows(pilot, loads: int = 1, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the home screen has shown ``loads`` pages of rows (listed in a thread)."""
+    import asyncio
+
+    from assistant.tui.home import HomeScreen
+
+    for _ in range(int(timeout / 0.02)):
+        screen = pilot.app.screen
+        if isinstance(screen, HomeScreen) and screen.loads >= loads:
+            await pilot.pause()
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the home screen showed no rows within {timeout} s")

@@ -169,7 +169,7 @@ def _option_names(option: Option) -> set[str]:
 def _match_option(options: tuple[Option, ...], text: str) -> Option | None:
     """The option the whole answer names: its number, id, label or one of its words."""
     t = _norm(text).replace("-", " ")
-    if t.isdigit() and 1 <= int(t) <= len(options):
+    if t.isdecimal() and 1 <= int(t) <= len(options):
         return options[int(t) - 1]
     for option in options:
         if t in _option_names(option):

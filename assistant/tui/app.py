@@ -1,4 +1,9 @@
-"""The Textual app: home screen at the base, reviews, summary, help and report above it."""
+"""The Textual app: home screen at the base, reviews, summary, help and report above it.
+
+Started on the home screen, the app imports no conversation machinery (session, engine) until
+a review is opened, and the home screen's first page may already be listed (``first_page``:
+a listing started by ``assistant.tui.launch`` while the app was being imported).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
-from assistant.session import Session, engine_for
 from prompts.model import Framework
 from store import Actor, ReviewStore, StoreError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from assistant.engine.conversation import Engine
     from assistant.tui.review import ReviewScreen
+    from store import Listing
 
 
 class CaseReviewApp(App[None]):
@@ -38,13 +46,16 @@ class CaseReviewApp(App[None]):
         new: bool = False,
         practice: str | None = None,
         case_manager: str | None = None,
+        first_page: Future[Listing] | None = None,
     ) -> None:
         """``practice``: open on learning mode, playing that practice case (``store`` is then
-        a memory store: nothing reaches the real one)."""
+        a memory store: nothing reaches the real one).  ``first_page``: the home screen's
+        first page, being listed already."""
         super().__init__()
         self.store = store
-        self.engine = engine_for(framework)
+        self._engine: Engine | None = None
         self.framework = framework
+        self.first_page = first_page
         self.actor = actor or Actor()
         self._open_case = open_case
         self._mode = mode
@@ -53,6 +64,15 @@ class CaseReviewApp(App[None]):
         self._practice = practice
         self.ready = False  # the first frame is on the terminal (Textual's Ready event)
         self._home_mode = False  # see go_home
+
+    @property
+    def engine(self) -> Engine:
+        """The conversation engine for the framework (made when a review is first opened)."""
+        if self._engine is None:
+            from assistant.session import engine_for
+
+            self._engine = engine_for(self.framework)
+        return self._engine
 
     def get_default_screen(self) -> Screen:
         """The first screen: the review of the case given on the command line (nothing built
@@ -163,6 +183,7 @@ class CaseReviewApp(App[None]):
         """The review of ``case_ref`` (resumed or new), or None (and a notice) if it cannot be
         opened.  ``reviewer``: who reviews (the inspector of a joint review), when not the
         app's user."""
+        from assistant.session import Session
         from assistant.tui.review import ReviewScreen
 
         role = self.actor.role

@@ -35,9 +35,13 @@ def run_home(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if prepared is None:
         return 1
+    # The home screen's first page is listed while the app is imported and started.
+    from assistant.tui.home_page import prefetch
+
+    page = prefetch(prepared[0])
     from assistant.tui.app import CaseReviewApp
 
-    CaseReviewApp(*prepared).run()
+    CaseReviewApp(*prepared, first_page=page).run()
     return 0
 
 
