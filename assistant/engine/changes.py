@@ -10,7 +10,7 @@ raises its flag when there is none.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, get_args
 
 from assistant.engine.events import (
     CriteriaRestored,
@@ -46,19 +46,7 @@ if TYPE_CHECKING:
     from assistant.engine.flags import Flag
 
 
-FOLLOW_UPS: tuple[FollowUp, ...] = (
-    "confirm",
-    "reasons",
-    "note",
-    "view",
-    "view_outcome",
-    "agreed",
-    "evidence",
-    "quotable",
-    "escalate",
-    "escalated_when",
-    "escalation_action",
-)
+FOLLOW_UPS: tuple[FollowUp, ...] = get_args(FollowUp)  # in the order they are asked
 # Asked once the flag is shown: who was told of an urgent concern, when, what they did.
 ESCALATION_STEPS: tuple[FollowUp, ...] = ("escalate", "escalated_when", "escalation_action")
 
