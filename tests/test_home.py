@@ -4,6 +4,7 @@ team; listed once at start, and on coming back only what changed is redrawn."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,33 @@ async def test_search_by_case_reference_then_the_home_keys_still_work(tmp_path, 
         await home_rows(pilot, loads=3)
         assert len(cases_shown(app)) == 4 and "11 review(s)" in intro(app)
         assert isinstance(app.focused, ReviewTable)
+
+
+async def test_a_search_typed_and_entered_at_once_opens_the_review_it_finds(
+    tmp_path, small_pages, monkeypatch
+):
+    """A fast typist: /, the reference, Enter, Enter, before the search has listed anything:
+    the second Enter opens the review found, not the one highlighted before the search."""
+    store = many(tmp_path / "store")
+    page = HomeScreen._page
+
+    def slow_search(self, store, offset, team, query):  # type: ignore[no-untyped-def]
+        if query:
+            time.sleep(0.3)  # a big store: the search takes a while
+        return page(self, store, offset, team, query)
+
+    monkeypatch.setattr(HomeScreen, "_page", slow_search)
+    app = app_for(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await home_rows(pilot)
+        assert highlighted(app) != "HAR-07"
+        await pilot.press("slash", "0", "7", "enter", "enter")
+        for _ in range(250):  # (the search lists in a thread)
+            if isinstance(app.screen, ReviewScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.review.case_ref == "HAR-07"
 
 
 async def test_filter_by_team(tmp_path, small_pages):

@@ -295,6 +295,7 @@ async def test_a_re_audit_from_the_home_screen_shows_the_earlier_flags(tmp_path)
         form = app.screen
         assert isinstance(form, NewReviewScreen)
         assert form.query_one("#case-ref").value == "HAR-01"
+        assert form.query_one("#team").value == "Harrow"  # the earlier review's team
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, ReviewScreen)

@@ -146,6 +146,8 @@ class HomeScreen(Screen[None]):
         self._land_on: str | int | None = None  # where the cursor goes once a page is shown
         self._search_timer: Timer | None = None
         self._generation = 0  # of the latest listing asked for: older ones are not shown
+        self._shown_generation = 0  # of the listing on the screen
+        self._resume_when_shown = False  # Enter came while a listing was on its way
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -218,6 +220,7 @@ class HomeScreen(Screen[None]):
     def _show(self, generation: int, listing: Listing, offset: int) -> None:
         if not self.is_mounted or generation != self._generation:
             return  # a later listing was asked for (typing in the search, a page turned)
+        self._shown_generation = generation
         self.first_row, self.total = offset, listing.total
         note = self.query_one("#problems", Static)
         problems = listing.problems
@@ -227,6 +230,9 @@ class HomeScreen(Screen[None]):
         self._fill(shown)
         self._describe(len(shown))
         self.loads += 1
+        if self._resume_when_shown:
+            self._resume_when_shown = False
+            self.action_resume()
 
     def _fill(self, shown: list[ReviewSummary]) -> None:
         """Put the page in the table: changed cells in place when it holds the same reviews in
@@ -335,7 +341,7 @@ class HomeScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self._apply_search(event.value)
-        self.query_one(ReviewTable).focus()
+        self.set_focus(self.query_one(ReviewTable))  # now: an Enter typed next opens a row
 
     @on(Input.Submitted, "#team")
     def _team_submitted(self, event: Input.Submitted) -> None:
@@ -345,7 +351,7 @@ class HomeScreen(Screen[None]):
             self.list_page(0, land_on="first")
         if not team:
             self._close_filter("#team")
-        self.query_one(ReviewTable).focus()
+        self.set_focus(self.query_one(ReviewTable))
 
     def key_escape(self) -> None:
         """Escape in a filter clears it and goes back to the rows."""
@@ -360,7 +366,7 @@ class HomeScreen(Screen[None]):
             else:
                 self.team = ""
             self._close_filter(f"#{focused.id}")
-            self.query_one(ReviewTable).focus()
+            self.set_focus(self.query_one(ReviewTable))
             if changed:
                 self.list_page(0, land_on="first")
 
@@ -372,7 +378,9 @@ class HomeScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def action_new(self, case_ref: str = "", mode: str = "self", new: bool = False) -> None:
+    def action_new(
+        self, case_ref: str = "", mode: str = "self", new: bool = False, team: str = ""
+    ) -> None:
         from assistant.tui.new_review import NewReview, NewReviewScreen
 
         def started(result: NewReview | None) -> None:
@@ -387,7 +395,7 @@ class HomeScreen(Screen[None]):
                 )
 
         inspector = the_app(self).actor.name
-        screen = NewReviewScreen(inspector=inspector, case_ref=case_ref, mode=mode)
+        screen = NewReviewScreen(inspector=inspector, case_ref=case_ref, mode=mode, team=team)
         self.app.push_screen(screen, started)
 
     def action_reaudit(self) -> None:
@@ -396,12 +404,17 @@ class HomeScreen(Screen[None]):
         key = self._current_id()
         found = self._summaries.get(key) if key is not None else None
         if found is not None:
-            self.action_new(found.case_ref, found.mode, new=True)
+            self.action_new(found.case_ref, found.mode, new=True, team=found.team)
 
     def action_actions(self) -> None:
         the_app(self).open_actions()
 
     def action_resume(self) -> None:
+        if self._shown_generation != self._generation:
+            # The rows on the screen are about to be replaced (a search typed and Enter
+            # pressed at once): open the highlighted review of the rows that come.
+            self._resume_when_shown = True
+            return
         table = self.query_one(ReviewTable)
         if not table.row_count:
             if not (self.query_text or self.team) and self.total is not None:

@@ -43,11 +43,16 @@ class NewReviewScreen(ModalScreen[NewReview | None]):
     NewReviewScreen.-joint #people { display: block; }
     """
 
-    def __init__(self, *, inspector: str = "", case_ref: str = "", mode: str = "self") -> None:
+    def __init__(
+        self, *, inspector: str = "", case_ref: str = "", mode: str = "self", team: str = ""
+    ) -> None:
+        """``case_ref``, ``mode``, ``team``: the form filled in (a re-audit: the earlier
+        review's); an empty ``team`` is the last one used."""
         super().__init__(classes="-joint" if mode == "joint" else "")
         self.inspector = inspector
         self.case_ref = case_ref
         self.mode = mode
+        self.team = team
 
     def compose(self) -> ComposeResult:
         from assistant import prefs
@@ -59,7 +64,7 @@ class NewReviewScreen(ModalScreen[NewReview | None]):
             )
             yield Static("", id="problem")
             yield Label("Team (for the team's report; optional)")
-            team = prefs.load().get("team")
+            team = self.team or prefs.load().get("team")
             yield Input(
                 value=team if isinstance(team, str) else "",
                 placeholder="e.g. North",
