@@ -39,6 +39,7 @@ _NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")  # "a no-contact condition" names 
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?()\[\]{}\"/|+&]| - | -- |[—–]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
+_SOFT_MARKS = frozenset((",", "(", ")"))  # an aside in brackets stays in its clause
 
 
 def normalise(text: str) -> str:
@@ -107,7 +108,9 @@ def tokens(normalised: str) -> list[str]:
 
     for raw in normalised.split():
         if not raw[0].isalnum():
-            cut(SOFT if raw == "," else BOUNDARY)
+            if raw == "/" and out and out[-1] == NUM:
+                continue  # a date in figures ("12/02") is one number, not two clauses
+            cut(SOFT if raw in _SOFT_MARKS else BOUNDARY)
             continue
         if raw in lex.clause:
             cut(BOUNDARY)
