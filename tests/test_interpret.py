@@ -441,6 +441,48 @@ def test_turns_of_phrase_found_on_the_blind_batches(
         assert reading.reasons == reasons, reading
 
 
+# Rules of the round that tuned on batch 5: each with sentences of its own, not batch 5's.
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a guess or hearsay is a hedge
+        ("ss.engagement", "I assume dad was asked for his views at some point", "unclear", ()),
+        ("rr.plan_review", "presumably it was reviewed when he changed school", "unclear", ()),
+        ("rr.assessment", "as far as I know the assessment covered all that", "unclear", ()),
+        ("pp.plan", "I'd guess the RMP was done on time", "unclear", ()),
+        ("rr.plan", "it should be on the system somewhere", "unclear", ()),
+        ("rr.plan", "the goals should be better than this", "insufficient", None),
+        # praise said with a negative
+        ("rr.assessment", "I can't fault the assessment, strengths and drivers all there",
+         "sufficient", ()),
+        ("rr.assessment_review", "It is not the case that the assessment went unrevised, it "
+         "was redone after the move", "sufficient", ()),
+        ("ss.engagement", "it's not that dad wasnt asked, he came to the planning meeting",
+         "sufficient", ()),
+        ("rr.assessment_review", "the assessment sat unreviewed for the whole order",
+         "insufficient", ("not_done",)),
+        # two sources that disagree
+        ("cy.plan_review", "the system says it was reviewed on time, the file says it was late",
+         "unclear", ()),
+        ("rr.assessment_review", "ChildView says reviewed in May, the notes say no review "
+         "happened", "unclear", ()),
+        # what the child did not do describes the child
+        ("rr.assessment", "hes 15 and hasnt been to college since christmas", "unclear", ()),
+        ("ss.engagement", "shes not been asked what she thinks", "insufficient", None),
+        # a date in figures is one number; brackets stay in their clause
+        ("cy.assessment", "nothing on school (NEET since May) or his diabetes",
+         "insufficient", ("physical_health", "education")),
+    ],
+)
+def test_rules_of_the_batch_5_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
     reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
     assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))

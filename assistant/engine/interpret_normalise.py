@@ -87,9 +87,21 @@ def spell_out(text: str) -> str:
             out.append("and")
         elif token in ("-", "--", "—", "–"):
             out.append(",")
+        elif token.startswith("un") and len(token) > 5 and _undone(token):
+            out.append("not " + token[2:])  # "unreviewed", "unaddressed": not reviewed
         else:
             out.append(token)
     return " ".join(out)
+
+
+def _undone(word: str) -> bool:
+    """Whether ``word`` is "un" and a word that praises the work ("unreviewed", "unchecked"),
+    and not itself a word of criticism ("unclear")."""
+    lex = lexicon()
+    return (
+        word not in lex.negative_cues
+        and stem_with(lex.stem_keep, word[2:]) in lex.positive_cues
+    )
 
 
 def tokens(normalised: str) -> list[str]:

@@ -54,6 +54,8 @@ class Lexicon:
     hedge_re: re.Pattern[str]
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
+    child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
+    source_says_re: re.Pattern[str]  # "the system says", "case notes say"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -188,6 +190,8 @@ def lexicon() -> Lexicon:
         hedge_re=_any_of(phrases["hedge"]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
+        child_absent_re=_any_of(phrases["child_absent"]),
+        source_says_re=_any_of(phrases["source_says"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
