@@ -469,6 +469,12 @@ def test_turns_of_phrase_found_on_the_blind_batches(
         # what the child did not do describes the child
         ("rr.assessment", "hes 15 and hasnt been to college since christmas", "unclear", ()),
         ("ss.engagement", "shes not been asked what she thinks", "insufficient", None),
+        # dates in figures or months without a stated limit
+        ("rr.plan_review", "Plan 14/01, reviewed 30/06", "insufficient", ("not_timely",)),
+        ("cy.plan_review", "review due Feb, held in May", "insufficient", ("not_timely",)),
+        ("cy.plan_review", "VMP written Jan, first review Sept", "insufficient",
+         ("not_timely",)),
+        ("rr.plan_review", "he moved in January and got a job in August", "unclear", ()),
         # a date in figures is one number; brackets stay in their clause
         ("cy.assessment", "nothing on school (NEET since May) or his diabetes",
          "insufficient", ("physical_health", "education")),

@@ -151,8 +151,9 @@ def _days(n: str, unit: str | None, units: dict[str, int]) -> int:
     return int(n) * units.get(unit or "", 1)
 
 
-def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
-    """The dates an answer names, in order: (where, the date if it names a year, (month, day))."""
+def _dates(normalised: str) -> list[tuple[int, int, date | None, tuple[int, int]]]:
+    """The dates an answer names, in order: (start, end, the date if it names a year, (month,
+    day)); a month without a day is its 15th."""
     lex = lexicon()
     found: dict[int, tuple[int, date | None, tuple[int, int]]] = {}
     for pattern in lex.date_res:
@@ -161,7 +162,9 @@ def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
                 continue
             raw = match.group("m")
             month = int(raw) if raw.isdigit() else lex.months.get(raw, 0)
-            day, year = int(match.group("d")), match.group("y")
+            named_day = match.groupdict().get("d")
+            day = int(named_day) if named_day else 15  # a month alone: its middle
+            year = match.group("y")
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             full: date | None = None
@@ -172,7 +175,7 @@ def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
                 except ValueError:
                     continue
             found[match.start()] = (match.end(), full, (month, day))
-    return [found[k] for k in sorted(found)]
+    return [(k, *found[k]) for k in sorted(found)]
 
 
 def _gap(
@@ -197,9 +200,10 @@ def timing(normalised: str, *, dates_make_late: bool) -> str:
     was in time ("reviewed on time on 3 Feb and again on 20 June").
     """
     lex = lexicon()
-    if _DIGIT_RE.search(normalised) is None:
+    digits = _DIGIT_RE.search(normalised) is not None
+    if not (digits or dates_make_late):
         return normalised
-    limit = lex.limit_re.search(normalised)
+    limit = lex.limit_re.search(normalised) if digits else None
     if limit is not None:
         durations = [
             m
@@ -213,9 +217,18 @@ def timing(normalised: str, *, dates_make_late: bool) -> str:
             allowed = _days(limit.group("n"), unit, lex.units)
             verdict = f" {LATE if taken > allowed else IN_TIME} "
             return normalised[: said.end()] + verdict + normalised[said.end() :]
-    if dates_make_late and not lex.positive_phrases.search(normalised):
+    if not digits and not any(p.search(normalised) for p in lex.date_res[-2:]):
+        return normalised  # no figures and no month named
+    first = WORD_RE.match(normalised.lstrip())
+    about_child = first is not None and first.group() in lex.child_subject
+    # "he moved in March and started college in September": the child's dates, not the work's
+    if dates_make_late and not about_child and not lex.positive_phrases.search(normalised):
         named = _dates(normalised)
-        if len(named) >= 2 and _gap(named[0][1:], named[1][1:]) > lex.late_gap_days:
-            end = named[1][0]
+        if len(named) < 2:
+            return normalised
+        gap = _gap(named[0][2:], named[1][2:])
+        due = lex.due_re.search(normalised[: named[0][0]].rstrip())
+        if gap > lex.late_gap_days or (due is not None and gap > lex.due_grace_days):
+            end = named[1][1]
             return f"{normalised[:end]} {LATE} {normalised[end:]}"
     return normalised

@@ -88,6 +88,8 @@ class Lexicon:
     limit_re: re.Pattern[str]  # groups "n" and "unit" (optional): the time allowed
     date_res: tuple[re.Pattern[str], ...]  # groups "d", "m" (digits or a name), "y" (optional)
     late_gap_days: int
+    due_re: re.Pattern[str]  # words just before a date that make it the date due ("due Mar")
+    due_grace_days: int
 
     cue_words: frozenset[str]  # all three above
     generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
@@ -158,6 +160,7 @@ def lexicon() -> Lexicon:
     units = dict(timing["units"])
     unit = "|".join(sorted(units, key=len, reverse=True))
     month = "|".join(sorted(months, key=len, reverse=True))
+    month_only = "|".join(sorted((m for m in months if m != "may"), key=len, reverse=True))
     duration = rf"(?P<n>\d+) (?:working )?(?P<unit>{unit})\b"
     limit = "|".join(timing["limit"])
     nth = r"(?:st|nd|rd|th)?"
@@ -228,8 +231,19 @@ def lexicon() -> Lexicon:
         date_res=(
             re.compile(rf"\b(?P<d>\d{{1,2}}){nth} (?:of )?(?P<m>{month})\b(?: (?P<y>\d{{4}})\b)?"),
             re.compile(rf"\b(?P<m>{month}) (?P<d>\d{{1,2}}){nth}\b(?: (?P<y>\d{{4}})\b)?"),
-            re.compile(r"\b(?P<d>\d{1,2}) / (?P<m>\d{1,2}) / (?P<y>\d{2}|\d{4})\b"),
+            re.compile(
+                r"(?<!scored )(?<!rated )(?<!score )\b(?P<d>\d{1,2}) / (?P<m>\d{1,2})\b"
+                r"(?: / (?P<y>\d{2}|\d{4})\b)?"
+            ),
             re.compile(r"\b(?P<y>\d{4}) (?P<m>\d{1,2}) (?P<d>\d{1,2})\b"),
+            # a month without a day ("due Mar, done Jun"); "may" only after a preposition
+            re.compile(rf"\b(?P<m>{month_only})\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(
+                r"\b(?:in|since|from|by|until|till|due|done|of|early|mid|late|end) (?P<m>may)\b"
+                r"(?: (?P<y>\d{4})\b)?"
+            ),
         ),
+        due_re=re.compile(rf"\b(?:{'|'.join(timing['due'])})$"),
         late_gap_days=int(timing["late_gap_days"]),
+        due_grace_days=int(timing["due_grace_days"]),
     )
