@@ -475,6 +475,11 @@ def test_turns_of_phrase_found_on_the_blind_batches(
         ("cy.plan_review", "VMP written Jan, first review Sept", "insufficient",
          ("not_timely",)),
         ("rr.plan_review", "he moved in January and got a job in August", "unclear", ()),
+        # a clause that only says the work did not deal with it names the clause before
+        ("cy.assessment", "Sofa surfing since March. Not covered anywhere.", "insufficient",
+         ("care_arrangements",)),
+        ("ss.diversity", "School report says dyslexic. None of this was picked up.",
+         "insufficient", ("learning_style_missed",)),
         # a date in figures is one number; brackets stay in their clause
         ("cy.assessment", "nothing on school (NEET since May) or his diabetes",
          "insufficient", ("physical_health", "education")),
