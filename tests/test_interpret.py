@@ -453,36 +453,71 @@ def test_turns_of_phrase_found_on_the_blind_batches(
         ("rr.plan", "it should be on the system somewhere", "unclear", ()),
         ("rr.plan", "the goals should be better than this", "insufficient", None),
         # praise said with a negative
-        ("rr.assessment", "I can't fault the assessment, strengths and drivers all there",
-         "sufficient", ()),
-        ("rr.assessment_review", "It is not the case that the assessment went unrevised, it "
-         "was redone after the move", "sufficient", ()),
-        ("ss.engagement", "it's not that dad wasnt asked, he came to the planning meeting",
-         "sufficient", ()),
-        ("rr.assessment_review", "the assessment sat unreviewed for the whole order",
-         "insufficient", ("not_done",)),
+        (
+            "rr.assessment",
+            "I can't fault the assessment, strengths and drivers all there",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "It is not the case that the assessment went unrevised, it was redone after the move",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.engagement",
+            "it's not that dad wasnt asked, he came to the planning meeting",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "the assessment sat unreviewed for the whole order",
+            "insufficient",
+            ("not_done",),
+        ),
         # two sources that disagree
-        ("cy.plan_review", "the system says it was reviewed on time, the file says it was late",
-         "unclear", ()),
-        ("rr.assessment_review", "ChildView says reviewed in May, the notes say no review "
-         "happened", "unclear", ()),
+        (
+            "cy.plan_review",
+            "the system says it was reviewed on time, the file says it was late",
+            "unclear",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "ChildView says reviewed in May, the notes say no review happened",
+            "unclear",
+            (),
+        ),
         # what the child did not do describes the child
         ("rr.assessment", "hes 15 and hasnt been to college since christmas", "unclear", ()),
         ("ss.engagement", "shes not been asked what she thinks", "insufficient", None),
         # dates in figures or months without a stated limit
         ("rr.plan_review", "Plan 14/01, reviewed 30/06", "insufficient", ("not_timely",)),
         ("cy.plan_review", "review due Feb, held in May", "insufficient", ("not_timely",)),
-        ("cy.plan_review", "VMP written Jan, first review Sept", "insufficient",
-         ("not_timely",)),
+        ("cy.plan_review", "VMP written Jan, first review Sept", "insufficient", ("not_timely",)),
         ("rr.plan_review", "he moved in January and got a job in August", "unclear", ()),
         # a clause that only says the work did not deal with it names the clause before
-        ("cy.assessment", "Sofa surfing since March. Not covered anywhere.", "insufficient",
-         ("care_arrangements",)),
-        ("ss.diversity", "School report says dyslexic. None of this was picked up.",
-         "insufficient", ("learning_style_missed",)),
+        (
+            "cy.assessment",
+            "Sofa surfing since March. Not covered anywhere.",
+            "insufficient",
+            ("care_arrangements",),
+        ),
+        (
+            "ss.diversity",
+            "School report says dyslexic. None of this was picked up.",
+            "insufficient",
+            ("learning_style_missed",),
+        ),
         # a date in figures is one number; brackets stay in their clause
-        ("cy.assessment", "nothing on school (NEET since May) or his diabetes",
-         "insufficient", ("physical_health", "education")),
+        (
+            "cy.assessment",
+            "nothing on school (NEET since May) or his diabetes",
+            "insufficient",
+            ("physical_health", "education"),
+        ),
     ],
 )
 def test_rules_of_the_batch_5_round(
