@@ -529,6 +529,53 @@ def test_rules_of_the_batch_5_round(
         assert reading.reasons == reasons, reading
 
 
+# Rules of the round that tuned on batch 6: each with sentences of its own, not batch 6's.
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a situation that makes the criterion not apply, from the framework's own words
+        (
+            "cy.psr",
+            "dealt with by a conditional caution so there was no report",
+            "not_applicable",
+            (),
+        ),
+        ("rr.psr", "no PSR - he got a community resolution", "not_applicable", ()),
+        ("cy.custody", "he got a community order so this does not arise", "not_applicable", ()),
+        ("rr.custody_plan", "never remanded or sentenced to custody", "not_applicable", ()),
+        ("rr.custody_plan", "no custody plan on file", "insufficient", ("no_custodial_plan",)),
+        (
+            "rr.psr_alternatives",
+            "custody was not on the cards, a first shoplifting",
+            "not_applicable",
+            (),
+        ),
+        ("pp.victims", "no victim, it was a drugs matter", "not_applicable", ()),
+        ("pp.victims", "no victim work done at all", "insufficient", ("victim_not_considered",)),
+        ("pp.mappa", "not eligible, the offence was too low level", "not_applicable", ()),
+        (
+            "ss.compliance",
+            "she attended every appointment from start to finish",
+            "not_applicable",
+            (),
+        ),
+        (
+            "ss.compliance",
+            "missed three sessions and no warning went out",
+            "insufficient",
+            ("no_response",),
+        ),
+    ],
+)
+def test_rules_of_the_batch_6_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
     reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
     assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))

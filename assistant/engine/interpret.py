@@ -48,6 +48,7 @@ from assistant.engine.interpret_match import (
     find_hits,
     repair,
     resolve_overlaps,
+    situation_spans,
 )
 from assistant.engine.interpret_normalise import (
     BOUNDARY,
@@ -254,6 +255,11 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
         return "not_applicable", (), False, spoken
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
+    situations = situation_spans(without_na, matcher)
+    if situations:  # "no court report, it was a youth caution": the criterion does not apply
+        not_applicable = True
+        for start, end in reversed(situations):
+            without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):

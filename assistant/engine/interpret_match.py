@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.engine.interpret_normalise import BREAKS, LATE, phrase_tokens
+from assistant.engine.interpret_normalise import BREAKS, LATE, WORD_RE, normalise, phrase_tokens
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
@@ -46,6 +46,9 @@ class Compiled:
     # use: another part of the case, even where its help or learning text mentions them.
     foreign: frozenset[str]
     reason_cues: frozenset[str]  # the cue words its reasons' phrases use ("countersigned")
+    # Its situations that make it not apply ("youth caution", "not in custody"), as said in the
+    # normalised text; None when it has none.
+    not_applicable_re: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,44 @@ def _compile(criterion: Criterion) -> Compiled:
         foreign=lex.work_nouns - core - vocabulary,
         reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
+        not_applicable_re=_situations_re(criterion.not_applicable_words),
     )
+
+
+# Little words that may come between the words of a situation ("never missed a session").
+_FILLER = r"(?:(?:a|an|the|any|his|her|their|was|were|is|been|had|has|it|ever|even|at) )*"
+
+
+def _situations_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a criterion's not-applicable situations, over normalised text."""
+    if not words:
+        return None
+    alternatives = sorted(
+        {
+            (" " + _FILLER).join(re.escape(w) for w in WORD_RE.findall(normalise(text)))
+            for text in words
+        },
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(?:" + "|".join(a for a in alternatives if a) + r")\b")
+
+
+def situation_spans(normalised: str, matcher: Compiled) -> list[tuple[int, int]]:
+    """Where the answer says a situation that makes the criterion not apply: "it was a youth
+    caution", "no identifiable victim".  A situation followed at once by a word of the
+    criterion's reasons names a deficit instead ("no custody plan", "no victim work")."""
+    if matcher.not_applicable_re is None:
+        return []
+    spans = []
+    for match in matcher.not_applicable_re.finditer(normalised):
+        end = match.end()
+        following = WORD_RE.match(normalised, end + 1) if normalised[end : end + 1] == " " else None
+        named = set(phrase_tokens(following.group())) if following is not None else set()
+        if any(t in matcher.vocabulary and len(t) > 3 for t in named):  # not "or", "and"
+            continue
+        spans.append(match.span())
+    return spans
 
 
 def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> None:
