@@ -565,6 +565,38 @@ def test_rules_of_the_batch_5_round(
             "insufficient",
             ("no_response",),
         ),
+        # said from memory or not confirmed is a hedge
+        ("rr.plan", "off the top of my head the goals were fine", "unclear", ()),
+        ("pp.oversight", "countersigned I think, though I cannot verify that", "unclear", ()),
+        ("rr.plan_review", "working from memory it was reviewed in May", "unclear", ()),
+        # praise of a thing, then that there is no such thing, or that it was not covered
+        ("rr.plan", "a thorough plan, except it isn't there at all", "unclear", ()),
+        ("ss.engagement", "dad was closely involved, he never attended a meeting", "unclear", ()),
+        (
+            "ss.engagement",
+            "dad was fully involved but mum never came to anything",
+            "insufficient",
+            None,
+        ),
+        (
+            "ss.engagement",
+            "the plan is detailed though there isn't one for mum",
+            "insufficient",
+            None,
+        ),
+        (
+            "cy.assessment",
+            "it addresses housing and school, but housing was not looked at",
+            "unclear",
+            (),
+        ),
+        # two sources, one of which "has it" otherwise
+        (
+            "rr.plan_review",
+            "the file says reviewed on time, the audit has it 3 weeks late",
+            "unclear",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_6_round(
