@@ -597,6 +597,66 @@ def test_rules_of_the_batch_5_round(
             "unclear",
             (),
         ),
+        # "literally", "and that's all", sarcasm: all there is, or praise not meant
+        (
+            "cy.plan",
+            "the contingency is literally 'ring the police'",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        ("cy.psr", "it notes she is in care and that's all", "insufficient", None),
+        (
+            "rr.plan",
+            "oh yeah, brilliant. 'comply with the order' and nothing else",
+            "insufficient",
+            ("generic_actions",),
+        ),
+        # two levels that differ are inconsistent
+        (
+            "pp.psr",
+            "the risk section says low in one paragraph and high in the other",
+            "insufficient",
+            ("account_unclear",),
+        ),
+        (
+            "pp.oversight",
+            "the plan says low, the assessment says high, and nobody noticed",
+            "insufficient",
+            ("deficits_not_identified", "risk_levels_inconsistent"),
+        ),
+        # missed appointments are the child's doing, not a failing of the response to them
+        (
+            "ss.compliance",
+            "she missed the first two sessions, a warning letter went the next day",
+            "sufficient",
+            (),
+        ),
+        ("ss.compliance", "DNA 3 times in May, a home visit went out same day", "sufficient", ()),
+        (
+            "rr.assessment",
+            "missed that she was being exploited",
+            "insufficient",
+            ("vulnerability_missed",),
+        ),
+        # a remedy verb before "missing" or a worry puts it right
+        (
+            "cy.oversight",
+            "manager spotted the missing contingency and had it added",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "manager countersigned but didn't notice the missing plan",
+            "insufficient",
+            None,
+        ),
+        (
+            "rr.psr_alternatives",
+            "proposed a YRO and answered the court's concern about the breaches",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_6_round(

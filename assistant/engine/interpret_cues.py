@@ -31,7 +31,7 @@ class Cues:
 def cues(tokens: list[str]) -> Cues:
     lex = lexicon()
     negative_cues, positive_cues, yes_stems = lex.negative_cues, lex.positive_cues, lex.yes_stems
-    concern_nouns, remedy_verbs = lex.concern_nouns, lex.remedy_verbs
+    concern_nouns, remedy_verbs, remediable = lex.concern_nouns, lex.remedy_verbs, lex.remediable
     positive = negative = 0
     negative_at: set[int] = set()
     positive_at: set[int] = set()
@@ -47,7 +47,7 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i - 1] not in BREAKS
                 and tokens[i - 1] != NOT
             )
-            remedied = token in concern_nouns and (
+            remedied = (token in concern_nouns or token in remediable) and (
                 any(
                     j >= 0 and tokens[j] in remedy_verbs and j in positive_at
                     for j in (i - 1, i - 2, i - 3)

@@ -47,6 +47,7 @@ class Lexicon:
     yes_stems: frozenset[str]
     concern_nouns: frozenset[str]
     remedy_verbs: frozenset[str]
+    remediable: frozenset[str]  # put right by a remedy verb before them, like concern nouns
     # phrase patterns
     positive_phrases: re.Pattern[str]
     partly_re: re.Pattern[str]
@@ -187,6 +188,7 @@ def lexicon() -> Lexicon:
         yes_stems=stems(replies["yes"]),
         concern_nouns=stems(cues["concern_nouns"]),
         remedy_verbs=stems(cues["remedy_verbs"]),
+        remediable=stems(cues["remediable"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
