@@ -35,6 +35,7 @@ HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
 BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
 BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
+BLIND_6 = ROOT / "tests" / "data" / "answers-blind-6.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -657,6 +658,11 @@ def test_rules_of_the_batch_5_round(
             "sufficient",
             (),
         ),
+        # a sign-off is not an answer; "untouched" is never done
+        ("cy.custody", "right, cheers, see you", "unclear", ()),
+        ("rr.plan", "ok thanks bye then", "unclear", ()),
+        ("cy.plan_review", "VMP untouched since it was written", "insufficient", ("not_done",)),
+        ("rr.plan_review", "the plan was left untouched for a year", "insufficient", ("not_done",)),
     ],
 )
 def test_rules_of_the_batch_6_round(
@@ -933,11 +939,19 @@ BLIND_FLOORS = {
     "blind-3": (0.95, 0.85, 0.80, 0.95),
     "blind-4": (0.95, 0.85, 0.80, 0.95),
     "blind-5": (0.96, 0.92, 0.96, 0.95),
+    # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
+    "blind-6": (0.95, 0.89, 0.80, 0.98),
 }
 
 
 @pytest.mark.parametrize(
-    ("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4), ("blind-5", BLIND_5)]
+    ("name", "path"),
+    [
+        ("blind-3", BLIND_3),
+        ("blind-4", BLIND_4),
+        ("blind-5", BLIND_5),
+        ("blind-6", BLIND_6),
+    ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
     if not path.exists():
