@@ -47,8 +47,8 @@ class Compiled:
     foreign: frozenset[str]
     reason_cues: frozenset[str]  # the cue words its reasons' phrases use ("countersigned")
     # Its situations that make it not apply ("youth caution", "not in custody"), as said in the
-    # normalised text; None when it has none.
-    not_applicable_re: re.Pattern[str] | None = None
+    # normalised text, longest first.
+    situations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,43 +116,50 @@ def _compile(criterion: Criterion) -> Compiled:
         foreign=lex.work_nouns - core - vocabulary,
         reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
-        not_applicable_re=_situations_re(criterion.not_applicable_words),
+        situations=_situations(criterion.not_applicable_words),
     )
 
 
-# Little words that may come between the words of a situation ("never missed a session").
-_FILLER = r"(?:(?:a|an|the|any|his|her|their|was|were|is|been|had|has|it|ever|even|at) )*"
+_SEPARATOR = " . zzsituationzz . "
 
 
-def _situations_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for a criterion's not-applicable situations, over normalised text."""
+def _situations(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A criterion's not-applicable situations as said in normalised text, longest first.
+    Plain strings, not one pattern: compiling a pattern costs more in a fresh process than
+    finding them costs in each answer."""
     if not words:
-        return None
-    alternatives = sorted(
-        {
-            (" " + _FILLER).join(re.escape(w) for w in WORD_RE.findall(normalise(text)))
-            for text in words
-        },
-        key=len,
-        reverse=True,
+        return ()
+    said = normalise(_SEPARATOR.join(words)).split(_SEPARATOR.strip(" ."))
+    found = {" ".join(WORD_RE.findall(text)) for text in said} - {""}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end == len(text) or not text[end].isalnum()
     )
-    return re.compile(r"\b(?:" + "|".join(a for a in alternatives if a) + r")\b")
 
 
 def situation_spans(normalised: str, matcher: Compiled) -> list[tuple[int, int]]:
     """Where the answer says a situation that makes the criterion not apply: "it was a youth
     caution", "no identifiable victim".  A situation followed at once by a word of the
     criterion's reasons names a deficit instead ("no custody plan", "no victim work")."""
-    if matcher.not_applicable_re is None:
-        return []
-    spans = []
-    for match in matcher.not_applicable_re.finditer(normalised):
-        end = match.end()
-        following = WORD_RE.match(normalised, end + 1) if normalised[end : end + 1] == " " else None
-        named = set(phrase_tokens(following.group())) if following is not None else set()
-        if any(t in matcher.vocabulary and len(t) > 3 for t in named):  # not "or", "and"
-            continue
-        spans.append(match.span())
+    spans: list[tuple[int, int]] = []
+    for situation in matcher.situations:
+        start = normalised.find(situation)
+        while start >= 0:
+            end = start + len(situation)
+            if _whole_words(normalised, start, end) and not any(
+                start < e and s < end for s, e in spans
+            ):
+                following = (
+                    WORD_RE.match(normalised, end + 1) if normalised[end : end + 1] == " " else None
+                )
+                named = set(phrase_tokens(following.group())) if following is not None else set()
+                if not any(t in matcher.vocabulary and len(t) > 3 for t in named):  # not "or"
+                    spans.append((start, end))
+            start = normalised.find(situation, end)
+    spans.sort()
     return spans
 
 
