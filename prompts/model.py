@@ -372,6 +372,7 @@ class Framework:
                             Reason(**{**r, "words": tuple(r["words"])}) for r in c["reasons"]
                         ),
                         "learning": Learning(**c["learning"]),
+                        "not_applicable_words": tuple(c.get("not_applicable_words", ())),
                     }
                 )
                 for c in data["criteria"]
