@@ -36,6 +36,7 @@ BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
 BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
 BLIND_6 = ROOT / "tests" / "data" / "answers-blind-6.jsonl"
+BLIND_7 = ROOT / "tests" / "data" / "answers-blind-7.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -941,6 +942,9 @@ BLIND_FLOORS = {
     "blind-5": (0.96, 0.92, 0.96, 0.95),
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
     "blind-6": (0.95, 0.89, 0.80, 0.98),
+    # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
+    # (the honest figure for new phrasing); not tuned on yet, so its floors sit just below.
+    "blind-7": (0.88, 0.79, 0.67, 0.93),
 }
 
 
@@ -951,6 +955,7 @@ BLIND_FLOORS = {
         ("blind-4", BLIND_4),
         ("blind-5", BLIND_5),
         ("blind-6", BLIND_6),
+        ("blind-7", BLIND_7),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
