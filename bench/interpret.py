@@ -33,6 +33,8 @@ SETS = {
     "blind-3": DATA / "answers-blind-3.jsonl",
     "blind-4": DATA / "answers-blind-4.jsonl",
     "blind-5": DATA / "answers-blind-5.jsonl",
+    "blind-6": DATA / "answers-blind-6.jsonl",
+    "blind-7": DATA / "answers-blind-7.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

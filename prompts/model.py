@@ -132,6 +132,14 @@ class Criterion:
     help: str = ""
     applies_when: Annotated[str | None, Doc("Gate: a condition on facts.")] = None
     allow_not_applicable: bool = False
+    not_applicable_words: Annotated[
+        tuple[Word, ...],
+        Doc(
+            "Situations that make the criterion not apply to the case, as people say them "
+            "('youth caution', 'no identifiable victim'): an answer saying one reads as not "
+            "applicable, unless a word of the criterion's reasons follows ('no victim work')."
+        ),
+    ] = ()
     severity: Severity = "standard"
 
     def __post_init__(self) -> None:
@@ -364,6 +372,7 @@ class Framework:
                             Reason(**{**r, "words": tuple(r["words"])}) for r in c["reasons"]
                         ),
                         "learning": Learning(**c["learning"]),
+                        "not_applicable_words": tuple(c.get("not_applicable_words", ())),
                     }
                 )
                 for c in data["criteria"]

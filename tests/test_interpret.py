@@ -35,6 +35,8 @@ HOLDOUT = ROOT / "tests" / "data" / "answers-holdout.jsonl"
 BLIND_3 = ROOT / "tests" / "data" / "answers-blind-3.jsonl"
 BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
 BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
+BLIND_6 = ROOT / "tests" / "data" / "answers-blind-6.jsonl"
+BLIND_7 = ROOT / "tests" / "data" / "answers-blind-7.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -441,6 +443,238 @@ def test_turns_of_phrase_found_on_the_blind_batches(
         assert reading.reasons == reasons, reading
 
 
+# Rules of the round that tuned on batch 5: each with sentences of its own, not batch 5's.
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a guess or hearsay is a hedge
+        ("ss.engagement", "I assume dad was asked for his views at some point", "unclear", ()),
+        ("rr.plan_review", "presumably it was reviewed when he changed school", "unclear", ()),
+        ("rr.assessment", "as far as I know the assessment covered all that", "unclear", ()),
+        ("pp.plan", "I'd guess the RMP was done on time", "unclear", ()),
+        ("rr.plan", "it should be on the system somewhere", "unclear", ()),
+        ("rr.plan", "the goals should be better than this", "insufficient", None),
+        # praise said with a negative
+        (
+            "rr.assessment",
+            "I can't fault the assessment, strengths and drivers all there",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "It is not the case that the assessment went unrevised, it was redone after the move",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.engagement",
+            "it's not that dad wasnt asked, he came to the planning meeting",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "the assessment sat unreviewed for the whole order",
+            "insufficient",
+            ("not_done",),
+        ),
+        # two sources that disagree
+        (
+            "cy.plan_review",
+            "the system says it was reviewed on time, the file says it was late",
+            "unclear",
+            (),
+        ),
+        (
+            "rr.assessment_review",
+            "ChildView says reviewed in May, the notes say no review happened",
+            "unclear",
+            (),
+        ),
+        # what the child did not do describes the child
+        ("rr.assessment", "hes 15 and hasnt been to college since christmas", "unclear", ()),
+        ("ss.engagement", "shes not been asked what she thinks", "insufficient", None),
+        # dates in figures or months without a stated limit
+        ("rr.plan_review", "Plan 14/01, reviewed 30/06", "insufficient", ("not_timely",)),
+        ("cy.plan_review", "review due Feb, held in May", "insufficient", ("not_timely",)),
+        ("cy.plan_review", "VMP written Jan, first review Sept", "insufficient", ("not_timely",)),
+        ("rr.plan_review", "he moved in January and got a job in August", "unclear", ()),
+        # a clause that only says the work did not deal with it names the clause before
+        (
+            "cy.assessment",
+            "Sofa surfing since March. Not covered anywhere.",
+            "insufficient",
+            ("care_arrangements",),
+        ),
+        (
+            "ss.diversity",
+            "School report says dyslexic. None of this was picked up.",
+            "insufficient",
+            ("learning_style_missed",),
+        ),
+        # a date in figures is one number; brackets stay in their clause
+        (
+            "cy.assessment",
+            "nothing on school (NEET since May) or his diabetes",
+            "insufficient",
+            ("physical_health", "education"),
+        ),
+    ],
+)
+def test_rules_of_the_batch_5_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
+# Rules of the round that tuned on batch 6: each with sentences of its own, not batch 6's.
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a situation that makes the criterion not apply, from the framework's own words
+        (
+            "cy.psr",
+            "dealt with by a conditional caution so there was no report",
+            "not_applicable",
+            (),
+        ),
+        ("rr.psr", "no PSR - he got a community resolution", "not_applicable", ()),
+        ("cy.custody", "he got a community order so this does not arise", "not_applicable", ()),
+        ("rr.custody_plan", "never remanded or sentenced to custody", "not_applicable", ()),
+        ("rr.custody_plan", "no custody plan on file", "insufficient", ("no_custodial_plan",)),
+        (
+            "rr.psr_alternatives",
+            "custody was not on the cards, a first shoplifting",
+            "not_applicable",
+            (),
+        ),
+        ("pp.victims", "no victim, it was a drugs matter", "not_applicable", ()),
+        ("pp.victims", "no victim work done at all", "insufficient", ("victim_not_considered",)),
+        ("pp.mappa", "not eligible, the offence was too low level", "not_applicable", ()),
+        (
+            "ss.compliance",
+            "she attended every appointment from start to finish",
+            "not_applicable",
+            (),
+        ),
+        (
+            "ss.compliance",
+            "missed three sessions and no warning went out",
+            "insufficient",
+            ("no_response",),
+        ),
+        # said from memory or not confirmed is a hedge
+        ("rr.plan", "off the top of my head the goals were fine", "unclear", ()),
+        ("pp.oversight", "countersigned I think, though I cannot verify that", "unclear", ()),
+        ("rr.plan_review", "working from memory it was reviewed in May", "unclear", ()),
+        # praise of a thing, then that there is no such thing, or that it was not covered
+        ("rr.plan", "a thorough plan, except it isn't there at all", "unclear", ()),
+        ("ss.engagement", "dad was closely involved, he never attended a meeting", "unclear", ()),
+        (
+            "ss.engagement",
+            "dad was fully involved but mum never came to anything",
+            "insufficient",
+            None,
+        ),
+        (
+            "ss.engagement",
+            "the plan is detailed though there isn't one for mum",
+            "insufficient",
+            None,
+        ),
+        (
+            "cy.assessment",
+            "it addresses housing and school, but housing was not looked at",
+            "unclear",
+            (),
+        ),
+        # two sources, one of which "has it" otherwise
+        (
+            "rr.plan_review",
+            "the file says reviewed on time, the audit has it 3 weeks late",
+            "unclear",
+            (),
+        ),
+        # "literally", "and that's all", sarcasm: all there is, or praise not meant
+        (
+            "cy.plan",
+            "the contingency is literally 'ring the police'",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        ("cy.psr", "it notes she is in care and that's all", "insufficient", None),
+        (
+            "rr.plan",
+            "oh yeah, brilliant. 'comply with the order' and nothing else",
+            "insufficient",
+            ("generic_actions",),
+        ),
+        # two levels that differ are inconsistent
+        (
+            "pp.psr",
+            "the risk section says low in one paragraph and high in the other",
+            "insufficient",
+            ("account_unclear",),
+        ),
+        (
+            "pp.oversight",
+            "the plan says low, the assessment says high, and nobody noticed",
+            "insufficient",
+            ("deficits_not_identified", "risk_levels_inconsistent"),
+        ),
+        # missed appointments are the child's doing, not a failing of the response to them
+        (
+            "ss.compliance",
+            "she missed the first two sessions, a warning letter went the next day",
+            "sufficient",
+            (),
+        ),
+        ("ss.compliance", "DNA 3 times in May, a home visit went out same day", "sufficient", ()),
+        (
+            "rr.assessment",
+            "missed that she was being exploited",
+            "insufficient",
+            ("vulnerability_missed",),
+        ),
+        # a remedy verb before "missing" or a worry puts it right
+        (
+            "cy.oversight",
+            "manager spotted the missing contingency and had it added",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "manager countersigned but didn't notice the missing plan",
+            "insufficient",
+            None,
+        ),
+        (
+            "rr.psr_alternatives",
+            "proposed a YRO and answered the court's concern about the breaches",
+            "sufficient",
+            (),
+        ),
+        # a sign-off is not an answer; "untouched" is never done
+        ("cy.custody", "right, cheers, see you", "unclear", ()),
+        ("rr.plan", "ok thanks bye then", "unclear", ()),
+        ("cy.plan_review", "VMP untouched since it was written", "insufficient", ("not_done",)),
+        ("rr.plan_review", "the plan was left untouched for a year", "insufficient", ("not_done",)),
+    ],
+)
+def test_rules_of_the_batch_6_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
     reading = read("rr.plan", "not great. vague aims, no timescales, can't tell if it's achieved")
     assert (reading.outcome, reading.reasons) == ("insufficient", ("goals_not_measurable",))
@@ -700,17 +934,29 @@ def test_hold_out_set_stays_above_its_floor():
 # (outcome, exact reasons, unclear recall, outcome on the judgements) each set must reach.
 # Batches 3 and 4 were tuned on: the targets.  Batch 5 was run once, after all tuning, and fell
 # short of the 95% outcome targets and the 85% reason target (89.3%, 82.7%, 85.2%, 90.1%;
-# bench/RESULTS.md): its floors sit just below what it measured, so that they catch a
-# regression without pretending the targets were met.
+# bench/RESULTS.md); it was then tuned on (96.4%, 92.9%, 100%, 95.7%): its floors sit just
+# below those figures, so that they catch a regression.
 BLIND_FLOORS = {
     "blind-3": (0.95, 0.85, 0.80, 0.95),
     "blind-4": (0.95, 0.85, 0.80, 0.95),
-    "blind-5": (0.89, 0.82, 0.85, 0.90),
+    "blind-5": (0.96, 0.92, 0.96, 0.95),
+    # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
+    "blind-6": (0.95, 0.89, 0.80, 0.98),
+    # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
+    # (the honest figure for new phrasing); not tuned on yet, so its floors sit just below.
+    "blind-7": (0.88, 0.79, 0.67, 0.93),
 }
 
 
 @pytest.mark.parametrize(
-    ("name", "path"), [("blind-3", BLIND_3), ("blind-4", BLIND_4), ("blind-5", BLIND_5)]
+    ("name", "path"),
+    [
+        ("blind-3", BLIND_3),
+        ("blind-4", BLIND_4),
+        ("blind-5", BLIND_5),
+        ("blind-6", BLIND_6),
+        ("blind-7", BLIND_7),
+    ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
     if not path.exists():

@@ -48,6 +48,7 @@ from assistant.engine.interpret_match import (
     find_hits,
     repair,
     resolve_overlaps,
+    situation_spans,
 )
 from assistant.engine.interpret_normalise import (
     BOUNDARY,
@@ -167,6 +168,22 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     return content > 0 and (leads or content > cued)
 
 
+def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
+    """Whether two clauses report what a source says, one praising and the other criticising
+    ("the system says countersigned on time, the manager says it was late")."""
+    if len(lex.source_says_re.findall(normalised)) < 2:
+        return False
+    said = set()
+    for clause in _CLAUSE_SPLIT.split(normalised):
+        if lex.source_says_re.search(clause):
+            found = cues(tokens(clause))
+            if found.negative:  # "the notes say no review happened"
+                said.add(False)
+            elif found.positive or lex.positive_phrases.search(clause):
+                said.add(True)
+    return len(said) == 2
+
+
 def _reply_bonus(normalised: str) -> tuple[int, int]:
     """(positive, negative) weight of reply words such as a leading "yep" or "nope"."""
     lex = lexicon()
@@ -238,13 +255,27 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
         return "not_applicable", (), False, spoken
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
+    situations = situation_spans(without_na, matcher)
+    if situations:  # "no court report, it was a youth caution": the criterion does not apply
+        not_applicable = True
+        for start, end in reversed(situations):
+            without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):
         return "unclear", (), False, spoken
+    if _sources_disagree(without_na, lex):
+        return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
+    if (
+        praise == 0
+        and words[0] in lex.child_subject
+        and 0 < found.negative == len(lex.child_absent_re.findall(spoken))
+        and not any(hit.intrinsic for hit in hits)
+    ):  # "she has not been to school since year 9": what the child did not do
+        return "unclear", (), False, spoken
     # "she missed two appointments in April": the child's doings, no judgement of the work
     # (a "not" would judge it: "he was never seen").
     about_child = words[0] in lex.child_subject and praise == 0 and NOT not in toks

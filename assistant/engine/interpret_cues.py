@@ -7,6 +7,7 @@ reason match, whether the answer says that part of the work fell short.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from assistant.engine.interpret_match import Hit
@@ -30,7 +31,7 @@ class Cues:
 def cues(tokens: list[str]) -> Cues:
     lex = lexicon()
     negative_cues, positive_cues, yes_stems = lex.negative_cues, lex.positive_cues, lex.yes_stems
-    concern_nouns, remedy_verbs = lex.concern_nouns, lex.remedy_verbs
+    concern_nouns, remedy_verbs, remediable = lex.concern_nouns, lex.remedy_verbs, lex.remediable
     positive = negative = 0
     negative_at: set[int] = set()
     positive_at: set[int] = set()
@@ -46,7 +47,7 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i - 1] not in BREAKS
                 and tokens[i - 1] != NOT
             )
-            remedied = token in concern_nouns and (
+            remedied = (token in concern_nouns or token in remediable) and (
                 any(
                     j >= 0 and tokens[j] in remedy_verbs and j in positive_at
                     for j in (i - 1, i - 2, i - 3)
@@ -171,6 +172,32 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     for hit in topical:
         if _negative_near(tokens, hit, found, owner):
             named.add(hit.reason)
+    named |= _named_back(tokens, hits, topical, found)
     if not named and lenient:
         named = {hit.reason for hit in topical if hit.size >= 2}
+    return named
+
+
+def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: Cues) -> set[int]:
+    """Reasons of the clause before a clause that only says the work did not deal with them:
+    "The EHCP recorded a language disorder and dyslexia; neither was picked up", "Missing from
+    home four times. Not mentioned in the assessment."  The later clause opens with a negator,
+    names no reason itself, and negates a word for doing the work ("picked", "mentioned")."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, token in enumerate(tokens):
+        if token == BOUNDARY:
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(tokens)))
+    named: set[int] = set()
+    for (before_start, before_end), (lo, hi) in itertools.pairwise(spans):
+        if lo >= hi or tokens[lo] != NOT or any(lo <= hit.start < hi for hit in hits):
+            continue
+        clause = range(lo, hi)
+        if any(p in found.positive_at for p in clause):
+            continue
+        if not any(p in found.negative_at and tokens[p] != NOT for p in clause):
+            continue
+        named.update(hit.reason for hit in topical if before_start <= hit.start < before_end)
     return named

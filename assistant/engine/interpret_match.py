@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.engine.interpret_normalise import BREAKS, LATE, phrase_tokens
+from assistant.engine.interpret_normalise import BREAKS, LATE, WORD_RE, normalise, phrase_tokens
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
@@ -46,6 +46,9 @@ class Compiled:
     # use: another part of the case, even where its help or learning text mentions them.
     foreign: frozenset[str]
     reason_cues: frozenset[str]  # the cue words its reasons' phrases use ("countersigned")
+    # Its situations that make it not apply ("youth caution", "not in custody"), as said in the
+    # normalised text, longest first.
+    situations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,51 @@ def _compile(criterion: Criterion) -> Compiled:
         foreign=lex.work_nouns - core - vocabulary,
         reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
+        situations=_situations(criterion.not_applicable_words),
     )
+
+
+_SEPARATOR = " . zzsituationzz . "
+
+
+def _situations(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A criterion's not-applicable situations as said in normalised text, longest first.
+    Plain strings, not one pattern: compiling a pattern costs more in a fresh process than
+    finding them costs in each answer."""
+    if not words:
+        return ()
+    said = normalise(_SEPARATOR.join(words)).split(_SEPARATOR.strip(" ."))
+    found = {" ".join(WORD_RE.findall(text)) for text in said} - {""}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end == len(text) or not text[end].isalnum()
+    )
+
+
+def situation_spans(normalised: str, matcher: Compiled) -> list[tuple[int, int]]:
+    """Where the answer says a situation that makes the criterion not apply: "it was a youth
+    caution", "no identifiable victim".  A situation followed at once by a word of the
+    criterion's reasons names a deficit instead ("no custody plan", "no victim work")."""
+    spans: list[tuple[int, int]] = []
+    for situation in matcher.situations:
+        start = normalised.find(situation)
+        while start >= 0:
+            end = start + len(situation)
+            if _whole_words(normalised, start, end) and not any(
+                start < e and s < end for s, e in spans
+            ):
+                following = (
+                    WORD_RE.match(normalised, end + 1) if normalised[end : end + 1] == " " else None
+                )
+                named = set(phrase_tokens(following.group())) if following is not None else set()
+                if not any(t in matcher.vocabulary and len(t) > 3 for t in named):  # not "or"
+                    spans.append((start, end))
+            start = normalised.find(situation, end)
+    spans.sort()
+    return spans
 
 
 def _add_repairs(repairs: dict[str, tuple[str, ...]], words: frozenset[str]) -> None:

@@ -39,6 +39,7 @@ _NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")  # "a no-contact condition" names 
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?()\[\]{}\"/|+&]| - | -- |[—–]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
+_SOFT_MARKS = frozenset((",", "(", ")"))  # an aside in brackets stays in its clause
 
 
 def normalise(text: str) -> str:
@@ -86,9 +87,18 @@ def spell_out(text: str) -> str:
             out.append("and")
         elif token in ("-", "--", "—", "–"):
             out.append(",")
+        elif token.startswith("un") and len(token) > 5 and _undone(token):
+            out.append("not " + token[2:])  # "unreviewed", "unaddressed": not reviewed
         else:
             out.append(token)
     return " ".join(out)
+
+
+def _undone(word: str) -> bool:
+    """Whether ``word`` is "un" and a word that praises the work ("unreviewed", "unchecked"),
+    and not itself a word of criticism ("unclear")."""
+    lex = lexicon()
+    return word not in lex.negative_cues and stem_with(lex.stem_keep, word[2:]) in lex.positive_cues
 
 
 def tokens(normalised: str) -> list[str]:
@@ -107,7 +117,9 @@ def tokens(normalised: str) -> list[str]:
 
     for raw in normalised.split():
         if not raw[0].isalnum():
-            cut(SOFT if raw == "," else BOUNDARY)
+            if raw == "/" and out and out[-1] == NUM:
+                continue  # a date in figures ("12/02") is one number, not two clauses
+            cut(SOFT if raw in _SOFT_MARKS else BOUNDARY)
             continue
         if raw in lex.clause:
             cut(BOUNDARY)
@@ -136,8 +148,9 @@ def _days(n: str, unit: str | None, units: dict[str, int]) -> int:
     return int(n) * units.get(unit or "", 1)
 
 
-def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
-    """The dates an answer names, in order: (where, the date if it names a year, (month, day))."""
+def _dates(normalised: str) -> list[tuple[int, int, date | None, tuple[int, int]]]:
+    """The dates an answer names, in order: (start, end, the date if it names a year, (month,
+    day)); a month without a day is its 15th."""
     lex = lexicon()
     found: dict[int, tuple[int, date | None, tuple[int, int]]] = {}
     for pattern in lex.date_res:
@@ -146,7 +159,9 @@ def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
                 continue
             raw = match.group("m")
             month = int(raw) if raw.isdigit() else lex.months.get(raw, 0)
-            day, year = int(match.group("d")), match.group("y")
+            named_day = match.groupdict().get("d")
+            day = int(named_day) if named_day else 15  # a month alone: its middle
+            year = match.group("y")
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             full: date | None = None
@@ -157,7 +172,7 @@ def _dates(normalised: str) -> list[tuple[int, date | None, tuple[int, int]]]:
                 except ValueError:
                     continue
             found[match.start()] = (match.end(), full, (month, day))
-    return [found[k] for k in sorted(found)]
+    return [(k, *found[k]) for k in sorted(found)]
 
 
 def _gap(
@@ -182,9 +197,10 @@ def timing(normalised: str, *, dates_make_late: bool) -> str:
     was in time ("reviewed on time on 3 Feb and again on 20 June").
     """
     lex = lexicon()
-    if _DIGIT_RE.search(normalised) is None:
+    digits = _DIGIT_RE.search(normalised) is not None
+    if not (digits or dates_make_late):
         return normalised
-    limit = lex.limit_re.search(normalised)
+    limit = lex.limit_re.search(normalised) if digits else None
     if limit is not None:
         durations = [
             m
@@ -198,9 +214,18 @@ def timing(normalised: str, *, dates_make_late: bool) -> str:
             allowed = _days(limit.group("n"), unit, lex.units)
             verdict = f" {LATE if taken > allowed else IN_TIME} "
             return normalised[: said.end()] + verdict + normalised[said.end() :]
-    if dates_make_late and not lex.positive_phrases.search(normalised):
+    if not digits and not any(p.search(normalised) for p in lex.date_res[-2:]):
+        return normalised  # no figures and no month named
+    first = WORD_RE.match(normalised.lstrip())
+    about_child = first is not None and first.group() in lex.child_subject
+    # "he moved in March and started college in September": the child's dates, not the work's
+    if dates_make_late and not about_child and not lex.positive_phrases.search(normalised):
         named = _dates(normalised)
-        if len(named) >= 2 and _gap(named[0][1:], named[1][1:]) > lex.late_gap_days:
-            end = named[1][0]
+        if len(named) < 2:
+            return normalised
+        gap = _gap(named[0][2:], named[1][2:])
+        due = lex.due_re.search(normalised[: named[0][0]].rstrip())
+        if gap > lex.late_gap_days or (due is not None and gap > lex.due_grace_days):
+            end = named[1][1]
             return f"{normalised[:end]} {LATE} {normalised[end:]}"
     return normalised

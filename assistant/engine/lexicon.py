@@ -47,6 +47,7 @@ class Lexicon:
     yes_stems: frozenset[str]
     concern_nouns: frozenset[str]
     remedy_verbs: frozenset[str]
+    remediable: frozenset[str]  # put right by a remedy verb before them, like concern nouns
     # phrase patterns
     positive_phrases: re.Pattern[str]
     partly_re: re.Pattern[str]
@@ -54,6 +55,8 @@ class Lexicon:
     hedge_re: re.Pattern[str]
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
+    child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
+    source_says_re: re.Pattern[str]  # "the system says", "case notes say"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -86,6 +89,8 @@ class Lexicon:
     limit_re: re.Pattern[str]  # groups "n" and "unit" (optional): the time allowed
     date_res: tuple[re.Pattern[str], ...]  # groups "d", "m" (digits or a name), "y" (optional)
     late_gap_days: int
+    due_re: re.Pattern[str]  # words just before a date that make it the date due ("due Mar")
+    due_grace_days: int
 
     cue_words: frozenset[str]  # all three above
     generic: frozenset[str]  # not_a_topic, prepositions, the negator and number tokens
@@ -156,6 +161,7 @@ def lexicon() -> Lexicon:
     units = dict(timing["units"])
     unit = "|".join(sorted(units, key=len, reverse=True))
     month = "|".join(sorted(months, key=len, reverse=True))
+    month_only = "|".join(sorted((m for m in months if m != "may"), key=len, reverse=True))
     duration = rf"(?P<n>\d+) (?:working )?(?P<unit>{unit})\b"
     limit = "|".join(timing["limit"])
     nth = r"(?:st|nd|rd|th)?"
@@ -182,12 +188,15 @@ def lexicon() -> Lexicon:
         yes_stems=stems(replies["yes"]),
         concern_nouns=stems(cues["concern_nouns"]),
         remedy_verbs=stems(cues["remedy_verbs"]),
+        remediable=stems(cues["remediable"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
         hedge_re=_any_of(phrases["hedge"]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
+        child_absent_re=_any_of(phrases["child_absent"]),
+        source_says_re=_any_of(phrases["source_says"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
@@ -224,8 +233,19 @@ def lexicon() -> Lexicon:
         date_res=(
             re.compile(rf"\b(?P<d>\d{{1,2}}){nth} (?:of )?(?P<m>{month})\b(?: (?P<y>\d{{4}})\b)?"),
             re.compile(rf"\b(?P<m>{month}) (?P<d>\d{{1,2}}){nth}\b(?: (?P<y>\d{{4}})\b)?"),
-            re.compile(r"\b(?P<d>\d{1,2}) / (?P<m>\d{1,2}) / (?P<y>\d{2}|\d{4})\b"),
+            re.compile(
+                r"(?<!scored )(?<!rated )(?<!score )\b(?P<d>\d{1,2}) / (?P<m>\d{1,2})\b"
+                r"(?: / (?P<y>\d{2}|\d{4})\b)?"
+            ),
             re.compile(r"\b(?P<y>\d{4}) (?P<m>\d{1,2}) (?P<d>\d{1,2})\b"),
+            # a month without a day ("due Mar, done Jun"); "may" only after a preposition
+            re.compile(rf"\b(?P<m>{month_only})\b(?: (?P<y>\d{{4}})\b)?"),
+            re.compile(
+                r"\b(?:in|since|from|by|until|till|due|done|of|early|mid|late|end) (?P<m>may)\b"
+                r"(?: (?P<y>\d{4})\b)?"
+            ),
         ),
+        due_re=re.compile(rf"\b(?:{'|'.join(timing['due'])})$"),
         late_gap_days=int(timing["late_gap_days"]),
+        due_grace_days=int(timing["due_grace_days"]),
     )
