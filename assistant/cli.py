@@ -66,9 +66,11 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 class _Command(argparse.ArgumentParser):
-    """A command's parser whose arguments are added when it is first used (``fill``): parsing
-    ``case-review review REF`` builds the review command's arguments, not every command's
-    (building them all cost a few milliseconds of the app's start)."""
+    """A command's parser, made when it is first used: parsing ``case-review review REF``
+    makes the review command's parser and its arguments (``fill``), not every command's
+    (making them all cost a few milliseconds of the app's start).  Until then it holds only
+    what it will be made from; argparse reaches a command's parser only to parse with it or
+    to print its usage or help."""
 
     def __init__(
         self,
@@ -76,26 +78,29 @@ class _Command(argparse.ArgumentParser):
         fill: Callable[[argparse.ArgumentParser], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        # (a command's own subcommands are made by this class too, filled from the start)
-        super().__init__(*args, **kwargs)
-        self._fill: Callable[[argparse.ArgumentParser], None] | None = fill
+        self._fill = fill
+        self._making: tuple[Any, Any] | None = (args, kwargs)
+        if fill is None:  # a command's own subcommands (``actions done``): made at once
+            self._make()
 
-    def _filled(self) -> None:
-        if self._fill is not None:
-            fill, self._fill = self._fill, None
-            _common(self, top=False)
-            fill(self)
+    def _make(self) -> None:
+        if self._making is not None:
+            (args, kwargs), self._making = self._making, None
+            super().__init__(*args, **kwargs)
+            if self._fill is not None:
+                _common(self, top=False)
+                self._fill(self)
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        self._filled()
+        self._make()
         return super().parse_known_args(args, namespace)
 
     def format_usage(self) -> str:
-        self._filled()
+        self._make()
         return super().format_usage()
 
     def format_help(self) -> str:
-        self._filled()
+        self._make()
         return super().format_help()
 
 
