@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 PROG = "case-review"
 
@@ -64,6 +65,45 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+class _Command(argparse.ArgumentParser):
+    """A command's parser, made when it is first used: parsing ``case-review review REF``
+    makes the review command's parser and its arguments (``fill``), not every command's
+    (making them all cost a few milliseconds of the app's start).  Until then it holds only
+    what it will be made from; argparse reaches a command's parser only to parse with it or
+    to print its usage or help."""
+
+    def __init__(
+        self,
+        *args: Any,
+        fill: Callable[[argparse.ArgumentParser], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._fill = fill
+        self._making: tuple[Any, Any] | None = (args, kwargs)
+        if fill is None:  # a command's own subcommands (``actions done``): made at once
+            self._make()
+
+    def _make(self) -> None:
+        if self._making is not None:
+            (args, kwargs), self._making = self._making, None
+            super().__init__(*args, **kwargs)
+            if self._fill is not None:
+                _common(self, top=False)
+                self._fill(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._make()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._make()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._make()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -71,56 +111,58 @@ def build_parser() -> argparse.ArgumentParser:
         "one guided question at a time.",
     )
     _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Command)
+    for name, (help_text, fill) in _COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text, fill=fill)
+    return parser
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        _common(p, top=False)
-        return p
 
-    def review_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--team", metavar="T", help="the team the review counts for in reports")
-        p.add_argument(
-            "--new",
-            action="store_true",
-            help="start a new review of the case even if it has one (a re-audit)",
-        )
-        p.add_argument(
-            "--case-manager",
-            metavar="NAME",
-            help="joint review: the case manager reviewing with the inspector (--reviewer)",
-        )
+def _review_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--team", metavar="T", help="the team the review counts for in reports")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="start a new review of the case even if it has one (a re-audit)",
+    )
+    p.add_argument(
+        "--case-manager",
+        metavar="NAME",
+        help="joint review: the case manager reviewing with the inspector (--reviewer)",
+    )
 
-    p = add("review", "open the review of one case in the app (new or resumed)")
+
+def _review(p: argparse.ArgumentParser) -> None:
     p.add_argument("case_ref", metavar="REF", help="pseudonymous case reference, e.g. HAR-01")
     p.add_argument("--mode", choices=["self", "joint"], default=None)
-    review_options(p)
+    _review_options(p)
 
-    p = add("chat", "the same conversation line by line on stdin/stdout")
+
+def _chat(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plain", action="store_true", help="plain line mode (the only mode here)")
     p.add_argument("--case", metavar="REF", dest="case_ref", help="case reference to review")
     p.add_argument("--mode", choices=["self", "joint"], default=None)
-    review_options(p)
+    _review_options(p)
 
-    p = add("interpret", "print how the assistant reads one free-text answer, as JSON")
+
+def _interpret(p: argparse.ArgumentParser) -> None:
     p.add_argument("--criterion", required=True, metavar="ID")
     p.add_argument("text", nargs="+", metavar="TEXT")
 
-    add("frameworks", "list the installed frameworks")
 
-    p = add("check-framework", "validate a framework file (exit 0 if it is sound)")
+def _nothing(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _file(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
 
-    add("schema", "print the JSON Schema of the framework format")
 
-    p = add("import", "import reviews from a case-review/1 JSON file")
-    p.add_argument("file", metavar="FILE")
-
-    p = add("export", "export every review as case-review/1 JSON")
+def _export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
-    p = add("report", "the inspection-style report over complete reviews")
+
+def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "md", "html", "json", "csv"], default="text")
     p.add_argument("--team", metavar="T")
     p.add_argument("--since", metavar="DATE", help="reviews completed on or after DATE")
@@ -133,17 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
-    p = add("countersign", "countersign a complete review as its manager (it is then locked)")
+
+def _countersign(p: argparse.ArgumentParser) -> None:
     p.add_argument("review_id", metavar="REVIEW_ID", help="the review's id (as in export)")
     p.add_argument("--by", metavar="NAME", required=True, help="the manager countersigning")
     p.add_argument("--comment", metavar="TEXT", help="a comment kept with the countersignature")
 
-    p = add("unlock", "unlock a countersigned review so it can be changed (audited)")
+
+def _unlock(p: argparse.ArgumentParser) -> None:
     p.add_argument("review_id", metavar="REVIEW_ID", help="the review's id (as in export)")
     p.add_argument("--by", metavar="NAME", required=True, help="who unlocks it")
     p.add_argument("--why", metavar="TEXT", required=True, help="why it is unlocked")
 
-    p = add("actions", "every flag as an action across reviews, urgent and oldest first")
+
+def _actions(p: argparse.ArgumentParser) -> None:
     p.add_argument("--team", metavar="T", help="only this team's reviews")
     p.add_argument("--case", metavar="REF", help="only this case's reviews")
     p.add_argument("--state", choices=["open", "done", "all"], default="open")
@@ -159,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     done.add_argument("--by", metavar="NAME", required=True, help="who closes it")
     done.add_argument("--note", metavar="TEXT", help="what was done")
 
-    p = add("learn", "practise on fictional cases: model answers, feedback and a score")
+
+def _learn(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "case",
         nargs="?",
@@ -171,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scores", action="store_true", help="list your practice attempts")
     p.add_argument("--format", choices=["text", "json"], default="text", help="with --scores")
 
-    p = add("audit", "the audit trail of every change")
+
+def _audit(p: argparse.ArgumentParser) -> None:
     audit = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit.add_parser(
         "verify",
@@ -182,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(verify, top=False)
     verify.add_argument("ref", nargs="?", metavar="REF", help="only this case (or review id)")
 
-    p = add("store", "copy reviews between stores (folders, postgresql://...), or check one")
+
+def _store(p: argparse.ArgumentParser) -> None:
     stores = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
     copy = stores.add_parser(
         "copy",
@@ -202,7 +250,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(check, top=False)
     check.add_argument("spec", metavar="SPEC", help="a store folder or postgresql://...")
-    return parser
+
+
+# command -> (its help, what adds its arguments), in the order ``--help`` lists them
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "review": ("open the review of one case in the app (new or resumed)", _review),
+    "chat": ("the same conversation line by line on stdin/stdout", _chat),
+    "interpret": ("print how the assistant reads one free-text answer, as JSON", _interpret),
+    "frameworks": ("list the installed frameworks", _nothing),
+    "check-framework": ("validate a framework file (exit 0 if it is sound)", _file),
+    "schema": ("print the JSON Schema of the framework format", _nothing),
+    "import": ("import reviews from a case-review/1 JSON file", _file),
+    "export": ("export every review as case-review/1 JSON", _export),
+    "report": ("the inspection-style report over complete reviews", _report),
+    "countersign": (
+        "countersign a complete review as its manager (it is then locked)",
+        _countersign,
+    ),
+    "unlock": ("unlock a countersigned review so it can be changed (audited)", _unlock),
+    "actions": ("every flag as an action across reviews, urgent and oldest first", _actions),
+    "learn": ("practise on fictional cases: model answers, feedback and a score", _learn),
+    "audit": ("the audit trail of every change", _audit),
+    "store": (
+        "copy reviews between stores (folders, postgresql://...), or check one",
+        _store,
+    ),
+}
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:

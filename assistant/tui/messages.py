@@ -122,6 +122,28 @@ class Transcript(VerticalScroll):
         # scrolls past messages it has not sized yet, and the first frame shows none of them.
         self.call_after_refresh(self.anchor)
 
+    def insert_after(self, after: Static, widgets: list[Static]) -> None:
+        """Put ``widgets`` after the message ``after`` (a resumed review's history, under its
+        opening line), pruning the oldest beyond MAX_WIDGETS as ``__init__`` would have."""
+        shown = [w for w in self.children if not w.has_class("-pruned")]
+        at = shown.index(after) + 1
+        excess = max(0, len(shown) + len(widgets) - MAX_WIDGETS)
+        gone = shown[: min(excess, at)]
+        kept = widgets[max(0, excess - at) :]
+        if kept:
+            self.mount_all(kept, after=after)
+        if gone:
+            self.remove_children(gone)
+        if excess:
+            self.pruned += excess
+            text = self._pruned_text(self.pruned)
+            marker = self.query(".-pruned")
+            if marker:
+                marker.first(Static).update(text)
+            else:
+                self.mount(Static(text, classes="-pruned"), before=0)
+        self.anchor()
+
     def add(self, *widgets: Static) -> None:
         """Append messages, pruning the oldest beyond MAX_WIDGETS."""
         self.mount_all(widgets)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from rich.text import Text
 from textual import on
@@ -28,6 +28,9 @@ from assistant.text import printable
 from assistant.tui.answer_bar import AnswerBar
 from assistant.tui.context import the_app
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
+
+if TYPE_CHECKING:
+    from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
 Work: TypeAlias = Callable[[BeforeSave], Step]  # an input handed to the session
@@ -81,6 +84,8 @@ class ReviewScreen(Screen[None]):
         self._queue: list[tuple[Work, list[Static]]] = []
         self._furnished = False
         self._furnish_asked = False
+        # A resumed review's opening line, and the review as it was opened (see _history).
+        self._resumed: tuple[AssistantTurn, Review] | None = None
         self.go_to: str | None = None  # a criterion to go to once open (the actions screen)
         fw = session.engine.fw
         self._commands = completions([it.id for it in fw.facts] + [c.id for c in fw.criteria])
@@ -123,6 +128,7 @@ class ReviewScreen(Screen[None]):
     async def _furnish(self) -> None:
         from textual.widgets import Footer, Header
 
+        self._restore_history()
         main = self.query_one("#main")
         await self.mount(Header(), before=main)
         await main.mount(self.side_panel())
@@ -172,24 +178,37 @@ class ReviewScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW, "-narrow")
 
     def _history(self) -> list[Static]:
-        """On resume, what was asked and answered so far."""
+        """The transcript's opening line.  On resume, what was asked and answered so far comes
+        under it right after the first frame (``_restore_history``): the first frame shows
+        the next question, at the foot of the chat, without waiting for the flags."""
         review = self.session.review
-        rows = []
         if review.facts or review.judgements:
-            rows = [r for r in self.session.summary_rows() if r.state == "answered"]
+            header = self._turn(f"Resuming the review of {review.case_ref}. So far:", "info")
+            self._resumed = (header, review)  # (answers given meanwhile come after it)
+            return [header]
+        return [self._turn(self._intro(), "info")]
+
+    def _intro(self) -> str:
+        return (
+            f"Review of {self.session.review.case_ref}. I'll ask about the case first, then "
+            "each criterion in turn. Press a number for a quick reply or answer in your own "
+            "words; / for commands, F1 for help."
+        )
+
+    def _restore_history(self) -> None:
+        """Put what was asked and answered so far under the line saying the review resumes."""
+        if self._resumed is None:
+            return
+        from assistant.engine.progress import summary_rows
+
+        (header, review), self._resumed = self._resumed, None
+        engine = self.session.engine
+        rows = [r for r in summary_rows(engine, review) if r.state == "answered"]
         if not rows:
-            return [
-                self._turn(
-                    f"Review of {review.case_ref}. I'll ask about the case first, then each "
-                    "criterion in turn. Press a number for a quick reply or answer in your own "
-                    "words; / for commands, F1 for help.",
-                    "info",
-                )
-            ]
-        widgets: list[Static] = [
-            self._turn(f"Resuming the review of {review.case_ref}. So far:", "info")
-        ]
-        flags = {f.criterion: f for f in self.session.flags if f.source == "judgement"}
+            header.update(literal(self._intro()))
+            return
+        widgets: list[Static] = []
+        flags = {f.criterion: f for f in engine.flags(review) if f.source == "judgement"}
         for row in rows:
             widgets.append(AssistantTurn(literal(row.text), classes="-question"))
             answer = row.answer + (f": {row.reasons}" if row.reasons else "")
@@ -198,7 +217,7 @@ class ReviewScreen(Screen[None]):
             widgets.append(UserTurn(literal(answer)))
             if row.item in flags:
                 widgets.append(FlagTurn(present_flag(flags[row.item])))
-        return widgets
+        self.transcript.insert_after(header, widgets)
 
     @staticmethod
     def _turn(text: str | Text, kind: str = "") -> AssistantTurn:
