@@ -133,7 +133,10 @@ class AnswerBar(Vertical):
         """Add the reason picker and show the quick replies of the waiting question."""
         from textual.widgets import SelectionList
 
-        await self.mount(SelectionList[str](id="picker", classes="-hidden"), before="#hint")
+        picker = SelectionList[str](id="picker", classes="-hidden")
+        await self.mount(picker, before="#hint")
+        if not picker.is_attached:
+            return  # the app closed meanwhile (a review left as soon as it opened)
         self.furnished = True
         question, self.question = self.question, None
         self.show(question)

@@ -115,8 +115,11 @@ class HomeScreen(Screen[None]):
         Binding("r", "report", "Report"),
         Binding("a", "actions", "Actions"),
         Binding("N", "reaudit", "Re-audit"),
-        Binding("slash", "search", "Search"),
-        Binding("t", "team", "Team", show=False),
+        # Priority: run as soon as the key is read, so the keys typed right after it go to
+        # the field it opens (not to the rows, which already had them queued); not while a
+        # field has the focus (see check_action), where they are typed.
+        Binding("slash", "search", "Search", priority=True),
+        Binding("t", "team", "Team", show=False, priority=True),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit", show=False),
     ]
@@ -313,6 +316,10 @@ class HomeScreen(Screen[None]):
         self.list_page(target, land_on="last" if event.to_end else "first")
 
     # -- search and team filter ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a field that has the focus, / and t are typed into it.
+        return not (action in ("search", "team") and isinstance(self.focused, Input))
 
     def action_search(self) -> None:
         self._open_filter("#search")
