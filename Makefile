@@ -26,12 +26,18 @@ $(BIN)/python: | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The packages are compiled at install (as pip does for a wheel), so even the first start
+# reads bytecode and a start never pays for compiling (bench/RESULTS.md: 1.5 times slower).
+COMPILE = $(BIN)/python -m compileall -q assistant store prompts checked
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(COMPILE)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(COMPILE)
 	touch $(STAMP) $@
 
 run: python $(STAMP)
