@@ -18,6 +18,8 @@ from textual.widgets import Static
 from assistant.text import printable
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from assistant.presenter import Said
 
 MAX_WIDGETS = 50
@@ -144,9 +146,10 @@ class Transcript(VerticalScroll):
                 self.mount(Static(text, classes="-pruned"), before=0)
         self.anchor()
 
-    def add(self, *widgets: Static) -> None:
-        """Append messages, pruning the oldest beyond MAX_WIDGETS."""
-        self.mount_all(widgets)
+    def add(self, *widgets: Static) -> AwaitMount:
+        """Append messages, pruning the oldest beyond MAX_WIDGETS (awaitable: until they are
+        mounted)."""
+        mounted = self.mount_all(widgets)
         excess = len(self.children) - MAX_WIDGETS
         if excess > 0:
             old = [w for w in self.children if not w.has_class("-pruned")][:excess]
@@ -160,3 +163,4 @@ class Transcript(VerticalScroll):
             else:
                 self.mount(Static(text, classes="-pruned"), before=0)
         self.anchor()
+        return mounted

@@ -8,6 +8,7 @@ through the ``Session``, which saves the review before the next question is show
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
+PAINT_WAIT = 0.25  # seconds a save waits at most for the frame that shows an answer's events
 Work: TypeAlias = Callable[[BeforeSave], Step]  # an input handed to the session
 
 
@@ -250,7 +252,13 @@ class ReviewScreen(Screen[None]):
         def before_save(step: Step) -> None:  # (in the worker thread)
             if step.changed:
                 painted.append(step)
-                self.app.call_from_thread(self._paint, step)
+                shown = threading.Event()
+                # (mypy cannot solve call_from_thread's "T | Awaitable[T]" for a coroutine)
+                self.app.call_from_thread(self._paint, step, shown)  # type: ignore[arg-type]
+                # The save waits for the frame that shows the events: run beside the
+                # painting, its Python work (validation, the audit chain) took turns with it
+                # for the interpreter's lock and doubled the time to the flag on screen.
+                shown.wait(PAINT_WAIT)
 
         try:
             step = await asyncio.to_thread(work, before_save)
@@ -284,10 +292,14 @@ class ReviewScreen(Screen[None]):
         )
         self.action_leave()
 
-    def _paint(self, step: Step) -> None:
+    async def _paint(self, step: Step, shown: threading.Event) -> bool:
+        """Show a step's events (from the worker, before the save); ``shown`` is set once a
+        frame has them.  True if there were any."""
         widgets = self._said_widgets(step)
         if widgets:
-            self.transcript.add(*widgets)
+            await self.transcript.add(*widgets)
+        self.call_after_refresh(shown.set)
+        return bool(widgets)
 
     async def _begin(self) -> None:
         from store import StoreError
