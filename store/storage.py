@@ -138,10 +138,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     disk, a file size limit) the temporary file is removed and ``path`` is left as it was; the
     OSError is raised for the caller to word.  ``durable=False`` leaves out both fsyncs, for
     a caller writing many files that syncs their folder once at the end (``fsync_dir``)."""
-    check_replaceable(path)
-    tmp = temp_name(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(tmp, flags, FILE_MODE)
+    tmp, fd = _temporary_beside(path)
     try:
         os.fchmod(fd, FILE_MODE)
         view = memoryview(data)
@@ -154,14 +151,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         os.close(fd)
         _unlink_quietly(tmp)
         raise
-    os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    if durable:
-        fsync_dir(path.parent)
+    _put_in_place(fd, tmp, path, durable=durable)
 
 
 def create_private_file(path: Path) -> bool:
@@ -254,11 +244,7 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     buffered file to write to; once the block ends, ``path`` is replaced with what was written
     (fsynced, owner-only).  If the block fails, or the data cannot be written, the temporary
     file is removed and ``path`` left as it was (the OSError is raised for the caller)."""
-    check_replaceable(path)
-    tmp = temp_name(path)
-    fd = os.open(
-        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE
-    )
+    tmp, fd = _temporary_beside(path)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb", closefd=False) as out:
@@ -268,10 +254,26 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
         os.close(fd)
         _unlink_quietly(tmp)
         raise
+    _put_in_place(fd, tmp, path, durable=True)
+
+
+def _temporary_beside(path: Path) -> tuple[Path, int]:
+    """A new owner-only temporary file next to ``path`` (a regular file or missing), open for
+    writing; never through a link."""
+    check_replaceable(path)
+    tmp = temp_name(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    return tmp, os.open(tmp, flags, FILE_MODE)
+
+
+def _put_in_place(fd: int, tmp: Path, path: Path, *, durable: bool) -> None:
+    """Close the written temporary file and move it over ``path`` (removed if that fails);
+    ``durable``: the folder is fsynced."""
     os.close(fd)
     try:
         os.replace(tmp, path)
     except BaseException:
         _unlink_quietly(tmp)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
