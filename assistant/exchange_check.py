@@ -222,18 +222,25 @@ def _check_outcome(p: _Problems, where: str, value: Any, criterion: Criterion) -
         p.add(where, f"not_applicable is not allowed for {criterion.id}")
 
 
-def _check_judgement(
-    p: _Problems, where: str, value: Any, criterion: Criterion, checks: tuple[Check, ...]
-) -> dict[str, Any] | None:
+def _an_object(p: _Problems, where: str, value: Any, fields: tuple[str, ...]) -> bool:
+    """Whether ``value`` is an object; each of its keys not in ``fields`` is a problem."""
     if not isinstance(value, dict):
         p.add(where, f"must be an object, found {_type_name(value)}")
-        return None
-    before = len(p.lines)
+        return False
     for key in value:
         if key in INTERNAL:
             p.add(f"{where}.{key}", "internal working state, not part of case-review/1")
-        elif key not in JUDGEMENT_FIELDS + JUDGEMENT_OPTIONAL:
+        elif key not in fields:
             p.add(f"{where}.{key}", "unknown field")
+    return True
+
+
+def _check_judgement(
+    p: _Problems, where: str, value: Any, criterion: Criterion, checks: tuple[Check, ...]
+) -> dict[str, Any] | None:
+    before = len(p.lines)
+    if not _an_object(p, where, value, JUDGEMENT_FIELDS + JUDGEMENT_OPTIONAL):
+        return None
     if "outcome" not in value:
         p.add(f"{where}.outcome", "missing (required)")
     else:
@@ -303,15 +310,9 @@ def _check_review(
     p: _Problems, index: int, raw: Any, frameworks: dict[str, Framework | None]
 ) -> Review | None:
     where = f"reviews[{index}]"
-    if not isinstance(raw, dict):
-        p.add(where, f"must be an object, found {_type_name(raw)}")
-        return None
     before = len(p.lines)
-    for key in raw:
-        if key in INTERNAL:
-            p.add(f"{where}.{key}", "internal working state, not part of case-review/1")
-        elif key not in REQUIRED + OPTIONAL:
-            p.add(f"{where}.{key}", "unknown field")
+    if not _an_object(p, where, raw, REQUIRED + OPTIONAL):
+        return None
     for key in REQUIRED:
         if key not in raw:
             p.add(f"{where}.{key}", "missing (required)")

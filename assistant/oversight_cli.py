@@ -81,38 +81,29 @@ def _said(step: Any) -> tuple[list[str], list[str]]:
 
 
 def run_countersign(args: argparse.Namespace) -> int:
-    by = _name(args, "countersign")
-    if by is None:
-        return 1
-    session = _session_for(args, "countersign", by)
-    if session is None:
-        return 1
-    try:
-        step = session.countersign(by, getattr(args, "comment", None) or "", role=_role(args))
-    finally:
-        session.close()
-    lines, problems = _said(step)
-    if problems or not step.review.locked:
-        return _err("countersign", problems[0] if problems else "not countersigned")
-    review = step.review
-    print(f"{printable(review.case_ref, single_line=True)} ({review.id}): " + " ".join(lines))
-    return 0
+    return _lock_change(args, "countersign", getattr(args, "comment", None), locks=True)
 
 
 def run_unlock(args: argparse.Namespace) -> int:
-    by = _name(args, "unlock")
+    return _lock_change(args, "unlock", getattr(args, "why", None), locks=False)
+
+
+def _lock_change(args: argparse.Namespace, command: str, text: str | None, *, locks: bool) -> int:
+    """``countersign`` (``locks``) or ``unlock`` the review ``args`` names, by ``--by``."""
+    by = _name(args, command)
     if by is None:
         return 1
-    session = _session_for(args, "unlock", by)
+    session = _session_for(args, command, by)
     if session is None:
         return 1
+    act = session.countersign if locks else session.unlock
     try:
-        step = session.unlock(by, getattr(args, "why", None) or "", role=_role(args))
+        step = act(by, text or "", role=_role(args))
     finally:
         session.close()
     lines, problems = _said(step)
-    if problems or step.review.locked:
-        return _err("unlock", problems[0] if problems else "not unlocked")
+    if problems or step.review.locked != locks:
+        return _err(command, problems[0] if problems else f"not {command}ed")
     review = step.review
     print(f"{printable(review.case_ref, single_line=True)} ({review.id}): " + " ".join(lines))
     return 0

@@ -104,53 +104,68 @@ def _problems(step: Step) -> list[str]:
 
 def countersign(screen: Screen, session: Session, on_step: Callable[[Step], None]) -> None:
     """Ask who countersigns (and a comment), then countersign through the session."""
-
-    def done(signed: Signed | None) -> None:
-        if signed is None:
-            return
-        step = session.countersign(signed.by, signed.text)
-        on_step(step)
-        problems = _problems(step)
-        if problems:
-            screen.notify(problems[0], title="Not countersigned", severity="error", timeout=10)
-        else:
-            screen.notify("Countersigned; the review is locked.", title="Countersigned")
-
-    screen.app.push_screen(
+    _sign(
+        screen,
+        on_step,
         OversightForm(
             f"Countersign the review of {session.review.case_ref}: it is then locked until a "
             "manager unlocks it.",
             "Countersign",
             "Comment (optional)",
-            by=session.actor.name if session.actor.role == "manager" else "",
+            by=_manager(session),
             text_needed=False,
         ),
-        done,
+        session.countersign,
+        failed="Not countersigned",
+        succeeded=("Countersigned", "Countersigned; the review is locked."),
     )
 
 
 def unlock(screen: Screen, session: Session, on_step: Callable[[Step], None]) -> None:
     """Ask who unlocks and why, then unlock through the session."""
-
-    def done(signed: Signed | None) -> None:
-        if signed is None:
-            return
-        step = session.unlock(signed.by, signed.text)
-        on_step(step)
-        problems = _problems(step)
-        if problems:
-            screen.notify(problems[0], title="Not unlocked", severity="error", timeout=10)
-        else:
-            screen.notify("Unlocked; the unlock is in the audit trail.", title="Unlocked")
-
-    screen.app.push_screen(
+    _sign(
+        screen,
+        on_step,
         OversightForm(
             f"Unlock the review of {session.review.case_ref} so it can be changed. The audit "
             "trail keeps who unlocked it and why.",
             "Unlock",
             "Why it is unlocked",
-            by=session.actor.name if session.actor.role == "manager" else "",
+            by=_manager(session),
             text_needed=True,
         ),
-        done,
+        session.unlock,
+        failed="Not unlocked",
+        succeeded=("Unlocked", "Unlocked; the unlock is in the audit trail."),
     )
+
+
+def _manager(session: Session) -> str:
+    """The name the form offers: the user's, when a manager."""
+    return session.actor.name if session.actor.role == "manager" else ""
+
+
+def _sign(
+    screen: Screen,
+    on_step: Callable[[Step], None],
+    form: OversightForm,
+    act: Callable[[str, str], Step],
+    *,
+    failed: str,
+    succeeded: tuple[str, str],
+) -> None:
+    """Show ``form``; once filled, ``act(by, text)`` and say how it went."""
+
+    def done(signed: Signed | None) -> None:
+        if signed is None:
+            return
+        step = act(signed.by, signed.text)
+        on_step(step)
+        problems = _problems(step)
+        if problems:
+            screen.notify(problems[0], title=failed, severity="error", timeout=10)
+        else:
+            title, text = succeeded
+            screen.notify(text, title=title)
+
+    screen.app.push_screen(form, done)
