@@ -347,11 +347,19 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
+        if not event.input.has_focus:
+            # A second Enter typed before the first gave the rows the focus: it reached the
+            # field, but was meant for the rows.
+            self.action_resume()
+            return
         self._apply_search(event.value)
         self.set_focus(self.query_one(ReviewTable))  # now: an Enter typed next opens a row
 
     @on(Input.Submitted, "#team")
     def _team_submitted(self, event: Input.Submitted) -> None:
+        if not event.input.has_focus:  # (as in the search)
+            self.action_resume()
+            return
         team = event.value.strip()
         if team != self.team:
             self.team = team
