@@ -42,7 +42,7 @@ from assistant.engine.learning import (
     learner_outcome,
     verdict_lines,
 )
-from assistant.session import BeforeSave, Session
+from assistant.session import Draft, Session
 from prompts.practice import live_criteria
 
 if TYPE_CHECKING:
@@ -128,32 +128,39 @@ class LearningSession:
     def start(self) -> Step:
         return self.session.start()
 
-    def answer(
-        self,
-        text: str | None = None,
-        *,
-        values: list[str] | None = None,
-        before_save: BeforeSave | None = None,
-    ) -> Step:
-        before, retrying = self.session.review, bool(self.retrying)
-        painter = self._painter(before, before_save)
-        step = self.session.answer(text, values=values, before_save=painter)
-        return self._mark(before, step, retrying)
+    def answer(self, text: str | None = None, *, values: list[str] | None = None) -> Step:
+        return self.draft_answer(text, values=values).finish()
 
-    def command(self, command: Command, *, before_save: BeforeSave | None = None) -> Step:
+    def command(self, command: Command) -> Step:
+        return self.draft_command(command).finish()
+
+    def draft_answer(self, text: str | None = None, *, values: list[str] | None = None) -> Draft:
+        before, retrying = self.session.review, bool(self.retrying)
+        return self._marked(before, self.session.draft_answer(text, values=values), retrying)
+
+    def draft_command(self, command: Command) -> Draft:
         if command.name == "retry":
-            return self.retry()
+            return _at_once(self.retry())
         if command.name == "case":  # (the front ends show the case file themselves)
-            return self._say("The case file: type case, or /case ID for one extract of it.")
+            return _at_once(
+                self._say("The case file: type case, or /case ID for one extract of it.")
+            )
         before, retrying = self.session.review, bool(self.retrying)
         skipped = command.name == "skip" and retrying and self._asking(self.retrying[0])
         if skipped:
             self.retrying.pop(0)  # skipped in a retry: on to the next
-        step = self.session.command(command, before_save=self._painter(before, before_save))
-        step = self._mark(before, step, retrying, advance=skipped)
-        if command.name == "finish" and not any(isinstance(e, LearningScore) for e in step.events):
-            step = step.copy(events=(*step.events, self.score()))
-        return step
+        draft = self.session.draft_command(command)
+        marked = self._marked(before, draft, retrying, advance=skipped)
+        if command.name != "finish":
+            return marked
+
+        def finish() -> Step:
+            step = marked.finish()
+            if not any(isinstance(e, LearningScore) for e in step.events):
+                step = step.copy(events=(*step.events, self.score()))
+            return step
+
+        return Draft(marked.step, finish)
 
     def retry(self) -> Step:
         """Judge again the criteria to revisit, one after another; then the score afresh."""
@@ -205,12 +212,13 @@ class LearningSession:
         events[at:at] = added
         return events
 
-    def _painter(self, before: Review, before_save: BeforeSave | None) -> BeforeSave | None:
-        """The front end's ``before_save`` (which paints a step while it is saved), given the
-        step with its feedback: what it paints is then the start of what ``_mark`` returns."""
-        if before_save is None:
-            return None
-        return lambda step: before_save(step.copy(events=tuple(self._with_feedback(before, step))))
+    def _marked(
+        self, before: Review, draft: Draft, retrying: bool, *, advance: bool = False
+    ) -> Draft:
+        """A draft of the wrapped session's with the feedback shown at once, marked (see
+        ``_mark``) once it is saved: what it shows is the start of what ``finish`` returns."""
+        shown = draft.step.copy(events=tuple(self._with_feedback(before, draft.step)))
+        return Draft(shown, lambda: self._mark(before, draft.finish(), retrying, advance=advance))
 
     def _mark(self, before: Review, step: Step, retrying: bool, *, advance: bool = False) -> Step:
         """Add the feedback on the judgements that just became final, go on to the next
@@ -318,3 +326,8 @@ class LearningSession:
             self._progress_failed = True
             return [Notice(f"Your practice goes on, but its score is not kept: {exc}", "problem")]
         return [Notice(said, "problem")] if said else []
+
+
+def _at_once(step: Step) -> Draft:
+    """A step already carried out (and saved), as a draft."""
+    return Draft(step, lambda: step)

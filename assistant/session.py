@@ -143,7 +143,18 @@ def _mask(review: Review, foreign: set[str]) -> Review:
     return review.copy(judgements={**review.judgements, **hidden}) if hidden else review
 
 
-BeforeSave = Callable[[Step], None]
+@dataclass(frozen=True)
+class Draft:
+    """One input's step, computed but not saved yet: its events, flags and next question can
+    be shown at once (the pure engine takes well under a millisecond), while ``finish`` (the
+    save: disk or database) runs elsewhere, a worker thread in the app.  ``finish`` returns
+    the final step: the draft's events first, then any added by saving (a merge, a re-audit's
+    outcome), and the progress."""
+
+    step: Step
+    finish: Callable[[], Step]
+
+
 _ENGINES: dict[int, Engine] = {}
 
 
@@ -162,8 +173,9 @@ class Session(SessionOversight):
 
     ``answer`` and ``command`` take the user's input and return a ``Step``: the events to show,
     the next question, the flags and the progress, computed once; the review is saved before
-    they return.  ``before_save`` (optional) is called with the computed step just before the
-    save, so a front end can paint a flag while the disk works.
+    they return.  ``draft_answer`` and ``draft_command`` split the two: the step computed
+    (nothing saved) and a ``finish`` that saves it, so a front end can paint a flag in the
+    same turn as the key that gave it, and save afterwards.
     """
 
     store: ReviewStore
@@ -401,29 +413,31 @@ class Session(SessionOversight):
                 self.review = step.review
                 self._changed_on_open = True
             return step.copy(changed=False)
-        return self._finish(step, None)
+        return self._finish(step)
 
     # --- the one way in ----------------------------------------------------------------------
 
-    def answer(
-        self,
-        text: str | None = None,
-        *,
-        values: list[str] | None = None,
-        before_save: BeforeSave | None = None,
-    ) -> Step:
+    def answer(self, text: str | None = None, *, values: list[str] | None = None) -> Step:
         """Take one answer: typed ``text`` (a quick-reply number or word, or free text) or
-        quick-reply ``values`` (buttons, a multi-select)."""
+        quick-reply ``values`` (buttons, a multi-select); saved before it returns."""
+        return self.draft_answer(text, values=values).finish()
+
+    def command(self, command: Command) -> Step:
+        """Carry out a command that works on the review (see ``assistant.commands``); saved
+        before it returns.  The front ends show summaries, flags and help themselves."""
+        return self.draft_command(command).finish()
+
+    def draft_answer(self, text: str | None = None, *, values: list[str] | None = None) -> Draft:
+        """``answer``, computed but not saved: ``finish()`` saves it."""
         by = self.actor.name
         if values is not None:
             step = self.engine.choose(self.review, values, by=by)
         else:
             step = self.engine.respond(self.review, text or "", by=by)
-        return self._finish(step, before_save)
+        return self._draft(step)
 
-    def command(self, command: Command, *, before_save: BeforeSave | None = None) -> Step:
-        """Carry out a command that works on the review (see ``assistant.commands``).  The
-        front ends show summaries, flags and help themselves."""
+    def draft_command(self, command: Command) -> Draft:
+        """``command``, computed but not saved: ``finish()`` saves it."""
         engine, review, arg = self.engine, self.review, command.argument
         name = command.name
         if name == "back":
@@ -452,34 +466,44 @@ class Session(SessionOversight):
         else:
             word = printable(arg if name == "unknown" else name, single_line=True)
             step = self._say(f"Unknown command /{word}. Type /help for the commands.", "problem")
-        return self._finish(step, before_save, navigation=name in ("jump", "back"))
+        return self._draft(step, navigation=name in ("jump", "back"))
 
     def _say(self, text: str, kind: NoticeKind = "info") -> Step:
         notice = Notice(text, kind)
         return Step(self.review, (notice,), self.engine.question(self.review))
 
-    def _finish(
-        self, step: Step, before_save: BeforeSave | None, *, navigation: bool = False
-    ) -> Step:
-        """Save the step's review if it changed; add flags and progress, computed once.
+    def _finish(self, step: Step, *, navigation: bool = False) -> Step:
+        """A step computed by the engine, saved (see ``_draft``)."""
+        return self._draft(step, navigation=navigation).finish()
+
+    def _draft(self, step: Step, *, navigation: bool = False) -> Draft:
+        """The step with its flags (computed once), and a ``finish`` that saves its review if
+        it changed and adds the progress.  Nothing here touches the store.
 
         A countersigned review is locked: a step that would change it is refused with one line
         saying so (going back or jumping to a question moves in this window only)."""
         if step.changed and self.review.locked:
             if not navigation:
-                return self._refused()
+                refused = self._refused()
+                return Draft(refused, lambda: self._settled(refused))
             self.review = step.review
             step = step.copy(changed=False)
-        if step.changed and any(isinstance(e, ReviewComplete) for e in step.events):
-            outcome = self.reaudit_outcome(step.review)
-            if outcome is not None:
-                step = step.copy(events=(*step.events, outcome))
-        flags = tuple(self.engine.flags(step.review))
-        if before_save is not None:
-            before_save(step.copy(flags=flags))
+        drafted = step.copy(flags=tuple(self.engine.flags(step.review)))
+        return Draft(drafted, lambda: self._settled(drafted))
+
+    def _settled(self, step: Step) -> Step:
+        """Save a drafted step's review if it changed (a completed re-audit gets its outcome);
+        the flags again if saving changed the review, and the progress."""
+        flags = step.flags
         if step.changed:
+            if any(isinstance(e, ReviewComplete) for e in step.events):
+                outcome = self.reaudit_outcome(step.review)
+                if outcome is not None:
+                    step = step.copy(events=(*step.events, outcome))
+            before = step.review
             step = self._store(step)
-            flags = tuple(self.engine.flags(step.review))
+            if step.review is not before:
+                flags = tuple(self.engine.flags(step.review))
         else:
             self.review = step.review
         from assistant.engine.progress import progress

@@ -18,7 +18,6 @@ from store.records import FlagStateName, Participant, Review, as_role
 if TYPE_CHECKING:
     from assistant.engine.conversation import Engine
     from assistant.engine.events import NoticeKind
-    from assistant.session import BeforeSave
     from store import ReviewStore
 
 MAX_MERGE_ATTEMPTS = 5  # saves retried on a conflict before giving up
@@ -37,9 +36,7 @@ class SessionOversight:
 
         def _stored(self) -> Review: ...
         def _set_stored(self, stored: Review, *, mine: set[str]) -> None: ...
-        def _finish(
-            self, step: Step, before_save: BeforeSave | None, *, navigation: bool = False
-        ) -> Step: ...
+        def _finish(self, step: Step, *, navigation: bool = False) -> Step: ...
         def _say(self, text: str, kind: NoticeKind = "info") -> Step: ...
         def _summary(self, review: Review) -> dict[str, int]: ...
         def begin(self) -> list[str]: ...
@@ -74,7 +71,7 @@ class SessionOversight:
         step = self.engine.set_flag_state(
             self.review, flag_id, state, by=self.actor.name, note=note
         )
-        return self._finish(step, None)
+        return self._finish(step)
 
     def _finish_oversight(self, step: Step, action: str, actor: Actor) -> Step:
         """Save a countersignature or an unlock (audited as such); on a conflict, put it on

@@ -210,3 +210,22 @@ def test_recording_replaces_the_same_attempt(tmp_path):
     data = json.loads(path.read_text())
     assert data["format"] == "case-review-learning/1"
     assert [(a["agreed"], a["judged"]) for a in data["attempts"]] == [(3, 4)]
+
+
+def test_a_draft_shows_the_feedback_at_once_and_finish_marks_and_scores(state_home):
+    """The app paints a learning draft in the turn of the key (the feedback with it) and
+    saves afterwards: what the draft shows is the start of what ``finish`` returns."""
+    learning = open_case()
+    play_facts(learning)
+    learning.answer("no")
+    learning.answer("1")
+    draft = learning.draft_answer("")  # no note: the judgement is final
+    (fb,) = feedbacks(draft.step)
+    assert fb.criterion == "rr.assessment"
+    assert "rr.assessment" not in learning.first  # marked once saved, not before
+    step = draft.finish()
+    assert step.events[: len(draft.step.events)] == draft.step.events
+    assert "rr.assessment" in learning.first
+    draft = learning.draft_command(Command("finish"))
+    assert not any(isinstance(e, LearningScore) for e in draft.step.events)
+    assert any(isinstance(e, LearningScore) for e in draft.finish().events)

@@ -206,3 +206,51 @@ def test_merging_combines_judgements_field_by_field_and_keeps_the_other_follow_u
         outcome="insufficient", reasons=("not_done",), note="n", pending="note"
     )
     assert clashes == [] and changed == ["psr", "rr.plan"]
+
+
+def test_a_draft_has_the_flag_before_anything_is_saved_and_finish_saves_it(tmp_path):
+    """The app paints a draft in the turn of the key that gave it and saves it afterwards: the
+    draft carries the events and flags, touches no store, and ``finish`` saves and returns
+    the draft's events first."""
+    from assistant.commands import Command
+    from assistant.engine.events import FlagRaised
+
+    session = open_session(tmp_path, "A")
+    session.start()
+    session.command(Command("jump", "rr.assessment"))
+    saved_before = Store.open(tmp_path).get(session.review.id).revision
+    draft = session.draft_answer("no analysis of why he offends and no strengths recorded")
+    raised = [e.flag.criterion for e in draft.step.events if isinstance(e, FlagRaised)]
+    assert raised == ["rr.assessment"]
+    assert [f.criterion for f in draft.step.flags] == ["rr.assessment"]
+    assert draft.step.changed and draft.step.progress is None
+    assert Store.open(tmp_path).get(session.review.id).revision == saved_before  # nothing yet
+    assert "rr.assessment" not in session.review.judgements
+    step = draft.finish()
+    assert step.events[: len(draft.step.events)] == draft.step.events
+    assert step.progress is not None and step.progress.answered == 1
+    stored = Store.open(tmp_path).get(session.review.id)
+    assert stored.revision == saved_before + 1
+    assert stored.judgements["rr.assessment"].outcome == "insufficient"
+
+
+def test_a_locked_review_refuses_a_draft_and_saves_nothing(tmp_path):
+    from assistant.engine.events import Notice
+
+    session = open_session(tmp_path, "A")
+    session.start()
+    session.review = session.review.copy(countersignature=_signature())
+    draft = session.draft_answer("yes")
+    assert not draft.step.changed
+    assert any(isinstance(e, Notice) and "countersigned" in e.text for e in draft.step.events)
+    step = draft.finish()
+    assert Store.open(tmp_path).get(session.review.id).facts == {}
+    assert step.events == draft.step.events
+
+
+def _signature():
+    import datetime as dt
+
+    from store.records import Countersignature
+
+    return Countersignature(by="TM", at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))

@@ -394,3 +394,76 @@ async def test_a_long_quick_reply_gets_a_row_of_its_own_and_is_never_cut(tmp_pat
             assert (
                 button.region.width >= len(label) + 2 and button.region.right <= quick.region.right
             )
+
+
+class _HeldSaves:
+    """A store whose saves wait until ``release``: what the screen shows while the disk works."""
+
+    def __init__(self, store: Store) -> None:
+        import threading
+
+        self._store = store
+        self.holding = False
+        self.released = threading.Event()
+        self.saving = threading.Event()
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.holding:
+            self.saving.set()
+            assert self.released.wait(10), "the test never released the save"
+        return self._store.save(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._store, name)
+
+
+async def test_the_flag_is_on_screen_while_its_answer_is_still_being_saved(tmp_path):
+    """The flag is painted from the session's draft in the turn of the Enter that gave it; the
+    save runs afterwards, and only then does the next question come."""
+    import asyncio
+
+    store = _HeldSaves(store_with_case(tmp_path / "store"))
+    app = app_for(store, open_case="HAR-01")  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert current_question(app).item == "rr.assessment"
+        store.holding = True
+        app.screen.answer_bar.input.value = "no analysis of why he offends, no strengths either"
+        await pilot.press("enter")
+        for _ in range(200):  # the save starts once the flag's frame is out
+            if store.saving.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert store.saving.is_set()
+        await pilot.pause()
+        (flag,) = app.screen.query(FlagTurn)
+        assert flag.flag.criterion == "rr.assessment"
+        assert flag in app.screen._compositor.visible_widgets  # painted, not only mounted
+        assert current_question(app).item == "rr.assessment"  # not asked on yet: not saved
+        store.released.set()
+        for _ in range(200):
+            await pilot.pause()
+            if current_question(app).item != "rr.assessment":
+                break
+        assert current_question(app).item == "rr.assessment_review"
+        assert Store.open(tmp_path / "store").find_case("HAR-01")  # (saved for real)
+
+
+async def test_a_line_sent_twice_before_the_screen_takes_it_is_answered_once(tmp_path):
+    """Two Enters in quick succession send the same line twice; the second finds it taken."""
+    from textual.widgets import Input
+
+    store = store_with_case(tmp_path / "store")
+    app = app_for(store, open_case="HAR-01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        box = app.screen.answer_bar.input
+        box.value = "yes"
+        box.post_message(Input.Submitted(box, "yes"))
+        box.post_message(Input.Submitted(box, "yes"))
+        for _ in range(20):
+            await pilot.pause()
+        assert chat_texts(app, UserTurn)[-1:] == ["yes"]
+        assert sum(t == "yes" for t in chat_texts(app, UserTurn)) == 1
+        assert current_question(app).item == "rr.assessment_review"  # asked on once
+        assert box.value == ""

@@ -162,14 +162,15 @@ class ReviewState:
         from assistant.engine.flags import derive_flags  # (not needed for the first question)
 
         key = (review.facts, review.judgements, review.flag_states)
-        for i, (facts, judgements, states, flags) in enumerate(self._flag_memo):
+        memo = self._flag_memo  # (replaced, never changed in place: a save thread reads it)
+        for entry in memo:
+            facts, judgements, states, flags = entry
             if facts is key[0] and judgements is key[1] and states is key[2]:
-                if i:
-                    self._flag_memo.insert(0, self._flag_memo.pop(i))
+                if entry is not memo[0]:
+                    self._flag_memo = [entry, *(e for e in memo if e is not entry)]
                 return flags
         flags = derive_flags(self.fw, review)
-        self._flag_memo.insert(0, (*key, flags))
-        del self._flag_memo[4:]
+        self._flag_memo = [(*key, flags), *memo[:3]]
         return flags
 
     def settle(self, review: Review, at: datetime | None = None) -> Review:

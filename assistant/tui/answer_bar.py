@@ -258,10 +258,25 @@ class AnswerBar(Vertical):
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value
-        event.input.value = ""
         if not text.strip() and self.confirm_selection():
+            event.input.value = ""
             return
+        # The line stays in the box until the screen takes it (``take``), in the turn that
+        # shows the answer: cleared here, the empty box got a frame of its own first and the
+        # answer (its flag) waited for the next frame, 16 ms on.
         self.post_message(self.Submitted(text))
+
+    def take(self, submitted: Submitted) -> bool:
+        """Clear the box of the typed line ``submitted`` carries, as the screen takes it.
+        False if it was taken already: a second Enter pressed before the screen took the
+        first sends the same line again."""
+        if submitted.values is not None:
+            return True
+        box = self.input
+        if box.value != submitted.text:
+            return False
+        box.value = ""
+        return True
 
     def confirm_selection(self) -> bool:
         """Enter on an empty input: submit the ticked options of a multi-select."""

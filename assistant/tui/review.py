@@ -8,7 +8,7 @@ through the ``Session``, which saves the review before the next question is show
 from __future__ import annotations
 
 import asyncio
-import threading
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -24,18 +24,19 @@ from textual.widgets import OptionList, Static
 from assistant.commands import Command, completions, parse
 from assistant.engine.events import Finished, Question, Recorded, Step
 from assistant.presenter import Said, present_events, present_flag, question_place
-from assistant.session import BeforeSave, Session
+from assistant.session import Draft, Session
 from assistant.text import printable
 from assistant.tui.answer_bar import AnswerBar
 from assistant.tui.context import the_app
 from assistant.tui.messages import AssistantTurn, FlagTurn, Transcript, UserTurn, literal
+from store import StoreError
 
 if TYPE_CHECKING:
     from store.records import Review
 
 NARROW = 100  # below this width the side panel hides (F3 shows it)
 PAINT_WAIT = 0.25  # seconds a save waits at most for the frame that shows an answer's events
-Work: TypeAlias = Callable[[BeforeSave], Step]  # an input handed to the session
+Work: TypeAlias = Callable[[], Draft]  # an input handed to the session
 
 
 def question_text(q: Question, section_title: str = "") -> Text:
@@ -84,6 +85,7 @@ class ReviewScreen(Screen[None]):
         self._first_question: Question | None = None
         self._saving = False
         self._queue: list[tuple[Work, list[Static]]] = []
+        self._frames: list[asyncio.Event] = []  # set by the next layout (see _next_frame)
         self._furnished = False
         self._furnish_asked = False
         # A resumed review's opening line, and the review as it was opened (see _history).
@@ -154,6 +156,7 @@ class ReviewScreen(Screen[None]):
         return self.query_one(AnswerBar)
 
     def on_mount(self) -> None:
+        self.screen_layout_refresh_signal.subscribe(self, self._frame_shown, immediate=True)
         review = self.session.review
         self.title = self.title or f"Review {printable(review.case_ref, single_line=True)}"
         self.answer_bar.show(self._first_question)
@@ -228,52 +231,60 @@ class ReviewScreen(Screen[None]):
 
     # --- driving the session -------------------------------------------------------------
     #
-    # Every input goes to the session in a thread.  The session computes the step (the pure
-    # engine) and calls back before it saves: the events (the flag above all) are painted
-    # straight away, while the disk works; the next question is shown once the answer is
-    # saved.  Input that arrives while a save is under way waits in a queue, so nothing typed
-    # is lost and every answer is durable before the next question.
+    # An input goes to the session as a draft: the step computed by the pure engine (well
+    # under a millisecond), its events (the flag above all) mounted in the same turn as the
+    # key that gave it, so that the very next frame shows them.  The save runs after that
+    # frame, in a thread; the next question is shown once the answer is saved.  Input that
+    # arrives while a save is under way waits in a queue, so nothing typed is lost and every
+    # answer is durable before the next question.
 
     def _run(self, work: Work, *, pre: list[Static] | None = None) -> None:
-        """Give the session an input (``work`` calls it) and show what it means."""
+        """Give the session an input (``work`` drafts it) and show what it means."""
         if self._saving:
             self._queue.append((work, pre or []))
             return
         self._saving = True
-        if pre:
-            self.transcript.add(*pre)
-        self.run_worker(self._work(work), group="save")
-
-    async def _work(self, work: Work) -> None:
-        from store import StoreError
-
-        painted: list[Step] = []
-
-        def before_save(step: Step) -> None:  # (in the worker thread)
-            if step.changed:
-                painted.append(step)
-                shown = threading.Event()
-                # (mypy cannot solve call_from_thread's "T | Awaitable[T]" for a coroutine)
-                self.app.call_from_thread(self._paint, step, shown)  # type: ignore[arg-type]
-                # The save waits for the frame that shows the events: run beside the
-                # painting, its Python work (validation, the audit chain) took turns with it
-                # for the interpreter's lock and doubled the time to the flag on screen.
-                shown.wait(PAINT_WAIT)
-
         try:
-            step = await asyncio.to_thread(work, before_save)
+            draft = work()
+        except StoreError as exc:  # (a learning retry saves as it drafts: memory, but still)
+            self._saving = False
+            self._not_saved(exc, pre or [])
+            self._next_queued()
+            return
+        widgets = [*(pre or []), *self._said_widgets(draft.step)]
+        frame = None
+        if widgets:
+            self.transcript.add(*widgets)
+            frame = self._next_frame()
+        self.run_worker(self._save(draft, frame), group="save")
+
+    def _next_frame(self) -> asyncio.Event:
+        """An event set once the next layout is on screen."""
+        frame = asyncio.Event()
+        self._frames.append(frame)
+        return frame
+
+    def _frame_shown(self, _screen: Screen[object]) -> None:
+        frames, self._frames = self._frames, []
+        for frame in frames:
+            frame.set()
+
+    async def _save(self, draft: Draft, frame: asyncio.Event | None) -> None:
+        try:
+            if draft.step.changed:
+                if frame is not None:
+                    # Saved once the frame that shows the events is out: run beside the
+                    # painting, its Python work (validation, the audit chain) took turns
+                    # with it for the interpreter's lock and delayed the flag on screen.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(frame.wait(), PAINT_WAIT)
+                step = await asyncio.to_thread(draft.finish)
+            else:
+                step = draft.finish()  # nothing to save
         except StoreError as exc:
-            widgets = [
-                self._turn(
-                    f"Could not save: {exc}. That answer was not recorded; everything before "
-                    "it is safe. Try again, or press Escape.",
-                    "notice",
-                )
-            ]
-            self._show(widgets, self.session.question, True)
+            self._not_saved(exc)
         else:
-            done = len(painted[0].events) if painted else 0
-            extra = self._said_widgets(step, skip=done)
+            extra = self._said_widgets(step, skip=len(draft.step.events))
             recorded = any(isinstance(e, Recorded) for e in step.events)
             self._show(extra, step.question, recorded, step)
             if any(isinstance(e, Finished) and e.complete for e in step.events):
@@ -282,6 +293,17 @@ class ReviewScreen(Screen[None]):
             self._saving = False
             the_app(self).collect_when_idle()
         self._next_queued()
+
+    def _not_saved(self, exc: Exception, pre: Sequence[Static] = ()) -> None:
+        widgets = [
+            *pre,
+            self._turn(
+                f"Could not save: {exc}. That answer was not recorded; everything before "
+                "it is safe. Try again, or press Escape.",
+                "notice",
+            ),
+        ]
+        self._show(widgets, self.session.question, True)
 
     def review_finished(self) -> None:
         """``finish`` found nothing open: say so and leave."""
@@ -292,18 +314,7 @@ class ReviewScreen(Screen[None]):
         )
         self.action_leave()
 
-    async def _paint(self, step: Step, shown: threading.Event) -> bool:
-        """Show a step's events (from the worker, before the save); ``shown`` is set once a
-        frame has them.  True if there were any."""
-        widgets = self._said_widgets(step)
-        if widgets:
-            await self.transcript.add(*widgets)
-        self.call_after_refresh(shown.set)
-        return bool(widgets)
-
     async def _begin(self) -> None:
-        from store import StoreError
-
         try:
             notices = await asyncio.to_thread(self.session.begin)
         except StoreError as exc:
@@ -387,10 +398,12 @@ class ReviewScreen(Screen[None]):
     def _submitted(self, event: AnswerBar.Submitted) -> None:
         """The one way input arrives: a typed line (an answer or a /command) or quick-reply
         values."""
+        if not self.answer_bar.take(event):
+            return
         if event.values is not None:
             values = event.values
             self._run(
-                lambda before: self.session.answer(values=values, before_save=before),
+                lambda: self.session.draft_answer(values=values),
                 pre=[UserTurn(literal(event.shown))],
             )
             return
@@ -401,7 +414,7 @@ class ReviewScreen(Screen[None]):
         command = self.parse_command(text)
         if command is None:
             self._run(
-                lambda before: self.session.answer(text, before_save=before),
+                lambda: self.session.draft_answer(text),
                 pre=[UserTurn(literal(text))],
             )
         else:
@@ -421,7 +434,7 @@ class ReviewScreen(Screen[None]):
         if command.name in local:
             local[command.name]()
         else:
-            self._run(lambda before: self.session.command(command, before_save=before))
+            self._run(lambda: self.session.draft_command(command))
 
     @on(OptionList.OptionSelected, "#flags")
     def _flag_selected(self, event: OptionList.OptionSelected) -> None:
