@@ -819,11 +819,16 @@ def flag_lines(results: list[FlagResults]) -> list[str]:
 
 
 def write_section(body: str) -> None:
-    """Replace (or add) the `## UI` section of RESULTS.md; leave every other section alone."""
+    """Replace (or add) the `## UI` section of RESULTS.md, keeping its `###` notes written by
+    hand; leave every other section alone."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(r"^## UI[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
     section = body.rstrip() + "\n\n"
-    if pattern.search(text):
+    found = pattern.search(text)
+    if found:
+        notes = re.search(r"^### .*", found.group(0), re.S | re.M)
+        if notes:
+            section += notes.group(0).rstrip() + "\n\n"
         text = pattern.sub(lambda _: section, text, count=1)
     else:
         text = text.rstrip() + "\n\n" + section
