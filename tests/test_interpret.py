@@ -1263,3 +1263,58 @@ def test_no_word_stems_to_a_negator():
         "nones",
     ]
     assert stem("reviewed") == "review"
+
+
+# --- rules of the batch 7 round (sentences of our own, none from the sets) -----------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        # an account before a contrast and another account, or a record, after it
+        (
+            "rr.plan_review",
+            "The review panel said it was bang up to date, but my manager felt it was stale",
+        ),
+        (
+            "pp.oversight",
+            "According to the TM she signed it off within the week; however the audit log "
+            "dates it a month on",
+        ),
+        ("cy.plan", "SW tells me the VMP covers the self-harm, but the copy on file doesn't"),
+        ("ss.compliance", "the CM insists he followed it up, though our records say otherwise"),
+        # which of two accounts holds is not known
+        ("rr.assessment", "there are two versions and I've no idea which one is right"),
+    ],
+)
+def test_two_accounts_set_against_each_other_are_unclear(criterion_id: str, text: str):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("unclear", ()), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # one account and the answer's own finding: a judgement
+        (
+            "pp.oversight",
+            "the manager says she chased it, but nothing was ever done",
+            "insufficient",
+        ),
+        # what a piece of work says is not an account of it; an instruction is not one either
+        (
+            "rr.psr",
+            "the report says he is in care but says nothing about what that means for him",
+            "insufficient",
+        ),
+        (
+            "cy.oversight",
+            "TM said to make the CAMHS referral but nobody checked it happened",
+            "insufficient",
+        ),
+    ],
+)
+def test_one_account_against_the_answers_own_finding_is_a_judgement(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome

@@ -184,6 +184,20 @@ def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
     return len(said) == 2
 
 
+def _accounts_disagree(normalised: str, lex: Lexicon) -> bool:
+    """Whether a contrast sets one account of the work against another: "the judge said it
+    was excellent, but my manager thought it missed the point", "the CM tells me it was done,
+    but the version on the system has nothing".  An account (someone or something reporting)
+    comes before the contrast word, and another account, or what a record holds, after it."""
+    for contrast in lex.contrast_re.finditer(normalised):
+        after = normalised[contrast.end() :]
+        if lex.account_re.search(normalised, 0, contrast.start()) and (
+            lex.account_re.search(after) or lex.record_re.search(after)
+        ):
+            return True
+    return False
+
+
 def _reply_bonus(normalised: str) -> tuple[int, int]:
     """(positive, negative) weight of reply words such as a leading "yep" or "nope"."""
     lex = lexicon()
@@ -264,7 +278,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):
         return "unclear", (), False, spoken
-    if _sources_disagree(without_na, lex):
+    if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
         return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)

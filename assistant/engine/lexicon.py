@@ -57,6 +57,8 @@ class Lexicon:
     hedge_weak_re: re.Pattern[str]
     child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
     source_says_re: re.Pattern[str]  # "the system says", "case notes say"
+    account_re: re.Pattern[str]  # "the judge said", "according to the CM"
+    record_re: re.Pattern[str]  # "on the system", "the case record"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -197,6 +199,8 @@ def lexicon() -> Lexicon:
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
         source_says_re=_any_of(phrases["source_says"]),
+        account_re=_any_of(phrases["account"]),
+        record_re=_any_of(phrases["record"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
