@@ -1318,3 +1318,38 @@ def test_one_account_against_the_answers_own_finding_is_a_judgement(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the subject is another piece of work than the criterion's (its other_work_words)
+        (
+            "rr.plan_review",
+            "The RMP was revised after the burglary and shared with police",
+            "unclear",
+        ),
+        ("pp.assessment", "the VMP was done quickly and covers her self-harm well", "unclear"),
+        ("ss.psr_diversity", "AssetPlus picked up his dyslexia straight away", "unclear"),
+        ("cy.assessment_review", "the intervention plan got rewritten after the arrest", "unclear"),
+        # the criterion's own piece of work, or a deficit of it named, is a judgement
+        ("cy.plan", "the VMP covers every vulnerability with a named action", "sufficient"),
+        ("pp.victims", "the RMP sets out an exclusion zone around the victim's home", "sufficient"),
+        (
+            "rr.plan_review",
+            "the RMP was fine but the plan itself was never reviewed",
+            "insufficient",
+        ),
+        # praise of a part of the work about matters outside the criterion
+        ("pp.psr", "the report had a lovely section on his football and his music", "unclear"),
+        (
+            "pp.psr",
+            "the report had a clear section on who is at risk and how the order manages it",
+            "sufficient",
+        ),
+    ],
+)
+def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome

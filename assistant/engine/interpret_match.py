@@ -49,6 +49,8 @@ class Compiled:
     # Its situations that make it not apply ("youth caution", "not in custody"), as said in the
     # normalised text, longest first.
     situations: tuple[str, ...] = ()
+    # Its names of other pieces of work in the case ("rmp", "court report"), as tokens.
+    other_work: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def _compile(criterion: Criterion) -> Compiled:
         reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
         situations=_situations(criterion.not_applicable_words),
+        other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
     )
 
 
