@@ -1353,3 +1353,70 @@ def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a "not" inside a condition or a purpose judges nothing
+        (
+            "pp.plan",
+            "RMP has a clear contingency in case he does not stick to the curfew",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "the VMP has a plan for what happens if she doesn't come home, agreed with carers",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.victims",
+            "he was moved to another school to make sure he won't see the girl, and it is "
+            "reviewed monthly",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "there is no contingency for if he reoffends",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        (
+            "pp.plan",
+            "the contingency doesn't say what happens if he breaches",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        # the child's own problems are needs the work meets, not faults of the work
+        (
+            "ss.health",
+            "the nurse helped her with her eating problems and she was referred to the dietician",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.health",
+            "his sleep problems were never looked at",
+            "insufficient",
+            ("not_addressed",),
+        ),
+        # "DNA" before a word is the event only: "DNA followed up" keeps "followed up"
+        ("ss.compliance", "DNA followed up by a home visit the next day", "sufficient", ()),
+        # the first half of "X and it wasn't" only reported, under "nobody checked"
+        (
+            "pp.oversight",
+            "the manager set actions but nobody checked they were done and they weren't",
+            "insufficient",
+            ("no_follow_up",),
+        ),
+        ("rr.plan_review", "it was reviewed and it wasn't", "unclear", ()),
+    ],
+)
+def test_negatives_that_judge_nothing_and_reported_halves(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == (outcome, reasons), reading
