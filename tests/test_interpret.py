@@ -1420,3 +1420,33 @@ def test_negatives_that_judge_nothing_and_reported_halves(
 ):
     reading = read(criterion_id, text)
     assert (reading.outcome, reading.reasons) == (outcome, reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a list's negative after the topic's own item bears on it (no praise anywhere)
+        (
+            "rr.psr",
+            "repetitive, too long, nothing on her being in care",
+            ("vulnerability_not_assessed", "other_quality"),
+        ),
+        # a negative scopes over what "or" joins to its object
+        (
+            "cy.assessment",
+            "no mention of her own mental health or whether she is registered with a local GP",
+            ("emotional_mental_health", "physical_health"),
+        ),
+        # two items only: the negative stays with its own item
+        (
+            "rr.plan",
+            "targets like 'attend college' - you can't measure that",
+            ("goals_not_measurable",),
+        ),
+    ],
+)
+def test_a_negative_is_shared_across_a_list_and_an_or(
+    criterion_id: str, text: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading
