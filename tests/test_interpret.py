@@ -1450,3 +1450,14 @@ def test_a_negative_is_shared_across_a_list_and_an_or(
 ):
     reading = read(criterion_id, text)
     assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.psr_alternatives", "custody is never an option for a matter like this"),
+        ("rr.psr_alternatives", "custody has been not on the cards at any point"),
+    ],
+)
+def test_a_situation_said_with_is_or_was_is_still_not_applicable(criterion_id: str, text: str):
+    assert read(criterion_id, text).outcome == "not_applicable"

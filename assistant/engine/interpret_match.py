@@ -134,7 +134,16 @@ def _situations(words: tuple[str, ...]) -> tuple[str, ...]:
         return ()
     said = normalise(_SEPARATOR.join(words)).split(_SEPARATOR.strip(" ."))
     found = {" ".join(WORD_RE.findall(text)) for text in said} - {""}
+    # "custody never an option" is also said "custody was never an option"
+    for situation in list(found):
+        first, *rest = situation.split()
+        if len(rest) >= 2 and rest[0] in _NEGATED:
+            found.update(f"{first} {verb} {' '.join(rest)}" for verb in _LINKS)
     return tuple(sorted(found, key=len, reverse=True))
+
+
+_NEGATED = frozenset(("not", "never", "no"))
+_LINKS = ("is", "was", "were", "has been", "had been")
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
