@@ -1461,3 +1461,16 @@ def test_a_negative_is_shared_across_a_list_and_an_or(
 )
 def test_a_situation_said_with_is_or_was_is_still_not_applicable(criterion_id: str, text: str):
     assert read(criterion_id, text).outcome == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # what the child does not do, said of the child alone, judges nothing
+        ("ss.health", "She has migraines and won't eat breakfast.", "unclear"),
+        # beside a negative about the work it does
+        ("ss.health", "he doesn't sleep and nobody has done anything about it", "insufficient"),
+    ],
+)
+def test_the_childs_everyday_doings_describe_the_child(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
