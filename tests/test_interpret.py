@@ -943,8 +943,9 @@ BLIND_FLOORS = {
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
     "blind-6": (0.95, 0.89, 0.80, 0.98),
     # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
-    # (the honest figure for new phrasing); not tuned on yet, so its floors sit just below.
-    "blind-7": (0.88, 0.79, 0.67, 0.93),
+    # (the honest figure for new phrasing); then tuned on (general rules, each tested with
+    # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
+    "blind-7": (0.97, 0.89, 0.96, 0.97),
 }
 
 
