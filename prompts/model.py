@@ -140,6 +140,15 @@ class Criterion:
             "applicable, unless a word of the criterion's reasons follows ('no victim work')."
         ),
     ] = ()
+    other_work_words: Annotated[
+        tuple[Word, ...],
+        Doc(
+            "Names of other pieces of work in the case that an answer may speak of instead "
+            "of the one this criterion judges ('the RMP', 'AssetPlus'): an answer whose "
+            "subject is one of them and which names no reason of this criterion is about "
+            "another part of the case, and the chat asks."
+        ),
+    ] = ()
     severity: Severity = "standard"
 
     def __post_init__(self) -> None:
@@ -373,6 +382,7 @@ class Framework:
                         ),
                         "learning": Learning(**c["learning"]),
                         "not_applicable_words": tuple(c.get("not_applicable_words", ())),
+                        "other_work_words": tuple(c.get("other_work_words", ())),
                     }
                 )
                 for c in data["criteria"]

@@ -943,8 +943,9 @@ BLIND_FLOORS = {
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
     "blind-6": (0.95, 0.89, 0.80, 0.98),
     # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
-    # (the honest figure for new phrasing); not tuned on yet, so its floors sit just below.
-    "blind-7": (0.88, 0.79, 0.67, 0.93),
+    # (the honest figure for new phrasing); then tuned on (general rules, each tested with
+    # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
+    "blind-7": (0.97, 0.89, 0.96, 0.97),
 }
 
 
@@ -1263,3 +1264,214 @@ def test_no_word_stems_to_a_negator():
         "nones",
     ]
     assert stem("reviewed") == "review"
+
+
+# --- rules of the batch 7 round (sentences of our own, none from the sets) -----------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        # an account before a contrast and another account, or a record, after it
+        (
+            "rr.plan_review",
+            "The review panel said it was bang up to date, but my manager felt it was stale",
+        ),
+        (
+            "pp.oversight",
+            "According to the TM she signed it off within the week; however the audit log "
+            "dates it a month on",
+        ),
+        ("cy.plan", "SW tells me the VMP covers the self-harm, but the copy on file doesn't"),
+        ("ss.compliance", "the CM insists he followed it up, though our records say otherwise"),
+        # which of two accounts holds is not known
+        ("rr.assessment", "there are two versions and I've no idea which one is right"),
+    ],
+)
+def test_two_accounts_set_against_each_other_are_unclear(criterion_id: str, text: str):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("unclear", ()), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # one account and the answer's own finding: a judgement
+        (
+            "pp.oversight",
+            "the manager says she chased it, but nothing was ever done",
+            "insufficient",
+        ),
+        # what a piece of work says is not an account of it; an instruction is not one either
+        (
+            "rr.psr",
+            "the report says he is in care but says nothing about what that means for him",
+            "insufficient",
+        ),
+        (
+            "cy.oversight",
+            "TM said to make the CAMHS referral but nobody checked it happened",
+            "insufficient",
+        ),
+    ],
+)
+def test_one_account_against_the_answers_own_finding_is_a_judgement(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the subject is another piece of work than the criterion's (its other_work_words)
+        (
+            "rr.plan_review",
+            "The RMP was revised after the burglary and shared with police",
+            "unclear",
+        ),
+        ("pp.assessment", "the VMP was done quickly and covers her self-harm well", "unclear"),
+        ("ss.psr_diversity", "AssetPlus picked up his dyslexia straight away", "unclear"),
+        ("cy.assessment_review", "the intervention plan got rewritten after the arrest", "unclear"),
+        # the criterion's own piece of work, or a deficit of it named, is a judgement
+        ("cy.plan", "the VMP covers every vulnerability with a named action", "sufficient"),
+        ("pp.victims", "the RMP sets out an exclusion zone around the victim's home", "sufficient"),
+        (
+            "rr.plan_review",
+            "the RMP was fine but the plan itself was never reviewed",
+            "insufficient",
+        ),
+        # praise of a part of the work about matters outside the criterion
+        ("pp.psr", "the report had a lovely section on his football and his music", "unclear"),
+        (
+            "pp.psr",
+            "the report had a clear section on who is at risk and how the order manages it",
+            "sufficient",
+        ),
+    ],
+)
+def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a "not" inside a condition or a purpose judges nothing
+        (
+            "pp.plan",
+            "RMP has a clear contingency in case he does not stick to the curfew",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "the VMP has a plan for what happens if she doesn't come home, agreed with carers",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.victims",
+            "he was moved to another school to make sure he won't see the girl, and it is "
+            "reviewed monthly",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "there is no contingency for if he reoffends",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        (
+            "pp.plan",
+            "the contingency doesn't say what happens if he breaches",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        # the child's own problems are needs the work meets, not faults of the work
+        (
+            "ss.health",
+            "the nurse helped her with her eating problems and she was referred to the dietician",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.health",
+            "his sleep problems were never looked at",
+            "insufficient",
+            ("not_addressed",),
+        ),
+        # "DNA" before a word is the event only: "DNA followed up" keeps "followed up"
+        ("ss.compliance", "DNA followed up by a home visit the next day", "sufficient", ()),
+        # the first half of "X and it wasn't" only reported, under "nobody checked"
+        (
+            "pp.oversight",
+            "the manager set actions but nobody checked they were done and they weren't",
+            "insufficient",
+            ("no_follow_up",),
+        ),
+        ("rr.plan_review", "it was reviewed and it wasn't", "unclear", ()),
+    ],
+)
+def test_negatives_that_judge_nothing_and_reported_halves(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == (outcome, reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a list's negative after the topic's own item bears on it (no praise anywhere)
+        (
+            "rr.psr",
+            "repetitive, too long, nothing on her being in care",
+            ("vulnerability_not_assessed", "other_quality"),
+        ),
+        # a negative scopes over what "or" joins to its object
+        (
+            "cy.assessment",
+            "no mention of her own mental health or whether she is registered with a local GP",
+            ("emotional_mental_health", "physical_health"),
+        ),
+        # two items only: the negative stays with its own item
+        (
+            "rr.plan",
+            "targets like 'attend college' - you can't measure that",
+            ("goals_not_measurable",),
+        ),
+    ],
+)
+def test_a_negative_is_shared_across_a_list_and_an_or(
+    criterion_id: str, text: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text"),
+    [
+        ("rr.psr_alternatives", "custody is never an option for a matter like this"),
+        ("rr.psr_alternatives", "custody has been not on the cards at any point"),
+    ],
+)
+def test_a_situation_said_with_is_or_was_is_still_not_applicable(criterion_id: str, text: str):
+    assert read(criterion_id, text).outcome == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # what the child does not do, said of the child alone, judges nothing
+        ("ss.health", "She has migraines and won't eat breakfast.", "unclear"),
+        # beside a negative about the work it does
+        ("ss.health", "he doesn't sleep and nobody has done anything about it", "insufficient"),
+    ],
+)
+def test_the_childs_everyday_doings_describe_the_child(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -21,7 +21,10 @@ How a sentence is read:
    deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed"), answers that
    describe the child without judging the work ("he's 17 and lives with his nan"), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
-   nonsense: "the court report was good", "the quick brown fox") are unclear.
+   nonsense: "the court report was good", "the quick brown fox") are unclear; so are answers
+   whose subject is another piece of work ("the RMP was updated" to a question about the
+   safety plan: the criterion's ``other_work_words``), and two accounts set against each other
+   ("the CM says it was done, but the case record shows nothing").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
@@ -58,7 +61,7 @@ from assistant.engine.interpret_normalise import (
     timing,
     tokens,
 )
-from assistant.engine.lexicon import NOT, Lexicon, lexicon
+from assistant.engine.lexicon import NOT, Lexicon, lexicon, stem
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
@@ -168,6 +171,46 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     return content > 0 and (leads or content > cued)
 
 
+def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
+    """Whether the answer's subject is another piece of work than the criterion's: "the
+    intervention plan was updated" to a question about the assessment's review, "the RMP was
+    reviewed" to one about the safety plan's.
+
+    The subject is the opening words of the first clause, up to its verb (an auxiliary, a
+    word of praise or criticism, or a negator), at most six words.  It names another piece of
+    work when it holds one of the criterion's names of other work, or a work noun that neither
+    its core text nor its reasons use.
+    """
+    words = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    subject: list[str] = []
+    for word in words:
+        if word in lex.subject_ends:
+            break
+        token = stem(word)
+        if token in lex.cue_words or word in lex.negators:
+            break
+        subject.append(token)
+    else:
+        return False
+    if not subject or len(subject) > 6:
+        return False
+    said = f" {' '.join(subject)} "
+    return any(f" {' '.join(name)} " in said for name in matcher.other_work)
+
+
+def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
+    """Whether the answer speaks of a part of the work about other matters than the
+    criterion's: "a good section on his football and his music" to a question about the
+    report's account of risk.  The words after "a section on" (up to four of its own) lie all
+    outside the criterion's text."""
+    for match in lex.part_about_re.finditer(normalised):
+        said = tokens(normalised[match.end() :].split(" . ", 1)[0])
+        own = [t for t in said[:8] if t not in lex.generic and t not in BREAKS and len(t) > 2]
+        if own and not any(t in matcher.topic for t in own[:4]):
+            return True
+    return False
+
+
 def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
     """Whether two clauses report what a source says, one praising and the other criticising
     ("the system says countersigned on time, the manager says it was late")."""
@@ -182,6 +225,20 @@ def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
             elif found.positive or lex.positive_phrases.search(clause):
                 said.add(True)
     return len(said) == 2
+
+
+def _accounts_disagree(normalised: str, lex: Lexicon) -> bool:
+    """Whether a contrast sets one account of the work against another: "the judge said it
+    was excellent, but my manager thought it missed the point", "the CM tells me it was done,
+    but the version on the system has nothing".  An account (someone or something reporting)
+    comes before the contrast word, and another account, or what a record holds, after it."""
+    for contrast in lex.contrast_re.finditer(normalised):
+        after = normalised[contrast.end() :]
+        if lex.account_re.search(normalised, 0, contrast.start()) and (
+            lex.account_re.search(after) or lex.record_re.search(after)
+        ):
+            return True
+    return False
 
 
 def _reply_bonus(normalised: str) -> tuple[int, int]:
@@ -264,7 +321,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     hits = resolve_overlaps(find_hits(toks, matcher))
     if _clauses_both(without_na, toks, lex):
         return "unclear", (), False, spoken
-    if _sources_disagree(without_na, lex):
+    if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
         return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
@@ -289,7 +346,13 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "unclear", (), False, spoken
     pointed = bonus_pos + bonus_neg > 0 or not lex.work_pronouns.isdisjoint(words)
     if about_child or (
-        not pointed and _off_topic(toks, matcher, lex) and not _opens_with_reply(normalised, lex)
+        not pointed
+        and (
+            _off_topic(toks, matcher, lex)
+            or _other_subject(without_na, matcher, lex)
+            or _other_matter(without_na, matcher, lex)
+        )
+        and not _opens_with_reply(normalised, lex)
     ):
         return "unclear", (), False, spoken
     if lex.partly_re.search(spoken):

@@ -15,7 +15,7 @@ from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, SOFT
 from assistant.engine.lexicon import NOT, lexicon
 
 WINDOW_BEFORE = 8  # how far before a topic phrase a negative may sit
-WINDOW_AFTER = 4  # how far after a topic phrase a negative may sit
+WINDOW_AFTER = 5  # how far after a topic phrase a negative may sit
 WINDOW_LIST = 14  # how far back a negative may carry over commas into a list
 
 
@@ -98,15 +98,20 @@ def _remedied_after(tokens: list[str], i: int, remedy_verbs: frozenset[str]) -> 
     return False
 
 
-def _negative_near(tokens: list[str], hit: Hit, found: Cues, owner: dict[int, int]) -> bool:
+def _negative_near(
+    tokens: list[str], hit: Hit, found: Cues, owner: dict[int, int], lenient: bool
+) -> bool:
     """Whether a negative in the same clause bears on a topic match.
 
     Looking back, a negative scopes over what follows it ("nothing on his mental health or his
     care arrangements"), and over commas into a list when the topic's own list item says
     nothing for itself ("didn't cover his mental health, physical health, school or ...");
-    looking forward it must be close ("contingency is weak").  Praise in between stops the
-    search, and a negative that belongs to another reason's own deficit phrase is not
-    borrowed ("the plan was never updated after the assault").
+    looking forward it must be close ("contingency is weak").  A negative also scopes over
+    what "or" joins to its object ("no mention of his health or whether he is at school"),
+    and, in an answer with no praise at all, a negative in a list of three or more items
+    after the topic's own item bears on it ("too long, repetitive, no clear proposal").  Praise
+    in between stops the search, and a negative that belongs to another reason's own deficit
+    phrase is not borrowed ("the plan was never updated after the assault").
     """
 
     def usable(p: int) -> bool:
@@ -123,7 +128,9 @@ def _negative_near(tokens: list[str], hit: Hit, found: Cues, owner: dict[int, in
         hi += 1
     cued = set(range(lo, hit.start)) | set(range(hit.end + 1, hi + 1))
     may_inherit = not (cued & (found.negative_at | found.positive_at))
-    limit = max(-1, hit.start - 1 - (WINDOW_LIST if may_inherit else WINDOW_BEFORE))
+    joined = "or" in tokens[lo : hit.start]  # "no mention of X or whether Y"
+    wide = may_inherit or joined
+    limit = max(-1, hit.start - 1 - (WINDOW_LIST if wide else WINDOW_BEFORE))
     for p in range(hit.start - 1, limit, -1):
         token = tokens[p]
         if token == BOUNDARY or (token == SOFT and not may_inherit):
@@ -132,10 +139,21 @@ def _negative_near(tokens: list[str], hit: Hit, found: Cues, owner: dict[int, in
             return True
         if p in found.positive_at:
             break
-        if token != SOFT and p < lo - WINDOW_BEFORE and not may_inherit:
+        if token != SOFT and p < lo - WINDOW_BEFORE and not wide:
             break
-    for p in range(hit.end + 1, min(len(tokens), hit.end + 1 + WINDOW_AFTER)):
-        if tokens[p] in BREAKS:
+    start = hit.start
+    while start > 0 and tokens[start - 1] != BOUNDARY:
+        start -= 1
+    end = hit.end
+    while end + 1 < len(tokens) and tokens[end + 1] != BOUNDARY:
+        end += 1
+    listed = tokens[start : end + 1].count(SOFT) >= 2  # a list of three items or more
+    inherit_after = lenient and may_inherit and listed
+    for p in range(hit.end + 1, min(len(tokens), hit.end + 1 + WINDOW_LIST)):
+        token = tokens[p]
+        if token == BOUNDARY or (token == SOFT and not inherit_after):
+            break
+        if p > hit.end + WINDOW_AFTER and not (inherit_after and SOFT in tokens[hit.end : p]):
             break
         if usable(p):
             return True
@@ -170,7 +188,7 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             for p in range(hit.start, hit.end + 1):
                 owner.setdefault(p, hit.reason)
     for hit in topical:
-        if _negative_near(tokens, hit, found, owner):
+        if _negative_near(tokens, hit, found, owner, lenient):
             named.add(hit.reason)
     named |= _named_back(tokens, hits, topical, found)
     if not named and lenient:

@@ -49,6 +49,8 @@ class Compiled:
     # Its situations that make it not apply ("youth caution", "not in custody"), as said in the
     # normalised text, longest first.
     situations: tuple[str, ...] = ()
+    # Its names of other pieces of work in the case ("rmp", "court report"), as tokens.
+    other_work: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ def _compile(criterion: Criterion) -> Compiled:
         reason_cues=frozenset(vocabulary & cue_vocabulary),
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
         situations=_situations(criterion.not_applicable_words),
+        other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
     )
 
 
@@ -131,7 +134,16 @@ def _situations(words: tuple[str, ...]) -> tuple[str, ...]:
         return ()
     said = normalise(_SEPARATOR.join(words)).split(_SEPARATOR.strip(" ."))
     found = {" ".join(WORD_RE.findall(text)) for text in said} - {""}
+    # "custody never an option" is also said "custody was never an option"
+    for situation in list(found):
+        first, *rest = situation.split()
+        if len(rest) >= 2 and rest[0] in _NEGATED:
+            found.update(f"{first} {verb} {' '.join(rest)}" for verb in _LINKS)
     return tuple(sorted(found, key=len, reverse=True))
+
+
+_NEGATED = frozenset(("not", "never", "no"))
+_LINKS = ("is", "was", "were", "has been", "had been")
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:

@@ -57,6 +57,9 @@ class Lexicon:
     hedge_weak_re: re.Pattern[str]
     child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
     source_says_re: re.Pattern[str]  # "the system says", "case notes say"
+    account_re: re.Pattern[str]  # "the judge said", "according to the CM"
+    record_re: re.Pattern[str]  # "on the system", "the case record"
+    part_about_re: re.Pattern[str]  # "a section on", "the bit about"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -66,6 +69,7 @@ class Lexicon:
     not_a_topic: frozenset[str]  # stemmed
     child_subject: frozenset[str]
     work_pronouns: frozenset[str]
+    subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
     contrast_re: re.Pattern[str]
     # spelling out
@@ -197,6 +201,9 @@ def lexicon() -> Lexicon:
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
         source_says_re=_any_of(phrases["source_says"]),
+        account_re=_any_of(phrases["account"]),
+        record_re=_any_of(phrases["record"]),
+        part_about_re=_any_of(phrases["part_about"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
@@ -209,6 +216,7 @@ def lexicon() -> Lexicon:
         generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
         work_pronouns=words(plain["work_pronouns"]),
+        subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
