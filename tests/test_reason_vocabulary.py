@@ -1,0 +1,368 @@
+"""The framework's reason words cover the everyday ways practitioners name each deficit.
+
+Each criterion has sentences of our own (never taken from the labelled sets) that name a
+deficit in words a case manager, team manager or inspector might use rather than the
+question's own terms ("gone stale", "at the eleventh hour", "never rung or sent a copy"),
+with the exact set of reasons expected; and each section has praise written with the same
+vocabulary that must stay sufficient, so the wider lists do not turn good work into a
+deficit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine.interpret import interpret
+from prompts import get_framework
+
+FW = get_framework("sqs-youth-2014")
+CRITERIA = {c.id: c for c in FW.criteria}
+
+# (criterion, answer, the exact reasons expected); every answer reads as insufficient.
+DEFICITS: list[tuple[str, str, set[str]]] = [
+    # ---- Reducing reoffending
+    (
+        "rr.assessment",
+        "It reads as a list of previous convictions with no formulation of the offending.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.assessment",
+        "Entirely deficit focused, nothing on his boxing coach or his ambitions.",
+        {"positive_factors_missed"},
+    ),
+    (
+        "rr.assessment",
+        "Too descriptive, and it never says why she keeps offending.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.assessment_review",
+        "It is still the original assessment from sentence and has gone stale.",
+        {"not_done"},
+    ),
+    ("rr.assessment_review", "The review date was missed by months.", {"not_timely"}),
+    ("rr.assessment_review", "Not reviewed after the initial assessment at all.", {"not_done"}),
+    (
+        "rr.psr",
+        "Rambling and repetitive, and the proposal at the end was unclear.",
+        {"other_quality"},
+    ),
+    (
+        "rr.psr",
+        "Factual errors throughout and nothing on her trauma.",
+        {"other_quality", "vulnerability_not_assessed"},
+    ),
+    (
+        "rr.psr_alternatives",
+        "A DTO was proposed and a YRO with ISS was not explored at all.",
+        {"not_considered"},
+    ),
+    (
+        "rr.psr_alternatives",
+        "The report went for custody and offered no other options.",
+        {"not_considered"},
+    ),
+    (
+        "rr.plan",
+        "None of the targets has an end date, so there is nothing to measure.",
+        {"goals_not_measurable"},
+    ),
+    (
+        "rr.plan",
+        "The actions just restate the order's requirements and are not tailored to her at all.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.plan",
+        "The plan has no link to the assessment and nothing on the knife.",
+        {"factors_not_in_plan"},
+    ),
+    ("rr.plan_review", "The plan review was long overdue.", {"not_timely"}),
+    (
+        "rr.plan_review",
+        "Never once reviewed; it has sat untouched on the file.",
+        {"not_done"},
+    ),
+    ("rr.plan_review", "The review took no account of the new offence.", {"not_revised"}),
+    (
+        "rr.custody_plan",
+        "The plan is muddled, you cannot tell which bits happen in the YOI.",
+        {"delivery_unclear"},
+    ),
+    (
+        "rr.custody_plan",
+        "There was no initial sentence plan and nothing from the YOI.",
+        {"no_custodial_plan"},
+    ),
+    # ---- Protecting the public
+    ("pp.assessment", "The RoSH just gives a level with no rationale.", {"analysis_weak"}),
+    (
+        "pp.assessment",
+        "Done late, well past the deadline, and relying only on his own account.",
+        {"not_timely", "analysis_weak"},
+    ),
+    ("pp.psr", "It just said high and did not say who was at risk.", {"account_unclear"}),
+    (
+        "pp.psr",
+        "The risk of harm was downplayed and out of step with the assessment.",
+        {"account_unclear"},
+    ),
+    (
+        "pp.assessment_review",
+        "The RoSH waited for the scheduled review after he was caught with a knife.",
+        {"not_after_change"},
+    ),
+    (
+        "pp.assessment_review",
+        "The RoSH is outdated; it was never once reviewed.",
+        {"not_done"},
+    ),
+    (
+        "pp.plan",
+        "The contingency only says ring the police, nothing for the triggers.",
+        {"contingency_weak"},
+    ),
+    ("pp.plan", "No risk plan at all, nothing to manage the risk.", {"not_done"}),
+    (
+        "pp.mappa",
+        "MAPPA eligibility was never checked and nobody thought about MAPPA.",
+        {"no_referral"},
+    ),
+    (
+        "pp.mappa",
+        "The referral went in days before release, at the eleventh hour.",
+        {"referral_late"},
+    ),
+    (
+        "pp.victims",
+        "The plan only covers his education and nobody thought about her safety.",
+        {"plan_inadequate", "victim_not_considered"},
+    ),
+    (
+        "pp.victims",
+        "The victim liaison officer was never contacted and the victim was overlooked.",
+        {"victim_not_considered"},
+    ),
+    (
+        "pp.oversight",
+        "The manager just countersigned it without comment and the gaps were never raised.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "pp.oversight",
+        "The actions set in supervision were never carried out and nobody followed up.",
+        {"no_follow_up"},
+    ),
+    (
+        "pp.oversight",
+        "The countersign is still awaiting sign off two months on.",
+        {"countersign_late"},
+    ),
+    (
+        "pp.custody",
+        "Release planning was rushed, with no back up if the hostel fell through.",
+        {"planning_weak", "contingency_weak"},
+    ),
+    ("pp.custody", "MAPPA eligibility was never discussed in custody.", {"mappa_not_addressed"}),
+    # ---- Protecting the child or young person
+    (
+        "cy.assessment",
+        "The assessment did not check who was caring for him while mum was in hospital.",
+        {"care_arrangements"},
+    ),
+    (
+        "cy.assessment",
+        "Nothing on whether she is in school or on a reduced timetable.",
+        {"education"},
+    ),
+    (
+        "cy.assessment",
+        "It did not look at his mental or physical health.",
+        {"emotional_mental_health", "physical_health"},
+    ),
+    (
+        "cy.psr",
+        "Her vulnerability was barely mentioned, and only her account was used.",
+        {"vulnerability_not_assessed"},
+    ),
+    (
+        "cy.psr",
+        "The report was silent on the exploitation and what it means for the sentence.",
+        {"vulnerability_not_assessed"},
+    ),
+    (
+        "cy.assessment_review",
+        "The assessment was not reviewed until the scheduled review, even though she had been "
+        "stabbed.",
+        {"not_after_change"},
+    ),
+    ("cy.assessment_review", "Never reviewed after the initial one.", {"not_done"}),
+    (
+        "cy.plan",
+        "No referral to the exploitation team and nothing on the drugs worker.",
+        {"interventions_missing"},
+    ),
+    (
+        "cy.plan",
+        "The VMP only covers some of the vulnerabilities; the online grooming is not covered.",
+        {"responses_insufficient"},
+    ),
+    ("cy.plan_review", "The plan took no account of her hospital admission.", {"not_revised"}),
+    ("cy.plan_review", "The plan is months overdue for review.", {"not_timely"}),
+    (
+        "cy.oversight",
+        "The manager just signed it and never raised the missing safety plan.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "cy.oversight",
+        "The manager asked for a strategy meeting but it never happened and nobody followed up.",
+        {"no_follow_up"},
+    ),
+    (
+        "cy.custody",
+        "Safety planning in custody was just a copy of the community plan.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.custody",
+        "After he was attacked on the wing nobody reviewed the safety plan.",
+        {"not_reviewed_after_incident"},
+    ),
+    # ---- Ensuring the sentence is served
+    (
+        "ss.diversity",
+        "Nobody checked he understood; his speech therapist's report was not used.",
+        {"slcn_missed"},
+    ),
+    (
+        "ss.diversity",
+        "The EHCP says he is a practical learner and that was not picked up.",
+        {"learning_style_missed"},
+    ),
+    (
+        "ss.psr_diversity",
+        "The report did not consider his caring responsibilities or how he would get there on "
+        "the bus.",
+        {"not_identified"},
+    ),
+    ("ss.psr_diversity", "His dyslexia was left out of the report.", {"not_identified"}),
+    (
+        "ss.engagement",
+        "The plan was done at a desk, the lad never saw it.",
+        {"child_not_engaged"},
+    ),
+    (
+        "ss.engagement",
+        "His stepdad, who has parental responsibility, was never rung or sent a copy.",
+        {"carers_not_engaged"},
+    ),
+    ("ss.health", "Asthma and eczema were never followed up.", {"not_addressed"}),
+    ("ss.health", "His vaping and skunk use were ignored.", {"not_addressed"}),
+    (
+        "ss.compliance",
+        "A final warning was sent without anyone asking why he missed.",
+        {"response_inappropriate"},
+    ),
+    (
+        "ss.compliance",
+        "The response was slow, the warning only came days after.",
+        {"not_timely"},
+    ),
+    ("ss.compliance", "Nobody rang him and there was no home visit.", {"no_response"}),
+]
+
+# Praise in the same vocabulary: each must stay sufficient.
+PRAISE: list[tuple[str, str]] = [
+    (
+        "rr.assessment",
+        "Really balanced: clear about what drives the offending and builds on his football and "
+        "his ambitions.",
+    ),
+    (
+        "rr.psr",
+        "The report was concise and balanced with a clear proposal and a good section on his "
+        "exploitation.",
+    ),
+    (
+        "rr.plan",
+        "Each factor from the assessment has a specific, measurable goal with dates and a named "
+        "worker.",
+    ),
+    (
+        "pp.assessment",
+        "Completed within the timescale, drawing on police intelligence, and clear about who "
+        "could be harmed and when.",
+    ),
+    (
+        "pp.mappa",
+        "Referred six months before release at level 2 and the case manager went to every meeting.",
+    ),
+    (
+        "pp.oversight",
+        "Countersigned promptly, the manager challenged the risk level and checked the actions "
+        "were done.",
+    ),
+    (
+        "pp.victims",
+        "Exclusion zone on the order, victim liaison officer kept informed, and the measures "
+        "checked at each review.",
+    ),
+    (
+        "cy.assessment",
+        "Thorough: covers her self-harm, GP registration, school roll and who looks after her, "
+        "checked with social care.",
+    ),
+    (
+        "cy.plan",
+        "The VMP has a referral to the exploitation team, a clear plan if she goes missing and "
+        "steps if she self-harms.",
+    ),
+    (
+        "cy.custody",
+        "Vulnerability information was shared with the YOI on the first night and the safety "
+        "plan was reviewed after the assault.",
+    ),
+    (
+        "ss.diversity",
+        "Sessions were adapted to his learning style with visual aids, following his speech "
+        "therapist's advice.",
+    ),
+    (
+        "ss.compliance",
+        "The CM rang the same day and did a home visit, and asked why he had missed before any "
+        "warning.",
+    ),
+    (
+        "ss.engagement",
+        "Mum and his stepdad were invited to every review and sent copies; the lad did his own "
+        "self-assessment.",
+    ),
+    (
+        "ss.health",
+        "GP registration sorted, the YOT nurse saw him about his asthma and his vaping, and "
+        "CAMHS followed up.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("criterion", "text", "reasons"), DEFICITS)
+def test_everyday_words_name_the_deficit(criterion: str, text: str, reasons: set[str]) -> None:
+    reading = interpret(CRITERIA[criterion], text)
+    assert (reading.outcome, set(reading.reasons)) == ("insufficient", reasons), text
+
+
+@pytest.mark.parametrize(("criterion", "text"), PRAISE)
+def test_praise_in_the_same_words_stays_sufficient(criterion: str, text: str) -> None:
+    reading = interpret(CRITERIA[criterion], text)
+    assert (reading.outcome, reading.reasons) == ("sufficient", ()), text
+
+
+def test_every_criterion_has_two_sentences_and_every_section_praise() -> None:
+    counts = {cid: 0 for cid in CRITERIA}
+    for criterion, _, _ in DEFICITS:
+        counts[criterion] += 1
+    assert all(n >= 2 for n in counts.values()), {c: n for c, n in counts.items() if n < 2}
+    sections = {CRITERIA[cid].section for cid, _ in PRAISE}
+    assert sections == {s.id for s in FW.sections}
