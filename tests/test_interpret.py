@@ -37,6 +37,7 @@ BLIND_4 = ROOT / "tests" / "data" / "answers-blind-4.jsonl"
 BLIND_5 = ROOT / "tests" / "data" / "answers-blind-5.jsonl"
 BLIND_6 = ROOT / "tests" / "data" / "answers-blind-6.jsonl"
 BLIND_7 = ROOT / "tests" / "data" / "answers-blind-7.jsonl"
+BLIND_8 = ROOT / "tests" / "data" / "answers-blind-8.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -946,6 +947,10 @@ BLIND_FLOORS = {
     # (the honest figure for new phrasing); then tuned on (general rules, each tested with
     # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
     "blind-7": (0.97, 0.89, 0.96, 0.97),
+    # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
+    # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
+    # 89.7%: the honest figure for new phrasing.  Floors just below.
+    "blind-8": (0.86, 0.78, 0.73, 0.89),
 }
 
 
@@ -957,6 +962,7 @@ BLIND_FLOORS = {
         ("blind-5", BLIND_5),
         ("blind-6", BLIND_6),
         ("blind-7", BLIND_7),
+        ("blind-8", BLIND_8),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
