@@ -467,3 +467,17 @@ async def test_a_line_sent_twice_before_the_screen_takes_it_is_answered_once(tmp
         assert sum(t == "yes" for t in chat_texts(app, UserTurn)) == 1
         assert current_question(app).item == "rr.assessment_review"  # asked on once
         assert box.value == ""
+
+
+async def test_a_review_opened_as_the_app_quits_closes_without_an_error(tmp_path):
+    """Quitting in the moment a review opens (a fast typist's Enter, then Ctrl+Q): the
+    review screen's mount comes round after its widgets went, and must not fail."""
+    store = store_with_case(tmp_path / "store")
+    review_id = store.find_case("HAR-01").review.id
+    for _ in range(5):
+        app = app_for(store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.open_review_id(review_id)
+            app.exit()
+        assert app.return_code in (0, None)

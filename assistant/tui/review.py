@@ -156,11 +156,17 @@ class ReviewScreen(Screen[None]):
         return self.query_one(AnswerBar)
 
     def on_mount(self) -> None:
+        from textual.css.query import NoMatches
+
+        try:
+            bar, box = self.answer_bar, self.answer_bar.input
+        except NoMatches:
+            return  # closed before its mount came round (the app quit as it opened)
         self.screen_layout_refresh_signal.subscribe(self, self._frame_shown, immediate=True)
         review = self.session.review
         self.title = self.title or f"Review {printable(review.case_ref, single_line=True)}"
-        self.answer_bar.show(self._first_question)
-        self.answer_bar.input.focus()
+        bar.show(self._first_question)
+        box.focus()
         if self.go_to:
             self.call_after_refresh(self._go_to)
         elif self.session.resumed and self.session.complete:
