@@ -1481,3 +1481,125 @@ def test_a_situation_said_with_is_or_was_is_still_not_applicable(criterion_id: s
 )
 def test_the_childs_everyday_doings_describe_the_child(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # "outstanding" after "still" or a noun of tasks is pending, before a noun it is praise
+        (
+            "pp.oversight",
+            "half the manager's actions still outstanding at closure",
+            "insufficient",
+            None,
+        ),
+        ("rr.psr", "an outstanding report, balanced and clear", "sufficient", ()),
+        # passing over a topic is cursory
+        ("rr.psr", "the report glossed over how vulnerable she is", "insufficient", None),
+        ("rr.psr", "it brushed over the offence completely", "insufficient", None),
+        # "last minute", "very little", "hardly any": deficits of time and quantity
+        ("pp.custody", "release plans pulled together at the last minute", "insufficient", None),
+        ("rr.plan", "very little detail in the targets", "insufficient", None),
+        ("cy.oversight", "hardly any management input at all", "insufficient", None),
+        # unsigned and unchanged are criticisms; the risk level unchanged is a finding
+        ("cy.oversight", "the assessment sat there unsigned", "insufficient", None),
+        (
+            "cy.plan_review",
+            "targets unchanged across three reviews",
+            "insufficient",
+            ("not_revised",),
+        ),
+        (
+            "rr.plan_review",
+            "the plan remained exactly the same after his exclusion",
+            "insufficient",
+            None,
+        ),
+        (
+            "pp.assessment_review",
+            "reviewed promptly after the arrest, risk level unchanged",
+            "sufficient",
+            (),
+        ),
+        # put off to the next review
+        (
+            "cy.assessment_review",
+            "after she was hurt it was left until the next review",
+            "insufficient",
+            None,
+        ),
+        # "no X due" is not applicable, "when due" is on time
+        ("cy.plan_review", "no problems - reviewed when due", "sufficient", ()),
+        ("cy.plan_review", "no review due yet", "not_applicable", ()),
+        # a "no contact" condition is a measure, not a missing contact
+        (
+            "pp.victims",
+            "bail had a no contact condition and a zone around her street, good work",
+            "sufficient",
+            (),
+        ),
+        # "leaves out" the factor is the framework's "left out"
+        (
+            "rr.plan",
+            "the plan leaves out his cannabis use entirely",
+            "insufficient",
+            ("factors_not_in_plan",),
+        ),
+        # failing an inspection
+        ("cy.plan", "would not survive an audit", "insufficient", ()),
+        # a check made later is a follow-up, not lateness
+        (
+            "cy.oversight",
+            "TM set actions and went back a month later to see they were done",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "the TM signed it off a month later",
+            "insufficient",
+            ("countersign_late",),
+        ),
+        # copying targets forward is not revising them
+        ("cy.plan_review", "the targets were rolled over from the old plan", "insufficient", None),
+        # a domain of the child's life with a concern noun is a need, unless said "no"
+        (
+            "ss.health",
+            "referred to CAMHS for his sleep problems within a week, good",
+            "sufficient",
+            (),
+        ),
+        ("pp.oversight", "no oversight concerns at all, TM was on it", "sufficient", ()),
+        # "nothing left undone" is all done
+        ("pp.oversight", "no gaps left unchallenged by the manager", "sufficient", ()),
+        # something said not to have been made is missing
+        (
+            "pp.mappa",
+            "eligible for level 2 and the referral was never sent",
+            "insufficient",
+            ("no_referral",),
+        ),
+        ("pp.mappa", "the referral was not sent until after sentence", "insufficient", None),
+        # a consequence that settles a part: "so that part is fine"
+        (
+            "rr.plan_review",
+            "His life stayed stable so that part is fine. But the review was months overdue.",
+            "insufficient",
+            ("not_timely",),
+        ),
+        # "says X ... said Y" of risk levels disagrees
+        (
+            "pp.oversight",
+            "AssetPlus said high and the PSR said medium, nobody noticed",
+            "insufficient",
+            ("deficits_not_identified", "risk_levels_inconsistent"),
+        ),
+    ],
+)
+def test_rules_of_the_batch_8_round_in_the_lexicon(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading

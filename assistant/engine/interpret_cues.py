@@ -78,6 +78,8 @@ def cues(tokens: list[str]) -> Cues:
                 consumed.add(negator)
                 negative += 1  # "not reviewed", "not clear"
                 negative_at.add(i)
+            elif i >= 1 and i - 1 in negative_at and tokens[i - 1] != NOT:
+                continue  # "minimal detail", "poor detail": the criticism qualifies the word
             else:
                 positive += 1
                 positive_at.add(i)
