@@ -1603,3 +1603,50 @@ def test_rules_of_the_batch_8_round_in_the_lexicon(
     assert reading.outcome == outcome, reading
     if reasons is not None:
         assert reading.reasons == reasons, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a whole-work deficit narrowed by an event or an "of" names the narrower reason
+        (
+            "cy.assessment_review",
+            "there was no review when she was admitted to hospital",
+            ("not_after_change",),
+        ),
+        (
+            "pp.assessment_review",
+            "once he was charged with the robbery nobody updated it",
+            ("not_after_change",),
+        ),
+        ("cy.assessment", "no assessment of her physical health at all", ("physical_health",)),
+        # not narrowed: a plain whole-work deficit, or one beside an event in another clause
+        ("pp.assessment_review", "no review at all in eleven months", ("not_done",)),
+        ("cy.plan_review", "no review, and she had been excluded", ("not_done",)),
+        # a late review is not narrowed by an event after it
+        (
+            "pp.assessment_review",
+            "reviewed late, and not after the new charge",
+            ("not_timely", "not_after_change"),
+        ),
+        # "since" or "after" pointing at the start of the work says it was never reviewed
+        ("cy.plan_review", "not revisited after it was first drafted", ("not_done",)),
+        (
+            "pp.assessment_review",
+            "the initial ROSH from allocation, not reviewed since",
+            ("not_done",),
+        ),
+        # pointing at a change, it says the change was missed
+        (
+            "pp.assessment_review",
+            "he was arrested in May and it's not been reviewed since",
+            ("not_after_change",),
+        ),
+        ("cy.plan_review", "not looked at again after the overdose", ("not_revised",)),
+    ],
+)
+def test_a_whole_work_deficit_is_narrowed_by_what_it_is_said_of(
+    criterion_id: str, text: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading

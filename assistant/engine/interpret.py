@@ -48,6 +48,7 @@ from assistant.engine.interpret_match import (
     Compiled,
     compiled,
     cue_repairs,
+    drop_unanchored,
     find_hits,
     repair,
     resolve_overlaps,
@@ -318,7 +319,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         for start, end in reversed(situations):
             without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
-    hits = resolve_overlaps(find_hits(toks, matcher))
+    hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
     if _clauses_both(without_na, toks, lex):
         return "unclear", (), False, spoken
     if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):

@@ -174,10 +174,9 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     negative_cues = lexicon().negative_cues
     named: set[int] = set()
     owner: dict[int, int] = {}
-    topical: list[Hit] = []
+    topical = [hit for hit in hits if not hit.intrinsic]
     for hit in hits:
         if not hit.intrinsic:
-            topical.append(hit)
             continue
         negated = (
             hit.start >= 1
@@ -185,10 +184,15 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             and tokens[hit.start] != NOT
             and tokens[hit.start] in negative_cues
         ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
-        if not negated:
-            named.add(hit.reason)
-            for p in range(hit.start, hit.end + 1):
-                owner.setdefault(p, hit.reason)
+        if negated:
+            continue
+        narrowed = _narrowed_to(tokens, hit, topical) if hit.general else None
+        if narrowed is not None:  # "no review when he was rearrested": that reason instead
+            named.add(narrowed)
+            continue
+        named.add(hit.reason)
+        for p in range(hit.start, hit.end + 1):
+            owner.setdefault(p, hit.reason)
     for hit in topical:
         if _negative_near(tokens, hit, found, owner, lenient):
             named.add(hit.reason)
@@ -196,6 +200,33 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     if not named and lenient:
         named = {hit.reason for hit in topical if hit.size >= 2}
     return named
+
+
+def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
+    """The reason a whole-work deficit is narrowed to by another reason's topic in its clause:
+    "no review when he was rearrested", "no assessment of his emotional wellbeing" (a scope
+    word between, the topic after), "after he was stabbed nobody updated it" (an event word
+    opening the topic before).  None when nothing narrows it."""
+    lex = lexicon()
+    for other in topical:
+        if other.reason == hit.reason:
+            continue
+        if other.start > hit.end:
+            between = tokens[hit.end + 1 : other.start]
+            scoped = any(t in lex.scope_words for t in between) or not between
+            if scoped and len(between) <= 4 and not BREAKS.intersection(between):
+                return other.reason
+        elif other.end < hit.start:
+            between = tokens[other.end + 1 : hit.start]
+            opening = tokens[max(0, other.start - 2) : other.start + 1]
+            if (
+                len(between) <= 4
+                and not BREAKS.intersection(between)
+                and not BREAKS.intersection(opening[:-1])
+                and any(t in lex.event_words for t in opening)
+            ):
+                return other.reason
+    return None
 
 
 def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: Cues) -> set[int]:

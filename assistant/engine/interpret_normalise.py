@@ -98,7 +98,11 @@ def _undone(word: str) -> bool:
     """Whether ``word`` is "un" and a word that praises the work ("unreviewed", "unchecked"),
     and not itself a word of criticism ("unclear")."""
     lex = lexicon()
-    return word not in lex.negative_cues and stem_with(lex.stem_keep, word[2:]) in lex.positive_cues
+    keep = lex.stem_keep
+    return (
+        stem_with(keep, word) not in lex.negative_cues
+        and stem_with(keep, word[2:]) in lex.positive_cues
+    )
 
 
 def tokens(normalised: str) -> list[str]:

@@ -71,6 +71,10 @@ class Lexicon:
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
+    since_words: frozenset[str]  # stemmed: "after", "since" ending a phrase
+    work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
+    scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
+    event_words: frozenset[str]  # stemmed: words that open an event ("after", "when")
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
@@ -218,6 +222,10 @@ def lexicon() -> Lexicon:
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
+        since_words=stems(plain["since_words"]),
+        work_start=stems(plain["work_start"]),
+        scope_words=stems(plain["scope_words"]),
+        event_words=stems(plain["event_words"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
