@@ -1650,3 +1650,60 @@ def test_a_whole_work_deficit_is_narrowed_by_what_it_is_said_of(
 ):
     reading = read(criterion_id, text)
     assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the answer asks itself which holds
+        (
+            "pp.mappa",
+            "the form went off, though level 2 say they never got it - did it or didn't it?",
+            "unclear",
+        ),
+        # a claim corrected at once by a punctuated "well"
+        ("cy.plan_review", "updated after the move - well, sort of, a line was added", "unclear"),
+        ("cy.plan_review", "updated well after the move, with new actions", "sufficient"),
+        # two sources, one praising and one denying, without a contrast word
+        (
+            "ss.health",
+            "mum says the nurse saw him twice, the lad claims he was never seen",
+            "unclear",
+        ),
+        # a look still to take in the system
+        (
+            "rr.plan_review",
+            "pretty sure it was done but I'd need to go into the system to check",
+            "unclear",
+        ),
+        # "it" after an answer that opened on another piece of work points at that work
+        ("rr.custody_plan", "the PSR was thorough, it set out a detailed ISS package", "unclear"),
+        ("rr.custody_plan", "it was thorough and set out resettlement in detail", "sufficient"),
+        # a side of the work named by a matter outside the criterion
+        (
+            "pp.oversight",
+            "on the education side the manager was great, chased the school weekly",
+            "unclear",
+        ),
+        # an answer opening "in the <other work>"
+        ("ss.psr_diversity", "in the plan we booked a signer for every session", "unclear"),
+        # a slash joins alternatives, a colon after a criticism leads a list
+        ("cy.assessment", "no health/wellbeing assessment done", "insufficient"),
+        (
+            "rr.custody_plan",
+            "he got a community order and never went into custody",
+            "not_applicable",
+        ),
+    ],
+)
+def test_rules_of_the_batch_8_round_for_asking_back(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+def test_a_critical_lead_before_a_colon_governs_the_list_after_it():
+    reading = read("cy.assessment", "Left out: her GP registration, how she is sleeping, school")
+    assert reading.outcome == "insufficient"
+    assert {"physical_health", "education"} <= set(reading.reasons), reading
+    # praise before a colon does not
+    reading = read("cy.assessment", "Well covered: her GP, her sleep and her school")
+    assert reading.outcome == "sufficient", reading

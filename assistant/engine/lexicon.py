@@ -60,6 +60,8 @@ class Lexicon:
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
+    part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -208,6 +210,8 @@ def lexicon() -> Lexicon:
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
+        part_side_re=_any_of(phrases["part_side"]),
+        correction_re=re.compile("|".join(phrases["correction"])),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
