@@ -949,8 +949,9 @@ BLIND_FLOORS = {
     "blind-7": (0.97, 0.89, 0.96, 0.97),
     # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
     # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
-    # 89.7%: the honest figure for new phrasing.  Floors just below.
-    "blind-8": (0.86, 0.78, 0.73, 0.89),
+    # 89.7%: the honest figure for new phrasing.  Then tuned on (general rules, each tested with
+    # sentences of our own) to 96.8%, 94.6%, 100.0%, 96.1%: its floors sit just below.
+    "blind-8": (0.96, 0.94, 0.98, 0.96),
 }
 
 
@@ -1707,3 +1708,16 @@ def test_a_critical_lead_before_a_colon_governs_the_list_after_it():
     # praise before a colon does not
     reading = read("cy.assessment", "Well covered: her GP, her sleep and her school")
     assert reading.outcome == "sufficient", reading
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        # a remedy verb before a criticised object found the problem: praise
+        ("the TM challenged the thin analysis and had it redone within days", "sufficient"),
+        # the criticism stands where nothing remedies it
+        ("the TM signed off a thin analysis", "insufficient"),
+    ],
+)
+def test_a_remedy_verb_before_a_criticised_object_finds_the_problem(text: str, outcome: str):
+    assert read("pp.oversight", text).outcome == outcome

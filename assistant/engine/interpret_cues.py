@@ -47,7 +47,15 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i - 1] not in BREAKS
                 and tokens[i - 1] != NOT
             )
-            remedied = (token in concern_nouns or token in remediable) and (
+            # "picked up the weak analysis": a criticism of the object a remedy verb found
+            qualifies = (
+                i + 1 < len(tokens)
+                and tokens[i + 1] not in BREAKS
+                and tokens[i + 1] not in lex.cue_words
+                and tokens[i + 1] not in lex.prepositions
+                and tokens[i + 1] != NOT
+            )
+            remedied = (token in concern_nouns or token in remediable or qualifies) and (
                 any(
                     j >= 0 and tokens[j] in remedy_verbs and j in positive_at
                     for j in (i - 1, i - 2, i - 3)
