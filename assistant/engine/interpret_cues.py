@@ -8,6 +8,7 @@ reason match, whether the answer says that part of the work fell short.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from assistant.engine.interpret_match import Hit
@@ -182,7 +183,8 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     negative_cues = lexicon().negative_cues
     named: set[int] = set()
     owner: dict[int, int] = {}
-    topical = [hit for hit in hits if not hit.intrinsic]
+    topical = sorted((hit for hit in hits if not hit.intrinsic), key=lambda h: h.start)
+    starts = [hit.start for hit in topical]
     for hit in hits:
         if not hit.intrinsic:
             continue
@@ -194,7 +196,10 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
         ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
         if negated:
             continue
-        narrowed = _narrowed_to(tokens, hit, topical) if hit.general else None
+        narrowed = None
+        if hit.general:  # only topics close by can narrow it (the clause, a few words)
+            near = topical[bisect_left(starts, hit.start - 8) : bisect_right(starts, hit.end + 6)]
+            narrowed = _narrowed_to(tokens, hit, near)
         if narrowed is not None:  # "no review when he was rearrested": that reason instead
             named.add(narrowed)
             continue
