@@ -949,8 +949,9 @@ BLIND_FLOORS = {
     "blind-7": (0.97, 0.89, 0.96, 0.97),
     # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
     # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
-    # 89.7%: the honest figure for new phrasing.  Floors just below.
-    "blind-8": (0.86, 0.78, 0.73, 0.89),
+    # 89.7%: the honest figure for new phrasing.  Then tuned on (general rules, each tested with
+    # sentences of our own) to 96.8%, 94.6%, 100.0%, 96.1%: its floors sit just below.
+    "blind-8": (0.96, 0.94, 0.98, 0.96),
 }
 
 
@@ -1481,3 +1482,242 @@ def test_a_situation_said_with_is_or_was_is_still_not_applicable(criterion_id: s
 )
 def test_the_childs_everyday_doings_describe_the_child(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # "outstanding" after "still" or a noun of tasks is pending, before a noun it is praise
+        (
+            "pp.oversight",
+            "half the manager's actions still outstanding at closure",
+            "insufficient",
+            None,
+        ),
+        ("rr.psr", "an outstanding report, balanced and clear", "sufficient", ()),
+        # passing over a topic is cursory
+        ("rr.psr", "the report glossed over how vulnerable she is", "insufficient", None),
+        ("rr.psr", "it brushed over the offence completely", "insufficient", None),
+        # "last minute", "very little", "hardly any": deficits of time and quantity
+        ("pp.custody", "release plans pulled together at the last minute", "insufficient", None),
+        ("rr.plan", "very little detail in the targets", "insufficient", None),
+        ("cy.oversight", "hardly any management input at all", "insufficient", None),
+        # unsigned and unchanged are criticisms; the risk level unchanged is a finding
+        ("cy.oversight", "the assessment sat there unsigned", "insufficient", None),
+        (
+            "cy.plan_review",
+            "targets unchanged across three reviews",
+            "insufficient",
+            ("not_revised",),
+        ),
+        (
+            "rr.plan_review",
+            "the plan remained exactly the same after his exclusion",
+            "insufficient",
+            None,
+        ),
+        (
+            "pp.assessment_review",
+            "reviewed promptly after the arrest, risk level unchanged",
+            "sufficient",
+            (),
+        ),
+        # put off to the next review
+        (
+            "cy.assessment_review",
+            "after she was hurt it was left until the next review",
+            "insufficient",
+            None,
+        ),
+        # "no X due" is not applicable, "when due" is on time
+        ("cy.plan_review", "no problems - reviewed when due", "sufficient", ()),
+        ("cy.plan_review", "no review due yet", "not_applicable", ()),
+        # a "no contact" condition is a measure, not a missing contact
+        (
+            "pp.victims",
+            "bail had a no contact condition and a zone around her street, good work",
+            "sufficient",
+            (),
+        ),
+        # "leaves out" the factor is the framework's "left out"
+        (
+            "rr.plan",
+            "the plan leaves out his cannabis use entirely",
+            "insufficient",
+            ("factors_not_in_plan",),
+        ),
+        # failing an inspection
+        ("cy.plan", "would not survive an audit", "insufficient", ()),
+        # a check made later is a follow-up, not lateness
+        (
+            "cy.oversight",
+            "TM set actions and went back a month later to see they were done",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "the TM signed it off a month later",
+            "insufficient",
+            ("countersign_late",),
+        ),
+        # copying targets forward is not revising them
+        ("cy.plan_review", "the targets were rolled over from the old plan", "insufficient", None),
+        # a domain of the child's life with a concern noun is a need, unless said "no"
+        (
+            "ss.health",
+            "referred to CAMHS for his sleep problems within a week, good",
+            "sufficient",
+            (),
+        ),
+        ("pp.oversight", "no oversight concerns at all, TM was on it", "sufficient", ()),
+        # "nothing left undone" is all done
+        ("pp.oversight", "no gaps left unchallenged by the manager", "sufficient", ()),
+        # something said not to have been made is missing
+        (
+            "pp.mappa",
+            "eligible for level 2 and the referral was never sent",
+            "insufficient",
+            ("no_referral",),
+        ),
+        ("pp.mappa", "the referral was not sent until after sentence", "insufficient", None),
+        # a consequence that settles a part: "so that part is fine"
+        (
+            "rr.plan_review",
+            "His life stayed stable so that part is fine. But the review was months overdue.",
+            "insufficient",
+            ("not_timely",),
+        ),
+        # "says X ... said Y" of risk levels disagrees
+        (
+            "pp.oversight",
+            "AssetPlus said high and the PSR said medium, nobody noticed",
+            "insufficient",
+            ("deficits_not_identified", "risk_levels_inconsistent"),
+        ),
+    ],
+)
+def test_rules_of_the_batch_8_round_in_the_lexicon(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a whole-work deficit narrowed by an event or an "of" names the narrower reason
+        (
+            "cy.assessment_review",
+            "there was no review when she was admitted to hospital",
+            ("not_after_change",),
+        ),
+        (
+            "pp.assessment_review",
+            "once he was charged with the robbery nobody updated it",
+            ("not_after_change",),
+        ),
+        ("cy.assessment", "no assessment of her physical health at all", ("physical_health",)),
+        # not narrowed: a plain whole-work deficit, or one beside an event in another clause
+        ("pp.assessment_review", "no review at all in eleven months", ("not_done",)),
+        ("cy.plan_review", "no review, and she had been excluded", ("not_done",)),
+        # a late review is not narrowed by an event after it
+        (
+            "pp.assessment_review",
+            "reviewed late, and not after the new charge",
+            ("not_timely", "not_after_change"),
+        ),
+        # "since" or "after" pointing at the start of the work says it was never reviewed
+        ("cy.plan_review", "not revisited after it was first drafted", ("not_done",)),
+        (
+            "pp.assessment_review",
+            "the initial ROSH from allocation, not reviewed since",
+            ("not_done",),
+        ),
+        # pointing at a change, it says the change was missed
+        (
+            "pp.assessment_review",
+            "he was arrested in May and it's not been reviewed since",
+            ("not_after_change",),
+        ),
+        ("cy.plan_review", "not looked at again after the overdose", ("not_revised",)),
+    ],
+)
+def test_a_whole_work_deficit_is_narrowed_by_what_it_is_said_of(
+    criterion_id: str, text: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == ("insufficient", reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the answer asks itself which holds
+        (
+            "pp.mappa",
+            "the form went off, though level 2 say they never got it - did it or didn't it?",
+            "unclear",
+        ),
+        # a claim corrected at once by a punctuated "well"
+        ("cy.plan_review", "updated after the move - well, sort of, a line was added", "unclear"),
+        ("cy.plan_review", "updated well after the move, with new actions", "sufficient"),
+        # two sources, one praising and one denying, without a contrast word
+        (
+            "ss.health",
+            "mum says the nurse saw him twice, the lad claims he was never seen",
+            "unclear",
+        ),
+        # a look still to take in the system
+        (
+            "rr.plan_review",
+            "pretty sure it was done but I'd need to go into the system to check",
+            "unclear",
+        ),
+        # "it" after an answer that opened on another piece of work points at that work
+        ("rr.custody_plan", "the PSR was thorough, it set out a detailed ISS package", "unclear"),
+        ("rr.custody_plan", "it was thorough and set out resettlement in detail", "sufficient"),
+        # a side of the work named by a matter outside the criterion
+        (
+            "pp.oversight",
+            "on the education side the manager was great, chased the school weekly",
+            "unclear",
+        ),
+        # an answer opening "in the <other work>"
+        ("ss.psr_diversity", "in the plan we booked a signer for every session", "unclear"),
+        # a slash joins alternatives, a colon after a criticism leads a list
+        ("cy.assessment", "no health/wellbeing assessment done", "insufficient"),
+        (
+            "rr.custody_plan",
+            "he got a community order and never went into custody",
+            "not_applicable",
+        ),
+    ],
+)
+def test_rules_of_the_batch_8_round_for_asking_back(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+def test_a_critical_lead_before_a_colon_governs_the_list_after_it():
+    reading = read("cy.assessment", "Left out: her GP registration, how she is sleeping, school")
+    assert reading.outcome == "insufficient"
+    assert {"physical_health", "education"} <= set(reading.reasons), reading
+    # praise before a colon does not
+    reading = read("cy.assessment", "Well covered: her GP, her sleep and her school")
+    assert reading.outcome == "sufficient", reading
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        # a remedy verb before a criticised object found the problem: praise
+        ("the TM challenged the thin analysis and had it redone within days", "sufficient"),
+        # the criticism stands where nothing remedies it
+        ("the TM signed off a thin analysis", "insufficient"),
+    ],
+)
+def test_a_remedy_verb_before_a_criticised_object_finds_the_problem(text: str, outcome: str):
+    assert read("pp.oversight", text).outcome == outcome

@@ -48,6 +48,7 @@ from assistant.engine.interpret_match import (
     Compiled,
     compiled,
     cue_repairs,
+    drop_unanchored,
     find_hits,
     repair,
     resolve_overlaps,
@@ -195,14 +196,21 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     if not subject or len(subject) > 6:
         return False
     said = f" {' '.join(subject)} "
-    return any(f" {' '.join(name)} " in said for name in matcher.other_work)
+    if any(f" {' '.join(name)} " in said for name in matcher.other_work):
+        return True
+    # "in the plan we set ...": a work noun the criterion never uses, opening the answer
+    return subject[0] in lex.prepositions and any(t in matcher.foreign for t in subject[1:3])
 
 
 def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     """Whether the answer speaks of a part of the work about other matters than the
     criterion's: "a good section on his football and his music" to a question about the
     report's account of risk.  The words after "a section on" (up to four of its own) lie all
-    outside the criterion's text."""
+    outside the criterion's text; so do those of "on the safeguarding side"."""
+    for side in lex.part_side_re.finditer(normalised):
+        own = [t for t in tokens(side.group("matter")) if t not in lex.generic and len(t) > 2]
+        if own and not any(t in matcher.topic for t in own):
+            return True
     for match in lex.part_about_re.finditer(normalised):
         said = tokens(normalised[match.end() :].split(" . ", 1)[0])
         own = [t for t in said[:8] if t not in lex.generic and t not in BREAKS and len(t) > 2]
@@ -239,6 +247,23 @@ def _accounts_disagree(normalised: str, lex: Lexicon) -> bool:
         ):
             return True
     return False
+
+
+_LEAD_RE = re.compile(r"(?:^|(?<=[.;!?] ))((?:[a-z0-9]+ ){0,3}[a-z0-9]+) : ")
+
+
+def _colon_lists(normalised: str, lex: Lexicon) -> str:
+    """A short lead that only criticises, before a colon, governs the list after it: "Missed
+    the lot: education, health, ..." reads as one list under "missed" (the colon a comma)."""
+
+    def lead(match: re.Match[str]) -> str:
+        said = tokens(match.group(1))
+        negative = any(t == NOT or t in lex.negative_cues for t in said)
+        if negative and not any(t in lex.positive_cues for t in said):
+            return f"{match.group(1)} , "
+        return match.group(0)
+
+    return _LEAD_RE.sub(lead, normalised)
 
 
 def _reply_bonus(normalised: str) -> tuple[int, int]:
@@ -302,6 +327,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if kind is not None:
         return kind, (), True, " ".join(words)
     matcher = compiled(criterion)
+    if " : " in normalised:
+        normalised = _colon_lists(normalised, lex)
     timed = timing(normalised, dates_make_late=matcher.knows_late)
     if timed is not normalised:
         normalised, words = timed, WORD_RE.findall(timed)
@@ -318,10 +345,12 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         for start, end in reversed(situations):
             without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
-    hits = resolve_overlaps(find_hits(toks, matcher))
+    hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
     if _clauses_both(without_na, toks, lex):
         return "unclear", (), False, spoken
     if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
+        return "unclear", (), False, spoken
+    if lex.correction_re.search(without_na):  # "it was reviewed - well, partly, ..."
         return "unclear", (), False, spoken
     found = cues(toks)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
@@ -344,12 +373,17 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "not_applicable", (), False, spoken
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken
-    pointed = bonus_pos + bonus_neg > 0 or not lex.work_pronouns.isdisjoint(words)
+    # "it" points at the work asked about, unless the answer opened on another piece of work
+    # ("the PSR was strong, it argued for ISS")
+    other_subject = _other_subject(without_na, matcher, lex)
+    pointed = bonus_pos + bonus_neg > 0 or (
+        not other_subject and not lex.work_pronouns.isdisjoint(words)
+    )
     if about_child or (
         not pointed
         and (
-            _off_topic(toks, matcher, lex)
-            or _other_subject(without_na, matcher, lex)
+            other_subject
+            or _off_topic(toks, matcher, lex)
             or _other_matter(without_na, matcher, lex)
         )
         and not _opens_with_reply(normalised, lex)

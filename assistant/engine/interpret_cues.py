@@ -8,6 +8,7 @@ reason match, whether the answer says that part of the work fell short.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from assistant.engine.interpret_match import Hit
@@ -47,7 +48,15 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i - 1] not in BREAKS
                 and tokens[i - 1] != NOT
             )
-            remedied = (token in concern_nouns or token in remediable) and (
+            # "picked up the weak analysis": a criticism of the object a remedy verb found
+            qualifies = (
+                i + 1 < len(tokens)
+                and tokens[i + 1] not in BREAKS
+                and tokens[i + 1] not in lex.cue_words
+                and tokens[i + 1] not in lex.prepositions
+                and tokens[i + 1] != NOT
+            )
+            remedied = (token in concern_nouns or token in remediable or qualifies) and (
                 any(
                     j >= 0 and tokens[j] in remedy_verbs and j in positive_at
                     for j in (i - 1, i - 2, i - 3)
@@ -78,6 +87,8 @@ def cues(tokens: list[str]) -> Cues:
                 consumed.add(negator)
                 negative += 1  # "not reviewed", "not clear"
                 negative_at.add(i)
+            elif i >= 1 and i - 1 in negative_at and tokens[i - 1] != NOT:
+                continue  # "minimal detail", "poor detail": the criticism qualifies the word
             else:
                 positive += 1
                 positive_at.add(i)
@@ -172,10 +183,10 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     negative_cues = lexicon().negative_cues
     named: set[int] = set()
     owner: dict[int, int] = {}
-    topical: list[Hit] = []
+    topical = sorted((hit for hit in hits if not hit.intrinsic), key=lambda h: h.start)
+    starts = [hit.start for hit in topical]
     for hit in hits:
         if not hit.intrinsic:
-            topical.append(hit)
             continue
         negated = (
             hit.start >= 1
@@ -183,10 +194,18 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             and tokens[hit.start] != NOT
             and tokens[hit.start] in negative_cues
         ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
-        if not negated:
-            named.add(hit.reason)
-            for p in range(hit.start, hit.end + 1):
-                owner.setdefault(p, hit.reason)
+        if negated:
+            continue
+        narrowed = None
+        if hit.general:  # only topics close by can narrow it (the clause, a few words)
+            near = topical[bisect_left(starts, hit.start - 8) : bisect_right(starts, hit.end + 6)]
+            narrowed = _narrowed_to(tokens, hit, near)
+        if narrowed is not None:  # "no review when he was rearrested": that reason instead
+            named.add(narrowed)
+            continue
+        named.add(hit.reason)
+        for p in range(hit.start, hit.end + 1):
+            owner.setdefault(p, hit.reason)
     for hit in topical:
         if _negative_near(tokens, hit, found, owner, lenient):
             named.add(hit.reason)
@@ -194,6 +213,33 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     if not named and lenient:
         named = {hit.reason for hit in topical if hit.size >= 2}
     return named
+
+
+def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
+    """The reason a whole-work deficit is narrowed to by another reason's topic in its clause:
+    "no review when he was rearrested", "no assessment of his emotional wellbeing" (a scope
+    word between, the topic after), "after he was stabbed nobody updated it" (an event word
+    opening the topic before).  None when nothing narrows it."""
+    lex = lexicon()
+    for other in topical:
+        if other.reason == hit.reason:
+            continue
+        if other.start > hit.end:
+            between = tokens[hit.end + 1 : other.start]
+            scoped = any(t in lex.scope_words for t in between) or not between
+            if scoped and len(between) <= 4 and not BREAKS.intersection(between):
+                return other.reason
+        elif other.end < hit.start:
+            between = tokens[other.end + 1 : hit.start]
+            opening = tokens[max(0, other.start - 2) : other.start + 1]
+            if (
+                len(between) <= 4
+                and not BREAKS.intersection(between)
+                and not BREAKS.intersection(opening[:-1])
+                and any(t in lex.event_words for t in opening)
+            ):
+                return other.reason
+    return None
 
 
 def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: Cues) -> set[int]:

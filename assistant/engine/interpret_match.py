@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.engine.interpret_normalise import BREAKS, LATE, WORD_RE, normalise, phrase_tokens
+from assistant.engine.interpret_normalise import (
+    BOUNDARY,
+    BREAKS,
+    LATE,
+    WORD_RE,
+    normalise,
+    phrase_tokens,
+)
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
 
@@ -24,6 +31,9 @@ class Phrase:
     reason: int  # index into the criterion's reasons
     tokens: tuple[str, ...]
     intrinsic: bool  # carries its own negative: names the deficit on its own
+    # Says only that the work as a whole was not done ("no review", "nobody updated it"): a
+    # negator, and otherwise only cue words, work nouns and the criterion's core words.
+    general: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class Hit:
     end: int  # inclusive
     size: int  # number of phrase tokens matched: more is more specific
     intrinsic: bool
+    general: bool = False  # its phrase is general (``Phrase.general``)
 
 
 def _deletions(word: str) -> set[str]:
@@ -71,9 +82,22 @@ def _cue_vocabulary() -> frozenset[str]:
     return lex.negative_cues | lex.positive_cues
 
 
+def _core_text(criterion: Criterion) -> list[str]:
+    """The texts that say what the criterion is about: its id, title, question, aspect, gate."""
+    return [
+        re.sub(r"[._]", " ", criterion.id),
+        criterion.title,
+        criterion.question,
+        criterion.aspect,
+        re.sub(r"[._]", " ", criterion.applies_when or ""),
+    ]
+
+
 def _compile(criterion: Criterion) -> Compiled:
     lex = lexicon()
     cue_words = lex.cue_words
+    core_words = {t for text in _core_text(criterion) for t in phrase_tokens(text)}
+    plain = cue_words | core_words | lex.work_nouns | {NOT}
     by_first: dict[str, list[Phrase]] = {}
     bare_by_first: dict[str, list[Phrase]] = {}
     vocabulary: set[str] = set()
@@ -86,20 +110,15 @@ def _compile(criterion: Criterion) -> Compiled:
                 continue
             seen.add(tokens)
             intrinsic = any(t == NOT or t in lex.negative_cues for t in tokens)
-            by_first.setdefault(tokens[0], []).append(Phrase(index, tokens, intrinsic))
+            general = NOT in tokens and all(t in plain for t in tokens)
+            by_first.setdefault(tokens[0], []).append(Phrase(index, tokens, intrinsic, general))
             vocabulary.update(tokens)
             bare = tuple(t for t in tokens if t != NOT)
             if bare != tokens and bare and (len(bare) > 1 or bare[0] not in cue_words):
                 bare_by_first.setdefault(bare[0], []).append(Phrase(index, bare, False))
     cue_vocabulary = _cue_vocabulary()
     late = phrase_tokens(LATE)
-    core_text = [
-        re.sub(r"[._]", " ", criterion.id),
-        criterion.title,
-        criterion.question,
-        criterion.aspect,
-        re.sub(r"[._]", " ", criterion.applies_when or ""),
-    ]
+    core_text = _core_text(criterion)
     # Words that only say yes ("good" of "in good time") name no part of the work.
     yes_like = {stem_with(lex.stem_keep, w) for w in lex.yes_like}
     core = {t for text in core_text for t in phrase_tokens(text)} - yes_like
@@ -281,8 +300,49 @@ def find_hits(tokens: list[str], matcher: Compiled, *, bare: bool = False) -> li
                     break
                 pos = found
             if ok:
-                hits.append(Hit(phrase.reason, start, pos, len(phrase.tokens), phrase.intrinsic))
+                hits.append(
+                    Hit(
+                        phrase.reason,
+                        start,
+                        pos,
+                        len(phrase.tokens),
+                        phrase.intrinsic,
+                        phrase.general,
+                    )
+                )
     return hits
+
+
+def drop_unanchored(tokens: list[str], hits: list[Hit]) -> list[Hit]:
+    """Drop matches that end in "after" or "since" ("not reviewed since", "not looked at again
+    after") where what they point to is the start of the work itself, not a change: "never
+    looked at again after it was written", "the original from intake, never reviewed since".
+    What they point to is the words after them in their clause, or, when none follow, the
+    sentence before them, unless it names another of the same reason's matches (an event)."""
+    lex = lexicon()
+    anchors, starts = lex.since_words, lex.work_start
+    kept: list[Hit] = []
+    for hit in hits:
+        if tokens[hit.end] not in anchors:
+            kept.append(hit)
+            continue
+        after: list[str] = []
+        for token in tokens[hit.end + 1 :]:
+            if token in BREAKS:
+                break
+            after.append(token)
+        if after:
+            unanchored = any(t in starts for t in after[:3])
+        else:
+            lo = hit.start
+            while lo > 0 and tokens[lo - 1] != BOUNDARY:
+                lo -= 1
+            before = tokens[lo : hit.start]
+            event = any(o.reason == hit.reason and lo <= o.start < hit.start for o in hits)
+            unanchored = not event and any(t in starts for t in before)
+        if not unanchored:
+            kept.append(hit)
+    return kept
 
 
 def _loses_to(hit: Hit, other: Hit) -> bool:

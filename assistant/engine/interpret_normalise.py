@@ -35,7 +35,10 @@ _NA_SLASH_RE = re.compile(r"\bn\s*/\s*a\b|\bn\.a\.?(?=\s|$)")
 _NT_RE = re.compile(r"\b(can|won|shan|ain)'t\b|n't\b")
 _APOS_RE = re.compile(r"'(s|re|ve|d|ll|m)\b")
 _NO_ONE_RE = re.compile(r"\bno[\s-]one\b")
-_NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")  # "a no-contact condition" names a thing
+_NO_HYPHEN_RE = re.compile(r"\bno-(?=[a-z])")
+_WORD_SLASH_RE = re.compile(
+    r"(?<=[a-z]{2}) ?/ ?(?=[a-z]{2})"
+)  # "a no-contact condition" names a thing
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.,;:!?()\[\]{}\"/|+&]| - | -- |[—–]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 _DIGIT_RE = re.compile(r"\d")
@@ -68,6 +71,7 @@ def spell_out(text: str) -> str:
     text = _NA_SLASH_RE.sub(" notapplicable ", text)
     text = _NO_ONE_RE.sub("nobody", text)
     text = _NO_HYPHEN_RE.sub("no", text)
+    text = _WORD_SLASH_RE.sub(" or ", text)  # "safeguarding/vulnerability": one or the other
 
     def _nt(match: re.Match[str]) -> str:
         whole = match.group(1)
@@ -98,7 +102,11 @@ def _undone(word: str) -> bool:
     """Whether ``word`` is "un" and a word that praises the work ("unreviewed", "unchecked"),
     and not itself a word of criticism ("unclear")."""
     lex = lexicon()
-    return word not in lex.negative_cues and stem_with(lex.stem_keep, word[2:]) in lex.positive_cues
+    keep = lex.stem_keep
+    return (
+        stem_with(keep, word) not in lex.negative_cues
+        and stem_with(keep, word[2:]) in lex.positive_cues
+    )
 
 
 def tokens(normalised: str) -> list[str]:

@@ -60,6 +60,8 @@ class Lexicon:
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
+    part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     subject_aux_re: re.Pattern[str]
@@ -71,6 +73,10 @@ class Lexicon:
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
+    since_words: frozenset[str]  # stemmed: "after", "since" ending a phrase
+    work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
+    scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
+    event_words: frozenset[str]  # stemmed: words that open an event ("after", "when")
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
@@ -204,6 +210,8 @@ def lexicon() -> Lexicon:
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
+        part_side_re=_any_of(phrases["part_side"]),
+        correction_re=re.compile("|".join(phrases["correction"])),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
@@ -218,6 +226,10 @@ def lexicon() -> Lexicon:
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
+        since_words=stems(plain["since_words"]),
+        work_start=stems(plain["work_start"]),
+        scope_words=stems(plain["scope_words"]),
+        event_words=stems(plain["event_words"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
