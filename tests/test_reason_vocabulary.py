@@ -271,6 +271,80 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         {"not_timely"},
     ),
     ("ss.compliance", "Nobody rang him and there was no home visit.", {"no_response"}),
+    # ---- Second round: an area named after 'no assessment of', a review never done versus a
+    # change missed ('untouched since' / 'since he moved'), events followed by 'nobody updated',
+    # plans that 'stayed as it was', referrals never sent, responses blind to circumstances
+    (
+        "cy.assessment",
+        "There was no assessment of her mental health or her physical health.",
+        {"emotional_mental_health", "physical_health"},
+    ),
+    (
+        "cy.assessment",
+        "Her emotional wellbeing wasn't assessed, despite the CAMHS history.",
+        {"emotional_mental_health"},
+    ),
+    (
+        "cy.assessment",
+        "Nothing on the alternative provision placement, and his health was never assessed.",
+        {"education", "physical_health"},
+    ),
+    ("cy.assessment", "No assessment was done at all.", {"not_done"}),
+    ("rr.assessment_review", "Done at the start of the order and untouched since.", {"not_done"}),
+    (
+        "rr.assessment_review",
+        "Nobody has reviewed it since he was excluded in the spring.",
+        {"not_after_change"},
+    ),
+    (
+        "pp.assessment_review",
+        "When he was charged with the robbery the ROSH was not updated.",
+        {"not_after_change"},
+    ),
+    ("pp.assessment_review", "The risk assessment has never been reviewed since.", {"not_done"}),
+    (
+        "cy.assessment_review",
+        "Reviewed late, and there was no review when she went into hospital.",
+        {"not_after_change", "not_timely"},
+    ),
+    (
+        "cy.assessment_review",
+        "After the overdose the vulnerability assessment was never looked at.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.plan_review",
+        "After he was evicted the plan stayed as it was for months.",
+        {"not_revised"},
+    ),
+    ("rr.plan_review", "The intervention plan wasn't reviewed after it was written.", {"not_done"}),
+    ("cy.plan_review", "Once she was remanded the safety plan was not updated.", {"not_revised"}),
+    ("cy.plan_review", "Nobody looked at the VMP again after it was completed.", {"not_done"}),
+    (
+        "pp.mappa",
+        "Eligible as a category 2 offender but the referral was never sent.",
+        {"no_referral"},
+    ),
+    (
+        "pp.mappa",
+        "The referral wasn't made until a fortnight before his release.",
+        {"referral_late"},
+    ),
+    (
+        "ss.compliance",
+        "She was breached while she was struggling with her dad's death.",
+        {"response_inappropriate"},
+    ),
+    (
+        "ss.compliance",
+        "He can barely read, so the warning letter was pointless.",
+        {"response_inappropriate"},
+    ),
+    (
+        "ss.compliance",
+        "It was an automatic breach with nobody asking what was going on at home.",
+        {"response_inappropriate"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -343,6 +417,31 @@ PRAISE: list[tuple[str, str]] = [
         "ss.health",
         "GP registration sorted, the YOT nurse saw him about his asthma and his vaping, and "
         "CAMHS followed up.",
+    ),
+    # ---- Second round: praise in the words the second round added
+    (
+        "cy.assessment",
+        "Good assessment of his emotional health and schooling, and checked with his social "
+        "worker who he lives with.",
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed every three months and again straight after he was arrested.",
+    ),
+    (
+        "pp.assessment_review",
+        "The ROSH was updated within a week of the knife incident and reviewed when due.",
+    ),
+    ("cy.plan_review", "Reviewed on time and revised after the eviction."),
+    ("pp.mappa", "Referral made the day he was sentenced and he was managed at level 2."),
+    (
+        "ss.compliance",
+        "The warning letter went the same day and the CM followed it up with a home visit to "
+        "find out why.",
+    ),
+    (
+        "rr.plan_review",
+        "The plan was revised after he was remanded and again on release, all on time.",
     ),
 ]
 
