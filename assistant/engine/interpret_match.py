@@ -317,8 +317,9 @@ def drop_unanchored(tokens: list[str], hits: list[Hit]) -> list[Hit]:
     """Drop matches that end in "after" or "since" ("not reviewed since", "not looked at again
     after") where what they point to is the start of the work itself, not a change: "never
     looked at again after it was written", "the original from intake, never reviewed since".
-    What they point to is the words after them in their clause, or, when none follow, the
-    sentence before them, unless it names another of the same reason's matches (an event)."""
+    What they point to is the words after them in their clause, or, when none follow, an event
+    the sentence before them names (another of the same reason's matches); with neither, the
+    work was never done again ("it's not been reviewed since")."""
     lex = lexicon()
     anchors, starts = lex.since_words, lex.work_start
     kept: list[Hit] = []
@@ -337,9 +338,10 @@ def drop_unanchored(tokens: list[str], hits: list[Hit]) -> list[Hit]:
             lo = hit.start
             while lo > 0 and tokens[lo - 1] != BOUNDARY:
                 lo -= 1
-            before = tokens[lo : hit.start]
-            event = any(o.reason == hit.reason and lo <= o.start < hit.start for o in hits)
-            unanchored = not event and any(t in starts for t in before)
+            # Nothing after it: a change only if the sentence names one ("arrested in May and
+            # not reviewed since"); alone ("not reviewed since") or after the start of the
+            # work, it was never reviewed.
+            unanchored = not any(o.reason == hit.reason and lo <= o.start < hit.start for o in hits)
         if not unanchored:
             kept.append(hit)
     return kept
