@@ -254,8 +254,9 @@ def repair(tokens: list[str], matcher: Compiled) -> list[str]:
     """Fix one-edit misspellings of the criterion's own vocabulary ("reveiwed", "referal")."""
     out = []
     vocabulary, repairs, seen = matcher.vocabulary, matcher.repairs, matcher.repaired
+    generic = lexicon().generic  # "weekly" is not a misspelt "weakly"
     for token in tokens:
-        if len(token) >= 4 and token.isalpha() and token not in vocabulary:
+        if len(token) >= 4 and token.isalpha() and token not in vocabulary and token not in generic:
             if token in seen:
                 token = seen[token]
             else:
