@@ -955,8 +955,10 @@ BLIND_FLOORS = {
     "blind-8": (0.96, 0.94, 0.98, 0.96),
     # Batch 9, written blind (a new mix of voices: formal inspector notes, phone typing, the
     # passive, stories of the case) after batch 8 was tuned on, run once: 82.9%, 74.0%, 81.2%,
-    # 83.2% (before the rounds on batches 7 and 8: 79.6%, 69.1%, 68.8%, 81.9%).
-    "blind-9": (0.82, 0.73, 0.81, 0.83),
+    # 83.2% (before the rounds on batches 7 and 8: 79.6%, 69.1%, 68.8%, 81.9%).  Then tuned on
+    # (general rules, each tested with sentences of our own) to 96.1%, 86.2%, 84.4%, 98.7%: its
+    # floors sit just below.
+    "blind-9": (0.96, 0.86, 0.84, 0.98),
 }
 
 
@@ -1727,3 +1729,148 @@ def test_a_critical_lead_before_a_colon_governs_the_list_after_it():
 )
 def test_a_remedy_verb_before_a_criticised_object_finds_the_problem(text: str, outcome: str):
     assert read("pp.oversight", text).outcome == outcome
+
+
+# --- the batch 9 round: sentences of our own for each general rule ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a verdict of sufficiency outweighs caveats said as minor, not a deficit said outright
+        (
+            "rr.plan",
+            "one target is a bit vague but the others are measurable, so I'd say yes",
+            "sufficient",
+        ),
+        (
+            "pp.plan",
+            "a couple of the contingencies could be tighter but they would work. sufficient",
+            "sufficient",
+        ),
+        (
+            "rr.plan",
+            "good enough. one or two goals are a bit woolly but most are specific",
+            "sufficient",
+        ),
+        (
+            "ss.diversity",
+            "Mostly fine. Could have asked about his diet, but the SLCN was picked up and acted on,"
+            " so I'm satisfied.",
+            "sufficient",
+        ),
+        ("pp.plan", "no contingency plan at all, but otherwise sufficient", "insufficient"),
+        ("rr.plan", "the goals are woolly and nothing is measurable", "insufficient"),
+        # a counterfactual that no event called for more work is no deficit
+        (
+            "pp.assessment_review",
+            "Reviewed every three months. No incident came up that would have needed an extra"
+            " review.",
+            "sufficient",
+        ),
+        (
+            "cy.assessment_review",
+            "Done on time and nothing significant changed for her in between.",
+            "sufficient",
+        ),
+        (
+            "pp.assessment_review",
+            "no review, though there was an arrest that would have required one",
+            "insufficient",
+        ),
+        # a question the answer asks and answers with a silence
+        ("pp.plan", "What if he stops going to the hostel? The plan doesn't say.", "insufficient"),
+        # "just says 'X'": the quoted words are not praise
+        (
+            "cy.plan",
+            "covers her needs well but for missing episodes it just says 'follow the protocol'",
+            "insufficient",
+        ),
+        # "nobody considered whether ...": praise inside the condition is not given
+        (
+            "pp.custody",
+            "Licence planning was fine but nobody checked whether he met the MAPPA criteria.",
+            "insufficient",
+        ),
+        # "could be considered" is not considered
+        (
+            "rr.psr_alternatives",
+            "ISS was said to be something that could be considered, never worked up.",
+            "insufficient",
+        ),
+        # deficits told without a usual critical word
+        (
+            "rr.assessment",
+            "It mostly restates the police report and never gets to why he did it.",
+            "insufficient",
+        ),
+        ("rr.plan", "Actions are stock entries copied from the last case.", "insufficient"),
+        (
+            "rr.custody_plan",
+            "It lumps the custody and licence parts together so you can't tell which is which.",
+            "insufficient",
+        ),
+        (
+            "pp.psr",
+            "The risk section contradicts itself and the court would have been none the wiser.",
+            "insufficient",
+        ),
+        (
+            "pp.oversight",
+            "Sign-off was a rubber stamp; none of the gaps were flagged.",
+            "insufficient",
+        ),
+        ("pp.oversight", "the manager flagged the gaps and they were fixed", "sufficient"),
+        ("cy.plan", "Couldn't find anything missing, every risk has an action.", "sufficient"),
+        (
+            "rr.assessment_review",
+            "Not good enough, it falls below the standard I'd expect.",
+            "insufficient",
+        ),
+        ("pp.oversight", "I couldn't tell you whether a manager saw it.", "unclear"),
+        # generic not-applicable turns said of the criterion's own situation
+        (
+            "rr.psr_alternatives",
+            "Custody was never on the table for a first offence.",
+            "not_applicable",
+        ),
+        (
+            "rr.psr_alternatives",
+            "A custodial sentence simply wasn't available for that offence.",
+            "not_applicable",
+        ),
+        ("pp.mappa", "Minor shoplifting, MAPPA doesn't come into it.", "not_applicable"),
+        ("rr.psr_alternatives", "ISS was never on the table in the report.", "insufficient"),
+        (
+            "pp.victims",
+            "the victim worker was not available and the plan says nothing on contact",
+            "insufficient",
+        ),
+        (
+            "rr.assessment_review",
+            "Only a month in, no review has fallen due yet.",
+            "not_applicable",
+        ),
+        (
+            "pp.custody",
+            "He got a referral order, so there was no custodial phase to plan for.",
+            "not_applicable",
+        ),
+        ("pp.custody", "no custody plan at all", "insufficient"),
+        # "mixed" is partly only as a verdict; "weekly" is not "weakly"
+        (
+            "ss.psr_diversity",
+            "The report set out her mixed heritage and how sessions would be adapted.",
+            "sufficient",
+        ),
+        ("rr.plan", "a mixed bag, some targets are fine and others vague", "insufficient"),
+        (
+            "rr.plan",
+            "each factor has a target, e.g. weekly sessions with the drugs worker and college by"
+            " June, all measurable",
+            "sufficient",
+        ),
+    ],
+)
+def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -30,7 +30,10 @@ How a sentence is read:
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
    the balance of positive and negative cues (the part after "but" counting double) decide,
-   and a tie is ``unclear``.
+   and a tie is ``unclear``.  A verdict of sufficiency closing the answer ("..., so I'd say
+   yes", "so I'm satisfied") or opening it in a sentence of its own ("good enough.") outweighs
+   deficits said as minor caveats ("one goal is a bit woolly"), never one said outright; a
+   closing one also outweighs a "mostly" or a balance of unnamed criticism.
 
 ``not_applicable`` is reported as said even for a criterion that does not allow it: the caller
 decides what to do (the conversation explains that such a criterion applies to every case).
@@ -43,9 +46,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.engine.interpret_cues import cues, deficits
+from assistant.engine.interpret_cues import Cues, cues, deficits
 from assistant.engine.interpret_match import (
     Compiled,
+    Hit,
     compiled,
     cue_repairs,
     drop_unanchored,
@@ -62,7 +66,7 @@ from assistant.engine.interpret_normalise import (
     timing,
     tokens,
 )
-from assistant.engine.lexicon import NOT, Lexicon, lexicon, stem
+from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon, stem
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
@@ -266,6 +270,27 @@ def _colon_lists(normalised: str, lex: Lexicon) -> str:
     return _LEAD_RE.sub(lead, normalised)
 
 
+def _all_minor(
+    toks: list[str], hits: list[Hit], named: set[int], found: Cues, lex: Lexicon
+) -> bool:
+    """Whether every deficit named is a caveat said as minor: each clause that criticises a
+    named reason's match holds a softener ("a bit woolly", "one goal", "a couple of the
+    contingencies could be sharper").  A verdict of sufficiency outweighs such caveats, not a
+    deficit said outright ("no contingency at all, but sufficient")."""
+    bounds = [-1, *(i for i, t in enumerate(toks) if t == BOUNDARY), len(toks)]
+    for hit in hits:
+        if hit.reason not in named:
+            continue
+        lo = max(b for b in bounds if b < hit.start) + 1
+        hi = min(b for b in bounds if b > hit.end)
+        clause = range(lo, hi)
+        if not any(p in found.negative_at for p in clause):
+            continue
+        if not any(toks[p] in lex.softeners or toks[p] == NUM for p in clause):
+            return False
+    return True
+
+
 def _reply_bonus(normalised: str) -> tuple[int, int]:
     """(positive, negative) weight of reply words such as a leading "yep" or "nope"."""
     lex = lexicon()
@@ -367,6 +392,12 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     about_child = words[0] in lex.child_subject and praise == 0 and NOT not in toks
     lenient = praise == 0 and not not_applicable and not about_child
     named = deficits(toks, hits, found, lenient)
+    closing = bool(lex.verdict_yes_re.search(normalised))
+    verdict = closing or bool(lex.verdict_open_re.match(normalised))
+    if named and verdict and _all_minor(toks, hits, named, found, lex):
+        named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
+    elif closing and not named and not not_applicable and not about_child:
+        return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
     if named:
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:

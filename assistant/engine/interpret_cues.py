@@ -38,6 +38,7 @@ def cues(tokens: list[str]) -> Cues:
     positive_at: set[int] = set()
     consumed: set[int] = set()
     cancelled: set[int] = set()
+    unsaid = _unsaid(tokens)
     for i, token in enumerate(tokens):
         if token in negative_cues:
             far = (
@@ -56,13 +57,17 @@ def cues(tokens: list[str]) -> Cues:
                 and tokens[i + 1] not in lex.prepositions
                 and tokens[i + 1] != NOT
             )
-            remedied = (token in concern_nouns or token in remediable or qualifies) and (
-                any(
-                    j >= 0 and tokens[j] in remedy_verbs and j in positive_at
-                    for j in (i - 1, i - 2, i - 3)
-                    if not BREAKS.intersection(tokens[max(j, 0) : i])
+            remedied = (
+                (token in concern_nouns or token in remediable or qualifies)
+                and not _denied_before(tokens, i)  # "none of the gaps were flagged"
+                and (
+                    any(
+                        j >= 0 and tokens[j] in remedy_verbs and j in positive_at
+                        for j in (i - 1, i - 2, i - 3)
+                        if not BREAKS.intersection(tokens[max(j, 0) : i])
+                    )
+                    or _remedied_after(tokens, i, remedy_verbs)
                 )
-                or _remedied_after(tokens, i, remedy_verbs)
             )
             if i >= 1 and tokens[i - 1] == NOT:
                 consumed.add(i - 1)
@@ -79,6 +84,8 @@ def cues(tokens: list[str]) -> Cues:
                 negative += 1
                 negative_at.add(i)
         elif token in positive_cues or token in yes_stems:
+            if i in unsaid:
+                continue  # "could be considered", "just says 'follow procedure'"
             negator = next(
                 (j for j in (i - 1, i - 2) if j >= 0 and tokens[j] == NOT and j not in consumed),
                 None,
@@ -97,6 +104,38 @@ def cues(tokens: list[str]) -> Cues:
             negative += 1
             negative_at.add(i)
     return Cues(positive, negative, negative_at, positive_at, cancelled)
+
+
+def _unsaid(tokens: list[str]) -> set[int]:
+    """Positions of words that name praise without giving it: after "could" or "might" ("could
+    be considered"), in what a "just says" quotes ("it just says 'follow procedure'"), and in
+    a condition ("nobody considered whether he met the criteria"), each to the clause's end."""
+    lex = lexicon()
+    unsaid: set[int] = set()
+    open_until = -1
+    for i, token in enumerate(tokens):
+        if token in BREAKS:
+            open_until = -1
+            continue
+        if open_until >= i:
+            unsaid.add(i)
+        if token in lex.hypothetical:
+            unsaid.add(i + 1)
+        elif token in lex.condition_words:
+            open_until = i + 4
+        elif token in lex.quote_verbs and i >= 1 and tokens[i - 1] in lex.quote_leads:
+            open_until = len(tokens)
+    return unsaid
+
+
+def _denied_before(tokens: list[str], i: int) -> bool:
+    """Whether a negator opens the phrase of a concern noun ("none of the obvious gaps")."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        if tokens[j] in BREAKS:
+            return False
+        if tokens[j] == NOT:
+            return True
+    return False
 
 
 def _remedied_after(tokens: list[str], i: int, remedy_verbs: frozenset[str]) -> bool:

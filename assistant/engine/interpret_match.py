@@ -61,6 +61,9 @@ class Compiled:
     situations: tuple[str, ...] = ()
     # Its names of other pieces of work in the case ("rmp", "court report"), as tokens.
     other_work: tuple[tuple[str, ...], ...] = ()
+    # The words its situations name ("custody", "mappa", "victim"): a generic turn such as
+    # "never on the table" said of one of them makes it not apply.
+    situation_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,28 @@ def _compile(criterion: Criterion) -> Compiled:
         knows_late=any(p.tokens == late for p in by_first.get(late[0], ())),
         situations=_situations(criterion.not_applicable_words),
         other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
+        situation_words=_situation_words(criterion.not_applicable_words),
+    )
+
+
+def _situation_words(words: tuple[str, ...]) -> frozenset[str]:
+    """The things a criterion's situations deny: the words just after a negator ("no mappa",
+    "no identifiable victim") or just before one ("custody never an option")."""
+    lex = lexicon()
+    found: set[str] = set()
+    for text in words:
+        tokens = phrase_tokens(text)
+        for i, token in enumerate(tokens):
+            if token == NOT:
+                found.update(tokens[i + 1 : i + 3])
+                found.update(tokens[max(0, i - 1) : i])
+    return (
+        frozenset(
+            t
+            for t in found
+            if len(t) > 2 and t.isalpha() and t not in lex.generic and t not in lex.cue_words
+        )
+        - lex.work_nouns
     )
 
 
@@ -162,6 +187,14 @@ def _situations(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _NEGATED = frozenset(("not", "never", "no"))
+# Words between a thing and what is said of it: "custody was simply never on the table".
+_LINKING = frozenset(
+    (
+        *("was", "is", "were", "are", "be", "been", "has", "have", "had", "simply", "really"),
+        *("just", "ever", "even", "actually", "so", "then", "also", "frankly", "obviously"),
+        *("clearly", "realistically"),
+    )
+)
 _LINKS = ("is", "was", "were", "has been", "had been")
 
 
@@ -190,6 +223,16 @@ def situation_spans(normalised: str, matcher: Compiled) -> list[tuple[int, int]]
                 if not any(t in matcher.vocabulary and len(t) > 3 for t in named):  # not "or"
                     spans.append((start, end))
             start = normalised.find(situation, end)
+    if matcher.situation_words:
+        for turn in lexicon().not_applicable_turn_re.finditer(normalised):
+            lead = re.split(r"[.,;:!?]", normalised[max(0, turn.start() - 60) : turn.start()])[-1]
+            said = lead.split()
+            while said and said[-1] in _LINKING:
+                said.pop()
+            if said and stem_with(lexicon().stem_keep, said[-1]) in matcher.situation_words:
+                start = turn.start() - len(lead.strip()) + len(" ".join(said[:-1]))
+                if not any(start < e and s < turn.end() for s, e in spans):
+                    spans.append((max(0, start), turn.end()))
     spans.sort()
     return spans
 

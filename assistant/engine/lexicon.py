@@ -64,6 +64,16 @@ class Lexicon:
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
+    # "never on the table", "doesn't come into it": not applicable when said of a criterion's
+    # situation ("custody was never on the table")
+    not_applicable_turn_re: re.Pattern[str]
+    verdict_yes_re: re.Pattern[str]  # "so I'd say yes", "sufficient" closing an answer
+    verdict_open_re: re.Pattern[str]  # "good enough.", "plan's fine." opening an answer
+    softeners: frozenset[str]  # "a bit", "could", "one": a caveat said as minor
+    hypothetical: frozenset[str]  # "could", "might": praise after one is not given
+    quote_leads: frozenset[str]  # "just", "only": before "says" what follows is quoted
+    quote_verbs: frozenset[str]  # stemmed: "says", "reads", "lists"
+    condition_words: frozenset[str]  # "whether": praise in what it opens is not given
     subject_aux_re: re.Pattern[str]
     both_res: tuple[re.Pattern[str], ...]  # each its own pattern: they use back-references
     yes_clause_re: re.Pattern[str]
@@ -214,6 +224,17 @@ def lexicon() -> Lexicon:
         correction_re=re.compile("|".join(phrases["correction"])),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
+        not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
+        verdict_yes_re=re.compile(
+            rf"(?:^|[.;!?,] |\b(?:so|and|overall) )(?:{'|'.join(phrases['verdict_yes'])})"
+            r"(?: overall| then| really)?(?: [.!]+)?\s*$"
+        ),
+        verdict_open_re=re.compile(rf"^(?:{'|'.join(phrases['verdict_open'])}) [.;!]"),
+        softeners=stems(plain["softeners"]),
+        hypothetical=words(plain["hypothetical"]),
+        quote_leads=words(plain["quote_leads"]),
+        quote_verbs=stems(plain["quote_verbs"]),
+        condition_words=words(plain["condition_words"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
         both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
