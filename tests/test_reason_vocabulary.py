@@ -345,6 +345,142 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "It was an automatic breach with nobody asking what was going on at home.",
         {"response_inappropriate"},
     ),
+    # ---- Third round: the formal register ("not reviewed within the required timescale",
+    # "oversight did not identify", "no consideration was given to") and a new mix of voices
+    (
+        "rr.assessment",
+        "It retells the offence from the police papers and never gets to why he did it.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.assessment",
+        "The assessment failed to consider whether she had been criminally exploited.",
+        {"vulnerability_missed"},
+    ),
+    ("rr.assessment_review", "Not reviewed within the required timescale.", {"not_timely"}),
+    (
+        "rr.assessment_review",
+        "The assessment failed to take account of the change in her living arrangements.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.psr",
+        "The report is silent on her being a looked after child with a CSE strategy meeting open.",
+        {"vulnerability_not_assessed"},
+    ),
+    (
+        "rr.psr_alternatives",
+        "A YRO with ISS got one mention and was never worked up for the bench.",
+        {"not_considered"},
+    ),
+    (
+        "rr.plan",
+        "His cannabis use and the conflict at home don't feature anywhere in it.",
+        {"factors_not_in_plan"},
+    ),
+    (
+        "rr.plan",
+        "None of the actions describes the work that has to be done with him.",
+        {"generic_actions"},
+    ),
+    ("rr.plan_review", "The plan was not reviewed in a timely manner.", {"not_timely"}),
+    (
+        "rr.custody_plan",
+        "The plan does not distinguish between what happens in the YOI and what happens on "
+        "licence.",
+        {"delivery_unclear"},
+    ),
+    (
+        "rr.custody_plan",
+        "No sentence plan was agreed, and nobody knew what would be delivered once he came out.",
+        {"delivery_unclear", "no_custodial_plan"},
+    ),
+    ("pp.assessment", "The ROSH was not completed within the required timescale.", {"not_timely"}),
+    (
+        "pp.psr",
+        "Risk to others got one sentence, so the magistrates were none the wiser.",
+        {"account_unclear"},
+    ),
+    ("pp.assessment_review", "Not reviewed in a timely manner.", {"not_timely"}),
+    (
+        "pp.plan",
+        "The RMP only lists the controls already in place and says nothing about what happens "
+        "if the risk escalates.",
+        {"contingency_weak"},
+    ),
+    ("pp.mappa", "The referral was not made in a timely manner.", {"referral_late"}),
+    ("pp.mappa", "No consideration was given to referring him to MAPPA.", {"no_referral"}),
+    (
+        "pp.victims",
+        "The plan just says no contact, with nothing on how that is checked or enforced.",
+        {"plan_inadequate"},
+    ),
+    (
+        "pp.oversight",
+        "The manager did not identify the weak analysis of who was at risk.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "pp.oversight",
+        "Management oversight was not evident on the file.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "pp.custody",
+        "Release planning was fine but nobody looked at whether he met the MAPPA criteria.",
+        {"mappa_not_addressed"},
+    ),
+    (
+        "pp.custody",
+        "Nothing about what would happen if the release address broke down.",
+        {"contingency_weak"},
+    ),
+    (
+        "cy.assessment",
+        "The self-harm she disclosed was never explored.",
+        {"emotional_mental_health"},
+    ),
+    (
+        "cy.assessment_review",
+        "The review was not completed within the required timescale.",
+        {"not_timely"},
+    ),
+    ("cy.plan", "If she goes missing the VMP just says follow procedure.", {"contingency_weak"}),
+    (
+        "cy.plan",
+        "The NRM referral and specialist exploitation work are absent from the plan.",
+        {"interventions_missing"},
+    ),
+    ("cy.plan_review", "Not reviewed within the required timescale.", {"not_timely"}),
+    ("cy.oversight", "The manager gave one instruction and it went nowhere.", {"no_follow_up"}),
+    (
+        "cy.oversight",
+        "Oversight failed to identify that her mental health had not been assessed.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "cy.custody",
+        "She was bullied on the unit and the safety plan was not looked at again.",
+        {"not_reviewed_after_incident"},
+    ),
+    (
+        "ss.diversity",
+        "Insufficient attention was paid to his speech and language needs.",
+        {"slcn_missed"},
+    ),
+    (
+        "ss.diversity",
+        "He has an EHCP for dyslexia but the plan did not reflect it.",
+        {"no_actions_in_plan"},
+    ),
+    ("ss.engagement", "No attempt was made to involve the carers.", {"carers_not_engaged"}),
+    ("ss.compliance", "Missed sessions in May were not followed up until July.", {"not_timely"}),
+    ("ss.compliance", "The breach was not actioned in a timely manner.", {"not_timely"}),
+    (
+        "rr.psr_alternatives",
+        "The report went for a DTO and community options only got a line in passing.",
+        {"not_considered"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -443,6 +579,31 @@ PRAISE: list[tuple[str, str]] = [
         "rr.plan_review",
         "The plan was revised after he was remanded and again on release, all on time.",
     ),
+    # ---- Third round: praise in the words the third round added
+    (
+        "rr.assessment",
+        "It gets to why he offended and weighs his strengths against the exploitation clearly.",
+    ),
+    ("rr.custody_plan", "Clear about what would be delivered in the YOI and what on licence."),
+    ("pp.plan", "Clear contingencies if the risk escalates beyond the current controls."),
+    (
+        "pp.victims",
+        "The no contact condition is clear and the plan sets out how it is checked and enforced.",
+    ),
+    (
+        "pp.custody",
+        "MAPPA eligibility was considered in good time and he met the criteria for level 2.",
+    ),
+    (
+        "cy.plan",
+        "The VMP has a referral for specialist exploitation work and a clear NRM referral.",
+    ),
+    (
+        "cy.oversight",
+        "The manager's instructions were acted on and checked at the next supervision.",
+    ),
+    ("ss.compliance", "Every missed appointment was followed up in a timely manner."),
+    ("rr.plan_review", "Reviewed within the required timescale and revised after the move."),
 ]
 
 
