@@ -1881,3 +1881,27 @@ def test_a_remedy_verb_before_a_criticised_object_finds_the_problem(text: str, o
 )
 def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+# --- the batch-10 round: rules of a kind of sentence, each with sentences of our own ---------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a negator opening a noun phrase denies the omission said at its end
+        ("pp.oversight", "No risks overlooked and the countersignature was prompt.", "sufficient", ()),
+        ("ss.health", "None of her health needs were missed.", "sufficient", ()),
+        ("ss.health", "Not one of his GP appointments got forgotten.", "sufficient", ()),
+        # ... but not an omission said of something else, or before a noun
+        ("ss.health", "Nothing in the plan on why he missed his dentist.", "insufficient", None),
+        ("pp.oversight", "Several gaps were missed by the manager.", "insufficient", None),
+    ],
+)
+def test_rules_of_the_batch_10_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome
+    if reasons is not None:
+        assert reading.reasons == reasons
