@@ -1896,6 +1896,9 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         # ... but not an omission said of something else, or before a noun
         ("ss.health", "Nothing in the plan on why he missed his dentist.", "insufficient", None),
         ("pp.oversight", "Several gaps were missed by the manager.", "insufficient", None),
+        # a deficit phrase whose critical words a negator turned to praise is denied
+        ("rr.psr", "No factual errors that I found, and a realistic proposal.", "sufficient", ()),
+        ("rr.psr", "Factual errors about his family throughout.", "insufficient", ("other_quality",)),
     ],
 )
 def test_rules_of_the_batch_10_round(

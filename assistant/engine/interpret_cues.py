@@ -233,7 +233,7 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             and tokens[hit.start] != NOT
             and tokens[hit.start] in negative_cues
         ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
-        if negated:
+        if negated or _flipped(tokens, hit, found, negative_cues):
             continue
         narrowed = None
         if hit.general:  # only topics close by can narrow it (the clause, a few words)
@@ -252,6 +252,18 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
     if not named and lenient:
         named = {hit.reason for hit in topical if hit.size >= 2}
     return named
+
+
+def _flipped(tokens: list[str], hit: Hit, found: Cues, negative_cues: frozenset[str]) -> bool:
+    """Whether every critical word of a deficit phrase was turned to praise by a negator
+    before it ("no factual errors", "no real gaps"): the phrase is denied, not named."""
+    said = range(hit.start, hit.end + 1)
+    critical = [p for p in said if tokens[p] in negative_cues]
+    return (
+        bool(critical)
+        and all(p in found.positive_at for p in critical)
+        and all(tokens[p] != NOT for p in said)
+    )
 
 
 def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
