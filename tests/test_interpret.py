@@ -1899,6 +1899,15 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         # a deficit phrase whose critical words a negator turned to praise is denied
         ("rr.psr", "No factual errors that I found, and a realistic proposal.", "sufficient", ()),
         ("rr.psr", "Factual errors about his family throughout.", "insufficient", ("other_quality",)),
+        # "can't ask for better" closing an answer is a verdict of sufficiency, like "could not"
+        (
+            "ss.compliance",
+            "He missed Monday, was visited Tuesday and back in on Wednesday. You can't ask for more.",
+            "sufficient",
+            (),
+        ),
+        ("ss.compliance", "I can't ask for better than a same-day home visit.", "sufficient", ()),
+        ("ss.compliance", "You can't ask for a breach without a warning first.", "insufficient", None),
     ],
 )
 def test_rules_of_the_batch_10_round(
