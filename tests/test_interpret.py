@@ -1908,6 +1908,24 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         ),
         ("ss.compliance", "I can't ask for better than a same-day home visit.", "sufficient", ()),
         ("ss.compliance", "You can't ask for a breach without a warning first.", "insufficient", None),
+        # an opening verdict ("a solid plan.", "just about meets it, I'd say.") outweighs caveats
+        # said as minor ("not ideal on ...", "a couple of targets could be tighter")
+        (
+            "cy.plan",
+            "A solid plan. Not ideal on what happens at weekends, but it covers the risks.",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.plan",
+            "It passes, I think. A couple of targets could be tighter, but they cover the drivers.",
+            "sufficient",
+            (),
+        ),
+        # ... never a deficit said outright, nor praise inside a sentence that goes on
+        ("cy.plan", "A decent plan. No contingency at all though.", "insufficient", None),
+        ("rr.plan", "Just about passes. The targets are vague with no dates.", "insufficient", None),
+        ("cy.plan", "A decent plan on paper but nothing on what to do if he goes missing.", "insufficient", None),
     ],
 )
 def test_rules_of_the_batch_10_round(
