@@ -1890,7 +1890,12 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
     ("criterion_id", "text", "outcome", "reasons"),
     [
         # a negator opening a noun phrase denies the omission said at its end
-        ("pp.oversight", "No risks overlooked and the countersignature was prompt.", "sufficient", ()),
+        (
+            "pp.oversight",
+            "No risks overlooked and the countersignature was prompt.",
+            "sufficient",
+            (),
+        ),
         ("ss.health", "None of her health needs were missed.", "sufficient", ()),
         ("ss.health", "Not one of his GP appointments got forgotten.", "sufficient", ()),
         # ... but not an omission said of something else, or before a noun
@@ -1898,16 +1903,27 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         ("pp.oversight", "Several gaps were missed by the manager.", "insufficient", None),
         # a deficit phrase whose critical words a negator turned to praise is denied
         ("rr.psr", "No factual errors that I found, and a realistic proposal.", "sufficient", ()),
-        ("rr.psr", "Factual errors about his family throughout.", "insufficient", ("other_quality",)),
+        (
+            "rr.psr",
+            "Factual errors about his family throughout.",
+            "insufficient",
+            ("other_quality",),
+        ),
         # "can't ask for better" closing an answer is a verdict of sufficiency, like "could not"
         (
             "ss.compliance",
-            "He missed Monday, was visited Tuesday and back in on Wednesday. You can't ask for more.",
+            "He missed Monday, was visited Tuesday and back in on Wednesday."
+            " You can't ask for more.",
             "sufficient",
             (),
         ),
         ("ss.compliance", "I can't ask for better than a same-day home visit.", "sufficient", ()),
-        ("ss.compliance", "You can't ask for a breach without a warning first.", "insufficient", None),
+        (
+            "ss.compliance",
+            "You can't ask for a breach without a warning first.",
+            "insufficient",
+            None,
+        ),
         # an opening verdict ("a solid plan.", "just about meets it, I'd say.") outweighs caveats
         # said as minor ("not ideal on ...", "a couple of targets could be tighter")
         (
@@ -1924,8 +1940,26 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         ),
         # ... never a deficit said outright, nor praise inside a sentence that goes on
         ("cy.plan", "A decent plan. No contingency at all though.", "insufficient", None),
-        ("rr.plan", "Just about passes. The targets are vague with no dates.", "insufficient", None),
-        ("cy.plan", "A decent plan on paper but nothing on what to do if he goes missing.", "insufficient", None),
+        (
+            "rr.plan",
+            "Just about passes. The targets are vague with no dates.",
+            "insufficient",
+            None,
+        ),
+        (
+            "cy.plan",
+            "A decent plan on paper but nothing on what to do if he goes missing.",
+            "insufficient",
+            None,
+        ),
+        # a caveat conceded in passing ("though ...") without a negator is minor beside a verdict
+        (
+            "ss.engagement",
+            "Yes, although his mum only ever came by video call. Sufficient.",
+            "sufficient",
+            (),
+        ),
+        ("ss.engagement", "Yes, though his mum was never asked. Sufficient.", "insufficient", None),
     ],
 )
 def test_rules_of_the_batch_10_round(

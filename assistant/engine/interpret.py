@@ -270,13 +270,18 @@ def _colon_lists(normalised: str, lex: Lexicon) -> str:
     return _LEAD_RE.sub(lead, normalised)
 
 
+_CONCEDED_RE = re.compile(r"\b(?:though|although|albeit|admittedly) ([^.;!?]+)")
+
+
 def _all_minor(
-    toks: list[str], hits: list[Hit], named: set[int], found: Cues, lex: Lexicon
+    toks: list[str], hits: list[Hit], named: set[int], found: Cues, lex: Lexicon, said: str
 ) -> bool:
     """Whether every deficit named is a caveat said as minor: each clause that criticises a
     named reason's match holds a softener ("a bit woolly", "one goal", "a couple of the
-    contingencies could be sharper").  A verdict of sufficiency outweighs such caveats, not a
-    deficit said outright ("no contingency at all, but sufficient")."""
+    contingencies could be sharper"), or is conceded in passing without a negator ("yes,
+    though grandma only came by phone").  A verdict of sufficiency outweighs such caveats, not
+    a deficit said outright ("no contingency at all, but sufficient")."""
+    conceded = [tuple(tokens(m.group(1))) for m in _CONCEDED_RE.finditer(said)]
     bounds = [-1, *(i for i, t in enumerate(toks) if t == BOUNDARY), len(toks)]
     for hit in hits:
         if hit.reason not in named:
@@ -286,7 +291,10 @@ def _all_minor(
         clause = range(lo, hi)
         if not any(p in found.negative_at for p in clause):
             continue
-        if not any(toks[p] in lex.softeners or toks[p] == NUM for p in clause):
+        if any(toks[p] in lex.softeners or toks[p] == NUM for p in clause):
+            continue
+        own = tuple(toks[lo:hi])
+        if NOT in own or not any(c[: len(own)] == own for c in conceded):
             return False
     return True
 
@@ -394,7 +402,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     named = deficits(toks, hits, found, lenient)
     closing = bool(lex.verdict_yes_re.search(normalised))
     verdict = closing or bool(lex.verdict_open_re.match(normalised))
-    if named and verdict and _all_minor(toks, hits, named, found, lex):
+    if named and verdict and _all_minor(toks, hits, named, found, lex, without_na):
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
     elif closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
