@@ -1960,6 +1960,26 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             (),
         ),
         ("ss.engagement", "Yes, though his mum was never asked. Sufficient.", "insufficient", None),
+        # "the exploitation concerns" in a clause that praises and criticises nothing else is the
+        # child's matter the work dealt with
+        (
+            "rr.psr",
+            "Excellent report, it handled his autism and the exploitation concerns carefully.",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.psr",
+            "A clear report, but the exploitation concerns were not covered.",
+            "insufficient",
+            ("vulnerability_not_assessed",),
+        ),
+        (
+            "rr.psr",
+            "Clear on the offence, exploitation concerns ignored.",
+            "insufficient",
+            ("vulnerability_not_assessed",),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
