@@ -1980,6 +1980,33 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "insufficient",
             ("vulnerability_not_assessed",),
         ),
+        # an event opening the clause narrows a whole-work deficit said in plain words, a few
+        # words further on ("after the assault ... it was not looked at again")
+        (
+            "cy.assessment_review",
+            "On time, but after the assault on the bus near his college it was not looked at again.",
+            "insufficient",
+            ("not_after_change",),
+        ),
+        (
+            "cy.assessment_review",
+            "It was never looked at again after it was written.",
+            "insufficient",
+            ("not_done",),
+        ),
+        # "no incidents in the period" is a finding about the child, not a change missed
+        (
+            "pp.assessment_review",
+            "A month overdue. There were no new offences or arrests, so only the lateness.",
+            "insufficient",
+            ("not_timely",),
+        ),
+        (
+            "pp.assessment_review",
+            "No review after the arrest in March.",
+            "insufficient",
+            ("not_after_change",),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(

@@ -283,10 +283,11 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
         elif other.end < hit.start:
             between = tokens[other.end + 1 : hit.start]
             opening = tokens[max(0, other.start - 2) : other.start + 1]
+            while BREAKS.intersection(opening):  # the event word in the topic's own clause
+                opening = opening[1:]
             if (
-                len(between) <= 4
+                len(between) <= 6
                 and not BREAKS.intersection(between)
-                and not BREAKS.intersection(opening[:-1])
                 and any(t in lex.event_words for t in opening)
             ):
                 return other.reason

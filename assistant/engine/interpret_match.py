@@ -113,7 +113,7 @@ def _compile(criterion: Criterion) -> Compiled:
                 continue
             seen.add(tokens)
             intrinsic = any(t == NOT or t in lex.negative_cues for t in tokens)
-            general = NOT in tokens and all(t in plain for t in tokens)
+            general = NOT in tokens and all(t in plain or t in lex.generic for t in tokens)
             by_first.setdefault(tokens[0], []).append(Phrase(index, tokens, intrinsic, general))
             vocabulary.update(tokens)
             bare = tuple(t for t in tokens if t != NOT)
