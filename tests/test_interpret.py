@@ -1984,7 +1984,7 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
         # words further on ("after the assault ... it was not looked at again")
         (
             "cy.assessment_review",
-            "On time, but after the assault on the bus near his college it was not looked at again.",
+            "On time, but after the assault on the bus near college it was not looked at again.",
             "insufficient",
             ("not_after_change",),
         ),
