@@ -481,6 +481,17 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "The report went for a DTO and community options only got a line in passing.",
         {"not_considered"},
     ),
+    # fourth round: a change that did not prompt a review
+    (
+        "cy.assessment_review",
+        "Her disclosure to the school nurse didn't prompt a review at all.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.plan_review",
+        "Moving into supported housing did not lead to a review of the plan.",
+        {"not_revised"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -604,6 +615,8 @@ PRAISE: list[tuple[str, str]] = [
     ),
     ("ss.compliance", "Every missed appointment was followed up in a timely manner."),
     ("rr.plan_review", "Reviewed within the required timescale and revised after the move."),
+    # fourth round: the change that prompted a review
+    ("pp.assessment_review", "The arrest prompted a review within the week."),
 ]
 
 
