@@ -2007,6 +2007,27 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "insufficient",
             ("not_after_change",),
         ),
+        # "noticed" praises like "spotted": "unnoticed" and "not noticed" criticise
+        (
+            "pp.oversight",
+            "Several serious gaps went unnoticed by the manager.",
+            "insufficient",
+            ("deficits_not_identified",),
+        ),
+        (
+            "cy.oversight",
+            "The manager noticed the gaps and set actions that were checked.",
+            "sufficient",
+            (),
+        ),
+        # a later clause that only says "not picked up" names the reason of the clause before
+        # it, whatever follows its comma
+        (
+            "ss.diversity",
+            "His SLCN was in the school file but not picked up, and the plan has no adapted work.",
+            "insufficient",
+            ("slcn_missed", "no_actions_in_plan"),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(

@@ -298,7 +298,8 @@ def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: C
     """Reasons of the clause before a clause that only says the work did not deal with them:
     "The EHCP recorded a language disorder and dyslexia; neither was picked up", "Missing from
     home four times. Not mentioned in the assessment."  The later clause opens with a negator,
-    names no reason itself, and negates a word for doing the work ("picked", "mentioned")."""
+    names no reason itself, and negates a word for doing the work ("picked", "mentioned"), all
+    before any comma ("dyslexia is in his records but wasn't picked up, and ...")."""
     spans: list[tuple[int, int]] = []
     start = 0
     for i, token in enumerate(tokens):
@@ -308,7 +309,11 @@ def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: C
     spans.append((start, len(tokens)))
     named: set[int] = set()
     for (before_start, before_end), (lo, hi) in itertools.pairwise(spans):
-        if lo >= hi or tokens[lo] != NOT or any(lo <= hit.start < hi for hit in hits):
+        if lo >= hi or tokens[lo] != NOT:
+            continue
+        # only the clause's opening part, up to a comma ("not picked up, and nothing ...")
+        hi = next((p for p in range(lo, hi) if tokens[p] in BREAKS), hi)
+        if any(lo <= hit.start < hi for hit in hits):
             continue
         clause = range(lo, hi)
         if any(p in found.positive_at for p in clause):
