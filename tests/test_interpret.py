@@ -2028,6 +2028,38 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "insufficient",
             ("slcn_missed", "no_actions_in_plan"),
         ),
+        # nothing there for the work to act on is not applicable, like "nothing to review"
+        (
+            "pp.custody",
+            "A community order, so never any sentence in custody to plan for.",
+            "not_applicable",
+            (),
+        ),
+        (
+            "cy.plan_review",
+            "No vulnerability plan to review, she was rated low.",
+            "not_applicable",
+            (),
+        ),
+        (
+            "cy.plan_review",
+            "There was no attempt to review it after the overdose.",
+            "insufficient",
+            None,
+        ),
+        (
+            "rr.assessment_review",
+            "Does not arise, the order ended after two months.",
+            "not_applicable",
+            (),
+        ),
+        (
+            "cy.psr",
+            "Sentenced on the day without a report, so it falls away.",
+            "not_applicable",
+            (),
+        ),
+        ("cy.psr", "The report never came up with a view on his safety.", "insufficient", None),
     ],
 )
 def test_rules_of_the_batch_10_round(
