@@ -2060,6 +2060,22 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             (),
         ),
         ("cy.psr", "The report never came up with a view on his safety.", "insufficient", None),
+        # "I'd expect to see X" states the standard, not a guess; "what it would look like"
+        # is no promise to look
+        (
+            "pp.plan",
+            "I'd expect to see contingencies for his release. There are none.",
+            "insufficient",
+            None,
+        ),
+        ("pp.plan", "I'd expect it was done, but I haven't seen it.", "unclear", ()),
+        (
+            "pp.assessment",
+            "Nothing on what a serious assault by him would look like or who it would be against.",
+            "insufficient",
+            None,
+        ),
+        ("pp.assessment", "I would look at the file again to be sure.", "unclear", ()),
     ],
 )
 def test_rules_of_the_batch_10_round(
