@@ -492,6 +492,16 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Moving into supported housing did not lead to a review of the plan.",
         {"not_revised"},
     ),
+    (
+        "pp.oversight",
+        "The manager asked for a MAPPA check in supervision and it was never revisited.",
+        {"no_follow_up"},
+    ),
+    (
+        "cy.oversight",
+        "Supervision set an action on the CAMHS referral; nobody went back to it.",
+        {"no_follow_up"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
