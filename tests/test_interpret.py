@@ -2076,6 +2076,15 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             None,
         ),
         ("pp.assessment", "I would look at the file again to be sure.", "unclear", ()),
+        # a whole-work deficit scoped by "for" to what another reason names, said as a topic or
+        # as a deficit phrase, names that reason
+        (
+            "pp.plan",
+            "No plan for if it all goes wrong at the weekend.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        ("cy.plan", "No plan at all for her.", "insufficient", ("not_done",)),
     ],
 )
 def test_rules_of_the_batch_10_round(

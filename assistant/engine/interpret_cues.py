@@ -238,6 +238,9 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
         narrowed = None
         if hit.general:  # only topics close by can narrow it (the clause, a few words)
             near = topical[bisect_left(starts, hit.start - 8) : bisect_right(starts, hit.end + 6)]
+            # a deficit phrase of another reason scoped right after it narrows it too: "no
+            # plan for when things go wrong"
+            near += [h for h in hits if h.intrinsic and not h.general and hit.end < h.start]
             narrowed = _narrowed_to(tokens, hit, near)
         if narrowed is not None:  # "no review when he was rearrested": that reason instead
             named.add(narrowed)
