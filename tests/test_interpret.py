@@ -2085,6 +2085,22 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             ("contingency_weak",),
         ),
         ("cy.plan", "No plan at all for her.", "insufficient", ("not_done",)),
+        # seeing both points of view, and two accounts ("rated it", "fed back that") set
+        # against each other, are unclear
+        (
+            "rr.plan",
+            "The targets are loose in places and tight in others; I understand both views.",
+            "unclear",
+            (),
+        ),
+        (
+            "cy.plan",
+            "The audit rated it outstanding, but the social worker fed back that it missed her"
+            " self-harm.",
+            "unclear",
+            (),
+        ),
+        ("cy.plan", "The plan rated her risk as high and set clear steps.", "sufficient", ()),
     ],
 )
 def test_rules_of_the_batch_10_round(
