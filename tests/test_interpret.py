@@ -2101,6 +2101,21 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             (),
         ),
         ("cy.plan", "The plan rated her risk as high and set clear steps.", "sufficient", ()),
+        # "so I can't say whether" is the speaker not knowing, not a purpose
+        (
+            "pp.plan",
+            "There may be an RMP somewhere but it is not on the system, so I can't say if it"
+            " exists.",
+            "unclear",
+            (),
+        ),
+        ("pp.plan", "I couldn't say whether it was ever shared with the police.", "unclear", ()),
+        (
+            "cy.plan",
+            "The safety plan set his curfew so he does not walk home alone, a good response.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
