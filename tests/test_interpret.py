@@ -2116,6 +2116,19 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "sufficient",
             (),
         ),
+        # "should have been weeks earlier" says late
+        (
+            "pp.mappa",
+            "It was sent, but it ought to have gone in weeks earlier.",
+            "insufficient",
+            ("referral_late",),
+        ),
+        (
+            "pp.oversight",
+            "Countersigned eventually; it should have been done much sooner.",
+            "insufficient",
+            ("countersign_late",),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
