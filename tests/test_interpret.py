@@ -2129,6 +2129,20 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "insufficient",
             ("countersign_late",),
         ),
+        # a question answered by a bare word of absence says there is nothing on it
+        (
+            "rr.assessment",
+            "Why did he offend? Nothing at all. His strengths? Well covered.",
+            "insufficient",
+            ("drivers_missed",),
+        ),
+        (
+            "cy.assessment",
+            "Was his school place looked at? Absent. Everything else was thorough.",
+            "insufficient",
+            ("education",),
+        ),
+        ("rr.assessment", "Any gaps? None. It explains why he offended.", "sufficient", ()),
     ],
 )
 def test_rules_of_the_batch_10_round(
