@@ -502,6 +502,11 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Supervision set an action on the CAMHS referral; nobody went back to it.",
         {"no_follow_up"},
     ),
+    (
+        "rr.psr",
+        "Whole sections were pasted from her brother's report; it was not fit for court.",
+        {"other_quality"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -627,6 +632,7 @@ PRAISE: list[tuple[str, str]] = [
     ("rr.plan_review", "Reviewed within the required timescale and revised after the move."),
     # fourth round: the change that prompted a review
     ("pp.assessment_review", "The arrest prompted a review within the week."),
+    ("rr.psr", "Nothing pasted from earlier reports; it was written fresh for her and is clear."),
 ]
 
 
