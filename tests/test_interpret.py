@@ -2145,6 +2145,19 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             ("education",),
         ),
         ("rr.assessment", "Any gaps? None. It explains why he offended.", "sufficient", ()),
+        # work described by examples of a kind ("the targets are things like 'X'") is vague
+        (
+            "rr.plan",
+            "It covers his drinking, but the targets are stuff like 'stay out of trouble'.",
+            "insufficient",
+            ("goals_not_measurable",),
+        ),
+        (
+            "rr.plan",
+            "Targets like 'four sessions on alcohol by March' are specific and timed.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
