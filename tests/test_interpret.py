@@ -2158,6 +2158,20 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "sufficient",
             (),
         ),
+        # a piece of work that still holds the old facts was not revised
+        (
+            "cy.plan_review",
+            "Reviewed on time, but the plan still has her living at the children's home she left"
+            " in June.",
+            "insufficient",
+            ("not_revised",),
+        ),
+        (
+            "rr.plan_review",
+            "He still has his college place, and the plan was reviewed after each change.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
