@@ -2172,6 +2172,19 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "sufficient",
             (),
         ),
+        # "could have named X" names a gap as a caveat said as minor
+        (
+            "pp.plan",
+            "Plan's good. The contingency could have said who to ring at night, but it is clear.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The contingency could have said who to ring at night and when to recall him.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(
