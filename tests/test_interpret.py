@@ -2185,6 +2185,19 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
             "insufficient",
             ("contingency_weak",),
         ),
+        # a long subject opening with the name of another piece of work is about that work
+        (
+            "pp.plan",
+            "The vulnerability plan drawn up with social care for his exploitation was excellent.",
+            "unclear",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The plan to manage the risk he poses to his ex-partner was thorough and clear.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_10_round(

@@ -182,9 +182,10 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     reviewed" to one about the safety plan's.
 
     The subject is the opening words of the first clause, up to its verb (an auxiliary, a
-    word of praise or criticism, or a negator), at most six words.  It names another piece of
-    work when it holds one of the criterion's names of other work, or a work noun that neither
-    its core text nor its reasons use.
+    word of praise or criticism, or a negator).  It names another piece of work when, in at
+    most six words, it holds one of the criterion's names of other work, or a work noun that
+    neither its core text nor its reasons use; a longer subject only when it opens with such a
+    name ("the safety plan for her own vulnerability was thorough" to the risk plan).
     """
     words = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     subject: list[str] = []
@@ -197,8 +198,11 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         subject.append(token)
     else:
         return False
-    if not subject or len(subject) > 6:
+    if not subject:
         return False
+    if len(subject) > 6:  # a long subject: only a name of other work opening it counts
+        opening = f" {' '.join(subject[:5])} "
+        return any(f" {' '.join(name)} " in opening for name in matcher.other_work)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
