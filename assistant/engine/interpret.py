@@ -47,7 +47,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.engine.interpret_cues import Cues, cues, deficits
+from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
 from assistant.engine.interpret_match import (
     Compiled,
     Hit,
@@ -304,31 +304,6 @@ def _all_minor(
     return True
 
 
-def _matter_concerns(toks: list[str], hits: list[Hit], found: Cues, lex: Lexicon) -> None:
-    """A concern noun named by a topic of the criterion just before it ("the grooming
-    concerns", "safeguarding worries"), in a clause that praises the work and criticises
-    nothing else, is the child's matter the work dealt with, not a fault of the work: "dealt
-    properly with his ADHD and the grooming concerns".  Drops it from the negatives."""
-    for hit in hits:
-        i = hit.end + 1
-        if hit.intrinsic or i >= len(toks) or toks[i] not in lex.concern_nouns:
-            continue
-        if i not in found.negative_at:
-            continue
-        lo = i
-        while lo > 0 and toks[lo - 1] != BOUNDARY:
-            lo -= 1
-        hi = i
-        while hi + 1 < len(toks) and toks[hi + 1] != BOUNDARY:
-            hi += 1
-        clause = range(lo, hi + 1)
-        if any(p in found.positive_at for p in clause) and not any(
-            p in found.negative_at for p in clause if p != i
-        ):
-            found.negative_at.discard(i)
-            found.negative -= 1
-
-
 def _reply_bonus(normalised: str) -> tuple[int, int]:
     """(positive, negative) weight of reply words such as a leading "yep" or "nope"."""
     lex = lexicon()
@@ -417,7 +392,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "unclear", (), False, spoken
     found = cues(toks)
     if found.negative and found.positive:
-        _matter_concerns(toks, hits, found, lex)
+        matter_concerns(toks, hits, found)
     bonus_pos, bonus_neg = _reply_bonus(normalised)
     praise = found.positive + bonus_pos + len(lex.positive_phrases.findall(spoken))
     if (

@@ -106,6 +106,31 @@ def cues(tokens: list[str]) -> Cues:
     return Cues(positive, negative, negative_at, positive_at, cancelled)
 
 
+def matter_concerns(toks: list[str], hits: list[Hit], found: Cues) -> None:
+    """A concern noun named by a topic of the criterion just before it ("the grooming
+    concerns", "safeguarding worries"), in a clause that praises the work and criticises
+    nothing else, is the child's matter the work dealt with, not a fault of the work: "dealt
+    properly with his ADHD and the grooming concerns".  Drops it from the negatives."""
+    for hit in hits:
+        i = hit.end + 1
+        if hit.intrinsic or i >= len(toks) or toks[i] not in lexicon().concern_nouns:
+            continue
+        if i not in found.negative_at:
+            continue
+        lo = i
+        while lo > 0 and toks[lo - 1] != BOUNDARY:
+            lo -= 1
+        hi = i
+        while hi + 1 < len(toks) and toks[hi + 1] != BOUNDARY:
+            hi += 1
+        clause = range(lo, hi + 1)
+        if any(p in found.positive_at for p in clause) and not any(
+            p in found.negative_at for p in clause if p != i
+        ):
+            found.negative_at.discard(i)
+            found.negative -= 1
+
+
 def _unsaid(tokens: list[str]) -> set[int]:
     """Positions of words that name praise without giving it: after "could" or "might" ("could
     be considered"), in what a "just says" quotes ("it just says 'follow procedure'"), and in
