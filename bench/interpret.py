@@ -1,7 +1,7 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -10; or only the named
+under tests/data (answers-dev, answers-holdout, answers-blind-3 to -11; or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
@@ -38,6 +38,7 @@ SETS = {
     "blind-8": DATA / "answers-blind-8.jsonl",
     "blind-9": DATA / "answers-blind-9.jsonl",
     "blind-10": DATA / "answers-blind-10.jsonl",
+    "blind-11": DATA / "answers-blind-11.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 
