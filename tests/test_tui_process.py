@@ -122,6 +122,10 @@ def test_the_home_screen_of_a_real_process_lists_searches_and_opens_a_review(tmp
         screen = term.wait_for("containing '077'")
         assert "HAR-077" in screen and "HAR-149" not in screen
         term.send("Enter")  # back to the rows
+        # A person's pause before the next key: two Enters at once in a real process under a
+        # loaded machine once failed to open the review in CI (cause not found); the fast
+        # double Enter is told in-process, in test_home.
+        time.sleep(0.5)
         term.send("Enter")  # and open the one found
         screen = term.wait_for("[psr]")
         assert "HAR-077" in screen
