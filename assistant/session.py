@@ -483,11 +483,11 @@ class Session(SessionOversight):
         A countersigned review is locked: a step that would change it is refused with one line
         saying so (going back or jumping to a question moves in this window only)."""
         if step.changed and self.review.locked:
-            if not navigation:
-                refused = self._refused()
-                return Draft(refused, lambda: self._settled(refused))
-            self.review = step.review
-            step = step.copy(changed=False)
+            if navigation:
+                self.review = step.review
+                step = step.copy(changed=False)
+            else:
+                step = self._refused()
         drafted = step.copy(flags=tuple(self.engine.flags(step.review)))
         return Draft(drafted, lambda: self._settled(drafted))
 

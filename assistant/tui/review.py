@@ -85,7 +85,7 @@ class ReviewScreen(Screen[None]):
         self._first_question: Question | None = None
         self._saving = False
         self._queue: list[tuple[Work, list[Static]]] = []
-        self._frames: list[asyncio.Event] = []  # set by the next layout (see _next_frame)
+        self._frame: asyncio.Event | None = None  # set by the next layout (see _run)
         self._furnished = False
         self._furnish_asked = False
         # A resumed review's opening line, and the review as it was opened (see _history).
@@ -159,7 +159,8 @@ class ReviewScreen(Screen[None]):
         from textual.css.query import NoMatches
 
         try:
-            bar, box = self.answer_bar, self.answer_bar.input
+            bar = self.answer_bar
+            box = bar.input
         except NoMatches:
             return  # closed before its mount came round (the app quit as it opened)
         self.screen_layout_refresh_signal.subscribe(self, self._frame_shown, immediate=True)
@@ -261,19 +262,13 @@ class ReviewScreen(Screen[None]):
         frame = None
         if widgets:
             self.transcript.add(*widgets)
-            frame = self._next_frame()
+            frame = self._frame = asyncio.Event()  # set once the next layout is on screen
         self.run_worker(self._save(draft, frame), group="save")
 
-    def _next_frame(self) -> asyncio.Event:
-        """An event set once the next layout is on screen."""
-        frame = asyncio.Event()
-        self._frames.append(frame)
-        return frame
-
     def _frame_shown(self, _screen: Screen[object]) -> None:
-        frames, self._frames = self._frames, []
-        for frame in frames:
-            frame.set()
+        if self._frame is not None:
+            self._frame.set()
+            self._frame = None
 
     async def _save(self, draft: Draft, frame: asyncio.Event | None) -> None:
         try:
