@@ -254,3 +254,18 @@ def _signature():
     from store.records import Countersignature
 
     return Countersignature(by="TM", at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+
+
+def test_an_answer_refused_on_a_locked_review_keeps_the_reviews_flags(tmp_path):
+    """The refusal is shown with the flags and progress as they stand (the side panel reads
+    them from the step)."""
+    from assistant.commands import Command
+
+    session = open_session(tmp_path, "A")
+    session.start()
+    session.command(Command("jump", "rr.assessment"))
+    session.answer("no strengths recorded at all")
+    session.review = session.review.copy(countersignature=_signature())
+    step = session.draft_answer("yes").finish()
+    assert [f.criterion for f in step.flags] == ["rr.assessment"]
+    assert step.progress is not None and step.progress.sections[0].open_flags == 1
