@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store import Store
 from tests.conftest import case_review, cli_env
 from tests.test_plain import PlainChat, stored
 
@@ -63,6 +64,8 @@ def test_a_review_with_every_optional_fact_skipped_is_complete_and_counted_by_re
     (review,) = stored(store)
     assert review["status"] == "complete" and review["team"] == "North"
     assert set(review["facts"]) == set(GATES)  # every other fact was skipped
+    (listed,) = Store.open(store).summaries()  # the home screen's Progress: done, not 5/15
+    assert listed.summary["answered"] == listed.summary["total"] > len(GATES)
 
     north = json.loads(run(store, "report", "--team", "north", "--format", "json").stdout)
     assert north["reviews"] == 1

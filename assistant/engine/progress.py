@@ -61,7 +61,8 @@ class SummaryRow:
 
 def progress(engine: Engine, review: Review, flags: Sequence[Flag] | None = None) -> Progress:
     """Answered and applicable items, and open flags, per section (``flags``: the review's
-    flags when the caller has them)."""
+    flags when the caller has them).  Overall, a fact answered or skipped counts as done, and
+    a review whose every live criterion is judged is done (SPEC §4: its facts are optional)."""
     fw = engine.fw
     facts_relevant = [f for f in fw.facts if fact_relevant(f, review.facts) is True]
     facts_answered = sum(1 for f in facts_relevant if f.id in review.facts)
@@ -83,8 +84,12 @@ def progress(engine: Engine, review: Review, flags: Sequence[Flag] | None = None
                 sum(f.urgent for f in mine),
             )
         )
-    answered = facts_answered + sum(s.answered for s in sections)
     total = len(facts_relevant) + sum(s.applicable for s in sections)
+    if all(s.answered == s.applicable for s in sections):
+        answered = total  # complete: the optional facts left out are never asked again
+    else:  # a fact skipped is settled: it comes back only at the end, for a second chance
+        settled = sum(1 for f in facts_relevant if f.id in review.facts or f.id in review.skipped)
+        answered = settled + sum(s.answered for s in sections)
     return Progress(facts_answered, len(facts_relevant), tuple(sections), answered, total)
 
 
