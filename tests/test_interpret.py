@@ -2214,3 +2214,67 @@ def test_rules_of_the_batch_10_round(
     assert reading.outcome == outcome
     if reasons is not None:
         assert reading.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # the criterion itself never arises ("so this one doesn't come into it", "the question
+        # doesn't arise"), or the work would only have fallen due later ("ended before a
+        # review was due", "a review was never due"): not applicable
+        (
+            "rr.plan_review",
+            "The order ended after ten weeks, so this one does not come into it.",
+            "not_applicable",
+            (),
+        ),
+        (
+            "cy.custody",
+            "She was on a youth rehabilitation order throughout, so that does not arise.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.assessment_review", "Finished before any review was due.", "not_applicable", ()),
+        (
+            "cy.plan_review",
+            "The first review was never due; the order was revoked after a month.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.psr", "Her dyslexia? It doesn't come up in the report at all.", "insufficient", None),
+        (
+            "rr.plan_review",
+            "The review was done before it was due and it picked up the move.",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "Clear contingencies so he does not go back to the flat.",
+            "sufficient",
+            (),
+        ),
+        # "nothing to assess here" is "nothing to review"
+        (
+            "rr.psr",
+            "Nothing to assess here, she was given a conditional caution.",
+            "not_applicable",
+            (),
+        ),
+        # "there wasn't a PSR" is "no PSR", as a criterion's situations say it
+        (
+            "rr.psr",
+            "There wasn't a PSR, the bench went straight to a referral order.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.plan", "There wasn't a plan of any kind.", "insufficient", ("not_done",)),
+    ],
+)
+def test_rules_of_the_batch_11_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome
+    if reasons is not None:
+        assert reading.reasons == reasons
