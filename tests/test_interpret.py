@@ -2269,6 +2269,42 @@ def test_rules_of_the_batch_10_round(
             (),
         ),
         ("rr.plan", "There wasn't a plan of any kind.", "insufficient", ("not_done",)),
+        # a closing verdict said with "still" or after "but" outweighs a "mostly" and caveats
+        # said as minor, never a deficit said outright
+        (
+            "rr.plan",
+            "Mostly there. Targets are measurable, though one is a little vague. I'd still call"
+            " it sufficient.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The contingency is a bit thin, but it is sufficient.",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.plan",
+            "Nothing on his drinking and no measurable targets, but I'd still call it sufficient.",
+            "insufficient",
+            ("factors_not_in_plan", "goals_not_measurable"),
+        ),
+        # nothing more one would ask of the work is praise, not a promise to ask
+        (
+            "pp.plan",
+            "Names the triggers, the controls and who checks each. Nothing else you could want"
+            " from it.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.psr",
+            "It sets out who is at risk and when. Nothing more I would ask of it.",
+            "sufficient",
+            (),
+        ),
+        ("pp.plan", "I would ask the manager about the contingency.", "unclear", ()),
     ],
 )
 def test_rules_of_the_batch_11_round(

@@ -411,7 +411,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     verdict = closing or bool(lex.verdict_open_re.match(normalised))
     if named and verdict and _all_minor(toks, hits, named, found, lex, without_na):
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
-    elif closing and not named and not not_applicable and not about_child:
+    if closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
     if named:
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken

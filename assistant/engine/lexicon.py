@@ -226,7 +226,7 @@ def lexicon() -> Lexicon:
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
         verdict_yes_re=re.compile(
-            rf"(?:^|[.;!?,] |\b(?:so|and|overall) )(?:{'|'.join(phrases['verdict_yes'])})"
+            rf"(?:^|[.;!?,] |\b(?:so|and|overall|but|yet) )(?:{'|'.join(phrases['verdict_yes'])})"
             r"(?: overall| then| really)?(?: [.!]+)?\s*$"
         ),
         verdict_open_re=re.compile(rf"^(?:{'|'.join(phrases['verdict_open'])}) [.;!]"),
