@@ -2305,6 +2305,44 @@ def test_rules_of_the_batch_10_round(
             (),
         ),
         ("pp.plan", "I would ask the manager about the contingency.", "unclear", ()),
+        # the same thing said to be there and then to be none at all, or praise taken back
+        # whole, affirms and denies; praise of one part and criticism of another does not
+        (
+            "rr.psr_alternatives",
+            "The PSR did offer an alternative, but honestly it didn't weigh any at all.",
+            "unclear",
+            (),
+        ),
+        (
+            "ss.diversity",
+            "The plan sets out steps for her hearing loss, yet there are no steps for it at all.",
+            "unclear",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "Oversight was excellent. Oh, except for ignoring all that mattered.",
+            "unclear",
+            (),
+        ),
+        (
+            "rr.plan",
+            "The plan has targets, but they aren't measurable at all.",
+            "insufficient",
+            ("goals_not_measurable",),
+        ),
+        (
+            "ss.diversity",
+            "The plan has actions for his dyslexia but there are no actions for his anxiety.",
+            "insufficient",
+            ("no_actions_in_plan",),
+        ),
+        (
+            "pp.oversight",
+            "The manager was thorough, apart from missing the late countersignature.",
+            "insufficient",
+            ("countersign_late",),
+        ),
     ],
 )
 def test_rules_of_the_batch_11_round(
