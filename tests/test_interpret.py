@@ -2343,6 +2343,34 @@ def test_rules_of_the_batch_10_round(
             "insufficient",
             ("countersign_late",),
         ),
+        # a part of the work named by a matter the criterion's own text never says ("the risk
+        # of harm section" to the report's help to sentencing, "oversight of the reoffending
+        # work" to safeguarding oversight) is another part of the case
+        (
+            "rr.psr",
+            "The risk of harm section was thorough and spelled out who he might hurt.",
+            "unclear",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "The team manager's grip on the reoffending work was strong.",
+            "unclear",
+            (),
+        ),
+        (
+            "pp.oversight",
+            "The manager's oversight of the risk of harm work was prompt and thorough.",
+            "sufficient",
+            (),
+        ),
+        ("rr.psr", "The vulnerability section of the report was excellent.", "sufficient", ()),
+        (
+            "rr.custody_plan",
+            "Clear about the education and offending work inside, and what happens on release.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_11_round(

@@ -61,6 +61,7 @@ class Lexicon:
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
     part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
@@ -221,6 +222,7 @@ def lexicon() -> Lexicon:
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
         part_side_re=_any_of(phrases["part_side"]),
+        part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
