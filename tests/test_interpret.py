@@ -971,8 +971,9 @@ BLIND_FLOORS = {
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
-    # rounds 86.5%, 78.1%, 66.7%, 90.5%).
-    "blind-11": (0.89, 0.84, 0.70, 0.93),
+    # rounds 86.5%, 78.1%, 66.7%, 90.5%); then tuned on (general rules, each tested with
+    # sentences of our own) to 96.1%, 91.6%, 86.7%, 98.0%: its floors sit just below.
+    "blind-11": (0.96, 0.91, 0.86, 0.97),
 }
 
 
@@ -2365,6 +2366,7 @@ def test_rules_of_the_batch_10_round(
             (),
         ),
         ("rr.psr", "The vulnerability section of the report was excellent.", "sufficient", ()),
+        ("rr.plan", "The new section of the plan was good.", "sufficient", ()),
         (
             "rr.custody_plan",
             "Clear about the education and offending work inside, and what happens on release.",

@@ -230,7 +230,7 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     for part in lex.part_named_re.finditer(normalised):  # "the risk of harm section"
         said = [t for t in tokens(part.group("matter")) if t not in BREAKS]
         own = [t for t in said if t not in lex.generic and t not in lex.cue_words and len(t) > 2]
-        if own and f" {' '.join(said)} " not in matcher.said:
+        if own and lex.version_words.isdisjoint(own) and f" {' '.join(said)} " not in matcher.said:
             return True
     return False
 

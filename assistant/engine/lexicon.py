@@ -84,6 +84,7 @@ class Lexicon:
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
+    version_words: frozenset[str]  # stemmed: "new", "final": which version of a part
     since_words: frozenset[str]  # stemmed: "after", "since" ending a phrase
     work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
     scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
@@ -249,6 +250,7 @@ def lexicon() -> Lexicon:
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
+        version_words=stems(plain["version_words"]),
         since_words=stems(plain["since_words"]),
         work_start=stems(plain["work_start"]),
         scope_words=stems(plain["scope_words"]),
