@@ -971,8 +971,9 @@ BLIND_FLOORS = {
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
-    # rounds 86.5%, 78.1%, 66.7%, 90.5%).
-    "blind-11": (0.89, 0.84, 0.70, 0.93),
+    # rounds 86.5%, 78.1%, 66.7%, 90.5%); then tuned on (general rules, each tested with
+    # sentences of our own) to 96.1%, 91.6%, 86.7%, 98.0%: its floors sit just below.
+    "blind-11": (0.96, 0.91, 0.86, 0.97),
 }
 
 
@@ -2208,6 +2209,173 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
     ],
 )
 def test_rules_of_the_batch_10_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome
+    if reasons is not None:
+        assert reading.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # the criterion itself never arises ("so this one doesn't come into it", "the question
+        # doesn't arise"), or the work would only have fallen due later ("ended before a
+        # review was due", "a review was never due"): not applicable
+        (
+            "rr.plan_review",
+            "The order ended after ten weeks, so this one does not come into it.",
+            "not_applicable",
+            (),
+        ),
+        (
+            "cy.custody",
+            "She was on a youth rehabilitation order throughout, so that does not arise.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.assessment_review", "Finished before any review was due.", "not_applicable", ()),
+        (
+            "cy.plan_review",
+            "The first review was never due; the order was revoked after a month.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.psr", "Her dyslexia? It doesn't come up in the report at all.", "insufficient", None),
+        (
+            "rr.plan_review",
+            "The review was done before it was due and it picked up the move.",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "Clear contingencies so he does not go back to the flat.",
+            "sufficient",
+            (),
+        ),
+        # "nothing to assess here" is "nothing to review"
+        (
+            "rr.psr",
+            "Nothing to assess here, she was given a conditional caution.",
+            "not_applicable",
+            (),
+        ),
+        # "there wasn't a PSR" is "no PSR", as a criterion's situations say it
+        (
+            "rr.psr",
+            "There wasn't a PSR, the bench went straight to a referral order.",
+            "not_applicable",
+            (),
+        ),
+        ("rr.plan", "There wasn't a plan of any kind.", "insufficient", ("not_done",)),
+        # a closing verdict said with "still" or after "but" outweighs a "mostly" and caveats
+        # said as minor, never a deficit said outright
+        (
+            "rr.plan",
+            "Mostly there. Targets are measurable, though one is a little vague. I'd still call"
+            " it sufficient.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The contingency is a bit thin, but it is sufficient.",
+            "sufficient",
+            (),
+        ),
+        (
+            "rr.plan",
+            "Nothing on his drinking and no measurable targets, but I'd still call it sufficient.",
+            "insufficient",
+            ("factors_not_in_plan", "goals_not_measurable"),
+        ),
+        # nothing more one would ask of the work is praise, not a promise to ask
+        (
+            "pp.plan",
+            "Names the triggers, the controls and who checks each. Nothing else you could want"
+            " from it.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.psr",
+            "It sets out who is at risk and when. Nothing more I would ask of it.",
+            "sufficient",
+            (),
+        ),
+        ("pp.plan", "I would ask the manager about the contingency.", "unclear", ()),
+        # the same thing said to be there and then to be none at all, or praise taken back
+        # whole, affirms and denies; praise of one part and criticism of another does not
+        (
+            "rr.psr_alternatives",
+            "The PSR did offer an alternative, but honestly it didn't weigh any at all.",
+            "unclear",
+            (),
+        ),
+        (
+            "ss.diversity",
+            "The plan sets out steps for her hearing loss, yet there are no steps for it at all.",
+            "unclear",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "Oversight was excellent. Oh, except for ignoring all that mattered.",
+            "unclear",
+            (),
+        ),
+        (
+            "rr.plan",
+            "The plan has targets, but they aren't measurable at all.",
+            "insufficient",
+            ("goals_not_measurable",),
+        ),
+        (
+            "ss.diversity",
+            "The plan has actions for his dyslexia but there are no actions for his anxiety.",
+            "insufficient",
+            ("no_actions_in_plan",),
+        ),
+        (
+            "pp.oversight",
+            "The manager was thorough, apart from missing the late countersignature.",
+            "insufficient",
+            ("countersign_late",),
+        ),
+        # a part of the work named by a matter the criterion's own text never says ("the risk
+        # of harm section" to the report's help to sentencing, "oversight of the reoffending
+        # work" to safeguarding oversight) is another part of the case
+        (
+            "rr.psr",
+            "The risk of harm section was thorough and spelled out who he might hurt.",
+            "unclear",
+            (),
+        ),
+        (
+            "cy.oversight",
+            "The team manager's grip on the reoffending work was strong.",
+            "unclear",
+            (),
+        ),
+        (
+            "pp.oversight",
+            "The manager's oversight of the risk of harm work was prompt and thorough.",
+            "sufficient",
+            (),
+        ),
+        ("rr.psr", "The vulnerability section of the report was excellent.", "sufficient", ()),
+        ("rr.plan", "The new section of the plan was good.", "sufficient", ()),
+        (
+            "rr.custody_plan",
+            "Clear about the education and offending work inside, and what happens on release.",
+            "sufficient",
+            (),
+        ),
+    ],
+)
+def test_rules_of_the_batch_11_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
     reading = read(criterion_id, text)

@@ -215,7 +215,9 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     """Whether the answer speaks of a part of the work about other matters than the
     criterion's: "a good section on his football and his music" to a question about the
     report's account of risk.  The words after "a section on" (up to four of its own) lie all
-    outside the criterion's text; so do those of "on the safeguarding side"."""
+    outside the criterion's text; so do those of "on the safeguarding side".  A part named by
+    its matter ("the risk of harm section ...", "oversight of the reoffending work") is another
+    part when the criterion's own text never says that matter as said."""
     for side in lex.part_side_re.finditer(normalised):
         own = [t for t in tokens(side.group("matter")) if t not in lex.generic and len(t) > 2]
         if own and not any(t in matcher.topic for t in own):
@@ -224,6 +226,11 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         said = tokens(normalised[match.end() :].split(" . ", 1)[0])
         own = [t for t in said[:8] if t not in lex.generic and t not in BREAKS and len(t) > 2]
         if own and not any(t in matcher.topic for t in own[:4]):
+            return True
+    for part in lex.part_named_re.finditer(normalised):  # "the risk of harm section"
+        said = [t for t in tokens(part.group("matter")) if t not in BREAKS]
+        own = [t for t in said if t not in lex.generic and t not in lex.cue_words and len(t) > 2]
+        if own and lex.version_words.isdisjoint(own) and f" {' '.join(said)} " not in matcher.said:
             return True
     return False
 
@@ -411,7 +418,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     verdict = closing or bool(lex.verdict_open_re.match(normalised))
     if named and verdict and _all_minor(toks, hits, named, found, lex, without_na):
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
-    elif closing and not named and not not_applicable and not about_child:
+    if closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
     if named:
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken

@@ -64,6 +64,9 @@ class Compiled:
     # The words its situations name ("custody", "mappa", "victim"): a generic turn such as
     # "never on the table" said of one of them makes it not apply.
     situation_words: frozenset[str] = frozenset()
+    # All its own text (core, reasons, help, learning) as tokens, each text between " | ":
+    # whether a phrase of an answer ("risk of harm") is one the criterion itself uses.
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,12 @@ def _compile(criterion: Criterion) -> Compiled:
     yes_like = {stem_with(lex.stem_keep, w) for w in lex.yes_like}
     core = {t for text in core_text for t in phrase_tokens(text)} - yes_like
     topic = set(vocabulary) | core
-    for text in (criterion.help, criterion.learning.why, criterion.learning.good):
+    texts = [*core_text, criterion.help, criterion.learning.why, criterion.learning.good]
+    for text in texts[len(core_text) :]:
         topic.update(phrase_tokens(text))
+    said = " | ".join(
+        " ".join(t) for t in (*(phrase_tokens(x) for x in texts), *by_phrase(by_first)) if t
+    )
     return Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
@@ -143,7 +150,13 @@ def _compile(criterion: Criterion) -> Compiled:
         situations=_situations(criterion.not_applicable_words),
         other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
         situation_words=_situation_words(criterion.not_applicable_words),
+        said=f" | {said} | ",
     )
+
+
+def by_phrase(by_first: dict[str, list[Phrase]]) -> list[tuple[str, ...]]:
+    """The token sequences of a criterion's reason phrases."""
+    return [phrase.tokens for phrases in by_first.values() for phrase in phrases]
 
 
 def _situation_words(words: tuple[str, ...]) -> frozenset[str]:

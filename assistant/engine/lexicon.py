@@ -61,6 +61,7 @@ class Lexicon:
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
     part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
@@ -83,6 +84,7 @@ class Lexicon:
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
+    version_words: frozenset[str]  # stemmed: "new", "final": which version of a part
     since_words: frozenset[str]  # stemmed: "after", "since" ending a phrase
     work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
     scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
@@ -221,12 +223,13 @@ def lexicon() -> Lexicon:
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
         part_side_re=_any_of(phrases["part_side"]),
+        part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
         verdict_yes_re=re.compile(
-            rf"(?:^|[.;!?,] |\b(?:so|and|overall) )(?:{'|'.join(phrases['verdict_yes'])})"
+            rf"(?:^|[.;!?,] |\b(?:so|and|overall|but|yet) )(?:{'|'.join(phrases['verdict_yes'])})"
             r"(?: overall| then| really)?(?: [.!]+)?\s*$"
         ),
         verdict_open_re=re.compile(rf"^(?:{'|'.join(phrases['verdict_open'])}) [.;!]"),
@@ -247,6 +250,7 @@ def lexicon() -> Lexicon:
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
+        version_words=stems(plain["version_words"]),
         since_words=stems(plain["since_words"]),
         work_start=stems(plain["work_start"]),
         scope_words=stems(plain["scope_words"]),
