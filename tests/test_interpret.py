@@ -2214,3 +2214,46 @@ def test_rules_of_the_batch_10_round(
     assert reading.outcome == outcome
     if reasons is not None:
         assert reading.reasons == reasons
+
+
+# --- the batch 11 round on reason words and deficit reading: sentences of our own ----------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a concern the work responds to is the child's matter, not a fault of the work
+        (
+            "cy.plan",
+            "The VMP responds to each concern in turn - exploitation, self-harm - and to going missing.",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "The VMP lists every concern raised and has nothing for what to do if she runs away.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        # what the child struggles with, said as a trait, is a need, not a fault of the work
+        (
+            "ss.diversity",
+            "Picked up that she is dyslexic and struggles with long forms; sessions use pictures.",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.diversity",
+            "The worker struggles with his dyslexia and the sessions are all written handouts.",
+            "insufficient",
+            None,
+        ),
+    ],
+)
+def test_rules_of_the_batch_11_vocabulary_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
