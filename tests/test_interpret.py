@@ -2248,6 +2248,34 @@ def test_rules_of_the_batch_10_round(
             "insufficient",
             None,
         ),
+        # "no contact with X" listed after the controls of an order is a measure, not a gap
+        (
+            "pp.plan",
+            "Names the restrictions (tag, curfew, no contact with the victim) and who checks each one.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The curfew is in place, no contact with the police to check it, no plan if he breaches.",
+            "insufficient",
+            None,
+        ),
+        # a topic that says itself something is done ("what happens if ...") describes the
+        # work: a "no" earlier in the list does not carry over to it
+        (
+            "pp.plan",
+            "Good plan: a new school place, no gang associates allowed round, and what happens "
+            "if he breaches.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "Nothing on the triggers, the curfew, or what happens if he breaches.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
     ],
 )
 def test_rules_of_the_batch_11_vocabulary_round(
