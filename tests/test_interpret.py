@@ -2276,6 +2276,19 @@ def test_rules_of_the_batch_10_round(
             "insufficient",
             ("contingency_weak",),
         ),
+        # two sources that give different levels disagree
+        (
+            "pp.oversight",
+            "Countersigned on time, yet the ROSH and the PSR show two different levels.",
+            "insufficient",
+            ("risk_levels_inconsistent",),
+        ),
+        (
+            "rr.psr_alternatives",
+            "The report gave different options to the court and argued well for the YRO.",
+            "sufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_11_vocabulary_round(

@@ -545,6 +545,11 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "It mentions the self-harm, but does not say who will do what.",
         {"responses_insufficient"},
     ),
+    (
+        "pp.oversight",
+        "The manager signed it off although the two risk ratings don't tally.",
+        {"risk_levels_inconsistent"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
