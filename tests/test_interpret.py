@@ -2289,6 +2289,26 @@ def test_rules_of_the_batch_10_round(
             "sufficient",
             (),
         ),
+        # a criterion with one reason: criticism of what that reason names is that reason
+        (
+            "ss.psr_diversity",
+            "Ethnicity and faith? Not a word in the report.",
+            "insufficient",
+            ("not_identified",),
+        ),
+        (
+            "rr.psr_alternatives",
+            "Alternatives? Nothing in the report.",
+            "insufficient",
+            ("not_considered",),
+        ),
+        # ... not criticism that names nothing
+        (
+            "ss.psr_diversity",
+            "Below par on this one, I would not call it adequate.",
+            "insufficient",
+            (),
+        ),
     ],
 )
 def test_rules_of_the_batch_11_vocabulary_round(

@@ -446,7 +446,10 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if praise > negative:
         return "sufficient", (), False, spoken
     if negative > praise:
-        return "insufficient", (), False, spoken
+        # A criterion with one reason: criticism of what that reason names is that reason
+        # ("Diversity? Nothing in the report.").
+        sole = matcher.reason_ids if len(matcher.reason_ids) == 1 and hits else ()
+        return "insufficient", sole, False, spoken
     return "unclear", (), False, spoken
 
 
