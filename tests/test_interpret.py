@@ -2302,6 +2302,28 @@ def test_rules_of_the_batch_10_round(
             "insufficient",
             ("not_considered",),
         ),
+        # a date or a review that slipped was late
+        (
+            "pp.assessment_review",
+            "The first review slipped by six weeks.",
+            "insufficient",
+            ("not_timely",),
+        ),
+        ("pp.assessment_review", "Reviewed every quarter and nothing slipped.", "sufficient", ()),
+        # work that is one line long is minimal
+        (
+            "pp.assessment",
+            "Countersigned promptly, but the analysis of harm is a single line.",
+            "insufficient",
+            ("analysis_weak",),
+        ),
+        (
+            "pp.assessment",
+            "The summary is one line at the top, then a clear and thorough analysis of who is at "
+            "risk.",
+            "sufficient",
+            (),
+        ),
         # ... not criticism that names nothing
         (
             "ss.psr_diversity",
