@@ -550,6 +550,21 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "The manager signed it off although the two risk ratings don't tally.",
         {"risk_levels_inconsistent"},
     ),
+    (
+        "pp.oversight",
+        "Countersigned in time, but the two ratings were never reconciled.",
+        {"risk_levels_inconsistent"},
+    ),
+    (
+        "cy.assessment",
+        "Her health, body and mind, is not covered at all.",
+        {"emotional_mental_health", "physical_health"},
+    ),
+    (
+        "cy.custody",
+        "After the fight on the wing the safety plan was left as it was.",
+        {"not_reviewed_after_incident"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -689,6 +704,11 @@ PRAISE: list[tuple[str, str]] = [
     ("rr.plan_review", "Revised promptly when the family moved house, and reviewed on time."),
     ("pp.mappa", "Sent to MAPPA promptly, the week he was sentenced, and managed at level 2."),
     ("cy.plan", "Clear about who will do what on the exploitation, with an NRM referral made."),
+    (
+        "cy.custody",
+        "The plan was reviewed after the fight on the wing and the risk level stayed the same.",
+    ),
+    ("cy.assessment", "Covers her health, body and mind, in good detail with the GP's view."),
 ]
 
 
