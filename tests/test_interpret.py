@@ -2227,7 +2227,8 @@ def test_rules_of_the_batch_10_round(
         # a concern the work responds to is the child's matter, not a fault of the work
         (
             "cy.plan",
-            "The VMP responds to each concern in turn - exploitation, self-harm - and to going missing.",
+            "The VMP responds to each concern in turn - exploitation, self-harm - and to going "
+            "missing.",
             "sufficient",
             (),
         ),
@@ -2253,13 +2254,15 @@ def test_rules_of_the_batch_10_round(
         # "no contact with X" listed after the controls of an order is a measure, not a gap
         (
             "pp.plan",
-            "Names the restrictions (tag, curfew, no contact with the victim) and who checks each one.",
+            "Names the restrictions (tag, curfew, no contact with the victim) and who checks "
+            "each one.",
             "sufficient",
             (),
         ),
         (
             "pp.plan",
-            "The curfew is in place, no contact with the police to check it, no plan if he breaches.",
+            "The curfew is in place, no contact with the police to check it, no plan if he "
+            "breaches.",
             "insufficient",
             None,
         ),
