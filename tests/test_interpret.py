@@ -971,9 +971,10 @@ BLIND_FLOORS = {
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
-    # rounds 86.5%, 78.1%, 66.7%, 90.5%); then tuned on (general rules, each tested with
-    # sentences of our own) to 96.1%, 91.6%, 86.7%, 98.0%: its floors sit just below.
-    "blind-11": (0.96, 0.91, 0.86, 0.97),
+    # rounds 86.5%, 78.1%, 66.7%, 90.5%); then tuned on (general rules and reason words, each
+    # tested with sentences of our own, by two rounds side by side) to 97.8%, 97.8%, 86.7%,
+    # 100.0%: its floors sit just below.
+    "blind-11": (0.97, 0.97, 0.86, 0.99),
 }
 
 
@@ -2382,3 +2383,132 @@ def test_rules_of_the_batch_11_round(
     assert reading.outcome == outcome
     if reasons is not None:
         assert reading.reasons == reasons
+
+
+# --- the batch 11 round on reason words and deficit reading: sentences of our own ----------
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # a concern the work responds to is the child's matter, not a fault of the work
+        (
+            "cy.plan",
+            "The VMP responds to each concern in turn - exploitation, self-harm - and to going "
+            "missing.",
+            "sufficient",
+            (),
+        ),
+        (
+            "cy.plan",
+            "The VMP lists every concern raised and has nothing for what to do if she runs away.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        # what the child struggles with, said as a trait, is a need, not a fault of the work
+        (
+            "ss.diversity",
+            "Picked up that she is dyslexic and struggles with long forms; sessions use pictures.",
+            "sufficient",
+            (),
+        ),
+        (
+            "ss.diversity",
+            "The worker struggles with his dyslexia and the sessions are all written handouts.",
+            "insufficient",
+            None,
+        ),
+        # "no contact with X" listed after the controls of an order is a measure, not a gap
+        (
+            "pp.plan",
+            "Names the restrictions (tag, curfew, no contact with the victim) and who checks "
+            "each one.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "The curfew is in place, no contact with the police to check it, no plan if he "
+            "breaches.",
+            "insufficient",
+            None,
+        ),
+        # a topic that says itself something is done ("what happens if ...") describes the
+        # work: a "no" earlier in the list does not carry over to it
+        (
+            "pp.plan",
+            "Good plan: a new school place, no gang associates allowed round, and what happens "
+            "if he breaches.",
+            "sufficient",
+            (),
+        ),
+        (
+            "pp.plan",
+            "Nothing on the triggers, the curfew, or what happens if he breaches.",
+            "insufficient",
+            ("contingency_weak",),
+        ),
+        # two sources that give different levels disagree
+        (
+            "pp.oversight",
+            "Countersigned on time, yet the ROSH and the PSR show two different levels.",
+            "insufficient",
+            ("risk_levels_inconsistent",),
+        ),
+        (
+            "rr.psr_alternatives",
+            "The report gave different options to the court and argued well for the YRO.",
+            "sufficient",
+            (),
+        ),
+        # a criterion with one reason: criticism of what that reason names is that reason
+        (
+            "ss.psr_diversity",
+            "Ethnicity and faith? Not a word in the report.",
+            "insufficient",
+            ("not_identified",),
+        ),
+        (
+            "rr.psr_alternatives",
+            "Alternatives? Nothing in the report.",
+            "insufficient",
+            ("not_considered",),
+        ),
+        # a date or a review that slipped was late
+        (
+            "pp.assessment_review",
+            "The first review slipped by six weeks.",
+            "insufficient",
+            ("not_timely",),
+        ),
+        ("pp.assessment_review", "Reviewed every quarter and nothing slipped.", "sufficient", ()),
+        # work that is one line long is minimal
+        (
+            "pp.assessment",
+            "Countersigned promptly, but the analysis of harm is a single line.",
+            "insufficient",
+            ("analysis_weak",),
+        ),
+        (
+            "pp.assessment",
+            "The summary is one line at the top, then a clear and thorough analysis of who is at "
+            "risk.",
+            "sufficient",
+            (),
+        ),
+        # ... not criticism that names nothing
+        (
+            "ss.psr_diversity",
+            "Below par on this one, I would not call it adequate.",
+            "insufficient",
+            (),
+        ),
+    ],
+)
+def test_rules_of_the_batch_11_vocabulary_round(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
+):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading

@@ -507,6 +507,64 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Whole sections were pasted from her brother's report; it was not fit for court.",
         {"other_quality"},
     ),
+    # fifth round: several deficits in one answer, each in its own everyday words
+    (
+        "rr.assessment",
+        "It never gets underneath the offending, and it is silent on the dealer using him to "
+        "hold cannabis.",
+        {"drivers_missed", "vulnerability_missed"},
+    ),
+    (
+        "rr.assessment",
+        "Only scratches the surface: nothing on peer pressure from the group he hangs about with.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.plan",
+        "Some of the assessed factors are missing and none of the goals has a date.",
+        {"factors_not_in_plan", "goals_not_measurable"},
+    ),
+    (
+        "rr.plan_review",
+        "Reviewed on time, but no revision to go with the change of address.",
+        {"not_revised"},
+    ),
+    (
+        "rr.plan_review",
+        "The relocation to her aunt's is nowhere in it.",
+        {"not_revised"},
+    ),
+    (
+        "pp.mappa",
+        "He met the criteria, yet the case never went near MAPPA: not sent to MAPPA at all.",
+        {"no_referral"},
+    ),
+    ("pp.mappa", "It ought to have gone to MAPPA and it hasn't gone to MAPPA.", {"no_referral"}),
+    (
+        "cy.plan",
+        "It mentions the self-harm, but does not say who will do what.",
+        {"responses_insufficient"},
+    ),
+    (
+        "pp.oversight",
+        "The manager signed it off although the two risk ratings don't tally.",
+        {"risk_levels_inconsistent"},
+    ),
+    (
+        "pp.oversight",
+        "Countersigned in time, but the two ratings were never reconciled.",
+        {"risk_levels_inconsistent"},
+    ),
+    (
+        "cy.assessment",
+        "Her health, body and mind, is not covered at all.",
+        {"emotional_mental_health", "physical_health"},
+    ),
+    (
+        "cy.custody",
+        "After the fight on the wing the safety plan was left as it was.",
+        {"not_reviewed_after_incident"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -633,6 +691,24 @@ PRAISE: list[tuple[str, str]] = [
     # fourth round: the change that prompted a review
     ("pp.assessment_review", "The arrest prompted a review within the week."),
     ("rr.psr", "Nothing pasted from earlier reports; it was written fresh for her and is clear."),
+    # fifth round: praise in the words the fifth round added
+    (
+        "rr.assessment",
+        "It gets beneath the offending well and explains how older dealers were using him to "
+        "carry drugs.",
+    ),
+    (
+        "rr.plan",
+        "Every one of the assessed factors has a matching action with a clear end date.",
+    ),
+    ("rr.plan_review", "Revised promptly when the family moved house, and reviewed on time."),
+    ("pp.mappa", "Sent to MAPPA promptly, the week he was sentenced, and managed at level 2."),
+    ("cy.plan", "Clear about who will do what on the exploitation, with an NRM referral made."),
+    (
+        "cy.custody",
+        "The plan was reviewed after the fight on the wing and the risk level stayed the same.",
+    ),
+    ("cy.assessment", "Covers her health, body and mind, in good detail with the GP's view."),
 ]
 
 

@@ -30,7 +30,8 @@ How a sentence is read:
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
    the balance of positive and negative cues (the part after "but" counting double) decide,
-   and a tie is ``unclear``.  A verdict of sufficiency closing the answer ("..., so I'd say
+   and a tie is ``unclear`` (criticism of what a criterion's only reason names is that
+   reason: "Diversity? Nothing in the report.").  A verdict of sufficiency closing the answer ("..., so I'd say
    yes", "so I'm satisfied") or opening it in a sentence of its own ("good enough.", "a decent
    plan.") outweighs deficits said as minor caveats ("one goal is a bit woolly", "not perfect
    on weekends", or conceded in passing: "yes, though grandma only came by phone"), never one
@@ -453,7 +454,10 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if praise > negative:
         return "sufficient", (), False, spoken
     if negative > praise:
-        return "insufficient", (), False, spoken
+        # A criterion with one reason: criticism of what that reason names is that reason
+        # ("Diversity? Nothing in the report.").
+        sole = matcher.reason_ids if len(matcher.reason_ids) == 1 and hits else ()
+        return "insufficient", sole, False, spoken
     return "unclear", (), False, spoken
 
 

@@ -202,8 +202,11 @@ def _negative_near(
     while hi + 1 < len(tokens) and tokens[hi + 1] not in BREAKS:
         hi += 1
     cued = set(range(lo, hit.start)) | set(range(hit.end + 1, hi + 1))
-    may_inherit = not (cued & (found.negative_at | found.positive_at))
     joined = "or" in tokens[lo : hit.start]  # "no mention of X or whether Y"
+    # A topic that says itself that something is done ("what happens if ...") describes the
+    # work, unless "or" joins it to the list ("no curfew, or what happens if he breaches").
+    praised = not joined and any(p in found.positive_at for p in range(hit.start, hit.end + 1))
+    may_inherit = not praised and not (cued & (found.negative_at | found.positive_at))
     wide = may_inherit or joined
     limit = max(-1, hit.start - 1 - (WINDOW_LIST if wide else WINDOW_BEFORE))
     for p in range(hit.start - 1, limit, -1):
