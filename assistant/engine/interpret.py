@@ -31,11 +31,12 @@ How a sentence is read:
 5. Any deficit found means ``insufficient``; otherwise "not applicable" cues, "partly" cues and
    the balance of positive and negative cues (the part after "but" counting double) decide,
    and a tie is ``unclear`` (criticism of what a criterion's only reason names is that
-   reason: "Diversity? Nothing in the report.").  A verdict of sufficiency closing the answer ("..., so I'd say
-   yes", "so I'm satisfied") or opening it in a sentence of its own ("good enough.", "a decent
-   plan.") outweighs deficits said as minor caveats ("one goal is a bit woolly", "not perfect
-   on weekends", or conceded in passing: "yes, though grandma only came by phone"), never one
-   said outright; a closing one also outweighs a "mostly" or a balance of unnamed criticism.
+   reason: "Diversity? Nothing in the report.").  A verdict of sufficiency closing the answer
+   ("..., so I'd say yes", "so I'm satisfied") or opening it in a sentence of its own
+   ("good enough.", "a decent plan.") outweighs deficits said as minor caveats ("one goal is a
+   bit woolly", "not perfect on weekends", or conceded in passing: "yes, though grandma only
+   came by phone"), never one said outright; a closing one also outweighs a "mostly" or a
+   balance of unnamed criticism.
 
 ``not_applicable`` is reported as said even for a criterion that does not allow it: the caller
 decides what to do (the conversation explains that such a criterion applies to every case).
