@@ -877,6 +877,32 @@ def test_work_that_stayed_the_same_after_a_change_is_the_deficit(
     assert (reading.outcome, reading.reasons) == (outcome, reasons)
 
 
+@pytest.mark.parametrize(
+    ("text", "outcome", "reasons"),
+    [
+        # examples of strengths left out: a sport, a grandparent, a job
+        (
+            "it says nothing about his football or his nan",
+            "insufficient",
+            ("positive_factors_missed",),
+        ),
+        (
+            "No mention of her part time job or her gran, all deficits.",
+            "insufficient",
+            ("positive_factors_missed",),
+        ),
+        # counter-examples: the same words describing the child, or praise, name no deficit
+        ("He's 15, plays football and lives with his nan.", "unclear", ()),
+        ("Good, covers the offending, family and his boxing.", "sufficient", ()),
+    ],
+)
+def test_strengths_left_out_of_an_assessment_are_named_by_example(
+    text: str, outcome: str, reasons: tuple[str, ...]
+):
+    reading = read("rr.assessment", text)
+    assert (reading.outcome, reading.reasons) == (outcome, reasons)
+
+
 def test_no_plan_needed_is_not_applicable_not_a_missing_plan():
     assert read("pp.plan", "low risk so no RMP needed").outcome == "not_applicable"
 
