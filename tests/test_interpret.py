@@ -43,6 +43,8 @@ BLIND_10 = ROOT / "tests" / "data" / "answers-blind-10.jsonl"
 BLIND_11 = ROOT / "tests" / "data" / "answers-blind-11.jsonl"
 BLIND_12 = ROOT / "tests" / "data" / "answers-blind-12.jsonl"
 BLIND_13 = ROOT / "tests" / "data" / "answers-blind-13.jsonl"
+BLIND_14 = ROOT / "tests" / "data" / "answers-blind-14.jsonl"
+BLIND_15 = ROOT / "tests" / "data" / "answers-blind-15.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1100,6 +1102,11 @@ BLIND_FLOORS = {
     # 92.1%, 84.7%, 71.0%, 96.2% and 88.4%, 82.3%, 73.3%, 91.4%.
     "blind-12": (0.92, 0.84, 0.70, 0.96),
     "blind-13": (0.88, 0.82, 0.73, 0.91),
+    # Batches 14 and 15, held out (never tuned on): before the rounds on batches 11, 12 and 13
+    # 93.3%, 84.4%, 79.3%, 96.0% and 91.4%, 84.4%, 77.4%, 94.2%; after them 94.4%, 85.6%,
+    # 79.3%, 97.4% and 92.5%, 86.0%, 80.6%, 94.8%.  Floors at those figures.
+    "blind-14": (0.94, 0.85, 0.79, 0.97),
+    "blind-15": (0.92, 0.86, 0.80, 0.94),
 }
 
 
@@ -1117,6 +1124,8 @@ BLIND_FLOORS = {
         ("blind-11", BLIND_11),
         ("blind-12", BLIND_12),
         ("blind-13", BLIND_13),
+        ("blind-14", BLIND_14),
+        ("blind-15", BLIND_15),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
