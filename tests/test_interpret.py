@@ -2648,3 +2648,160 @@ def test_rules_of_the_batch_11_vocabulary_round(
     assert reading.outcome == outcome, reading
     if reasons is not None:
         assert reading.reasons == reasons, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the work carried on as if nothing had changed: ignored
+        (
+            "rr.plan_review",
+            "On time, but the plan went on as though she still lived with her dad.",
+            "insufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed on time and rewritten after the move, as if it were new.",
+            "sufficient",
+        ),
+        # "when it should have been" is on time; "should have been reviewed" stays a counterfactual
+        (
+            "rr.plan_review",
+            "Reviewed whenever it needed to be and changed after the arrest.",
+            "sufficient",
+        ),
+        ("rr.plan_review", "It should have been reviewed in May and it wasn't.", "insufficient"),
+        # "no evidence that X had been recognised": not done
+        (
+            "pp.victims",
+            "There is no sign that the danger to his ex had been recognised anywhere.",
+            "insufficient",
+        ),
+        (
+            "pp.victims",
+            "The danger to his ex was recognised early and the plan protects her well.",
+            "sufficient",
+        ),
+        # nobody went back to it: not revisited
+        (
+            "pp.assessment_review",
+            "Reviewed on time, but after the stabbing in May nobody went back to the assessment.",
+            "insufficient",
+        ),
+        (
+            "pp.assessment_review",
+            "Reviewed on time, and after the stabbing in May the worker went back to the "
+            "assessment the next day.",
+            "sufficient",
+        ),
+        # no way of telling: unclear
+        (
+            "rr.custody_plan",
+            "There is a plan, but no way of knowing who does what inside and after.",
+            "insufficient",
+        ),
+        # not up to standard: poor
+        ("rr.plan_review", "Honestly not up to scratch.", "insufficient"),
+        (
+            "rr.plan_review",
+            "Bang up to standard, reviewed on time and revised after the move.",
+            "sufficient",
+        ),
+        # "didn't even get a mention": not mentioned
+        (
+            "rr.psr_alternatives",
+            "A community option was there for the taking and it never even got a mention.",
+            "insufficient",
+        ),
+        # "before anyone even rang him": late
+        (
+            "ss.compliance",
+            "She missed four appointments before anybody even called her.",
+            "insufficient",
+        ),
+        ("ss.compliance", "Phoned him promptly, the day before his next session.", "sufficient"),
+        # "only two weeks before": late
+        ("pp.mappa", "Referred, but just ten days before he was released.", "insufficient"),
+        ("pp.mappa", "Referred in good time, six months before his release.", "sufficient"),
+        # "X? what X.": sarcasm, there was none
+        (
+            "rr.psr_alternatives",
+            "Options? What options. It argued for custody and nothing else.",
+            "insufficient",
+        ),
+        # "I wouldn't say it was neglected": the criticism denied
+        (
+            "ss.health",
+            "I would not say his health was ignored at all, the GP saw him twice.",
+            "sufficient",
+        ),
+        ("ss.health", "I would say his health was ignored, nobody booked the GP.", "insufficient"),
+        # "the plan was ok": praise, not a reply "ok" beside a "no"
+        (
+            "cy.custody",
+            "The plan looked okay at first but after the fight on the wing there was no review.",
+            "insufficient",
+        ),
+        # what a worker found the child lacked is the child's situation
+        (
+            "ss.compliance",
+            "Yes, visited that afternoon, discovered she had no phone credit, sorted it.",
+            "sufficient",
+        ),
+        # "a plan for each concern": each need addressed
+        (
+            "cy.plan",
+            "There are actions for every one of the issues, with a named adult and clear "
+            "steps if he runs away.",
+            "sufficient",
+        ),
+        # a good reason for the absence: the response fitted it
+        (
+            "ss.compliance",
+            "Rang him the same day and held off on a warning as he had a genuine excuse "
+            "for the absence.",
+            "sufficient",
+        ),
+        # praise phrases
+        (
+            "cy.assessment",
+            "One of the best I've seen, health, school, home, the lot, and it ties "
+            "everything together.",
+            "sufficient",
+        ),
+        ("ss.health", "The health worker was on top of it from the start.", "sufficient"),
+        # "what sort of harm" names a kind, it is not "sort of"
+        ("pp.psr", "Yes, clear about what kind of harm, to whom and when.", "sufficient"),
+        ("pp.psr", "It sort of explains the risk.", "insufficient"),
+        # "neither of them." opening the answer is a no
+        ("ss.engagement", "Neither of them. It was written from the file.", "insufficient"),
+        # nothing has happened since: no change to review for, and not yet due
+        (
+            "pp.assessment_review",
+            "Nothing has happened since it was written and the review is not due yet.",
+            "not_applicable",
+        ),
+        (
+            "pp.assessment_review",
+            "He was arrested in June and nothing has changed since in the assessment.",
+            "insufficient",
+        ),
+        # the situation of not applying, said with "has not been" / "has not had"
+        ("pp.custody", "He has not been in custody at any point.", "not_applicable"),
+        (
+            "cy.custody",
+            "She's not had a custodial sentence, it's a youth rehabilitation order.",
+            "not_applicable",
+        ),
+        # no person at risk: no victim
+        (
+            "pp.victims",
+            "Shoplifting from a chain store, no particular person harmed.",
+            "not_applicable",
+        ),
+        ("pp.victims", "A person was hurt and the plan never considered her.", "insufficient"),
+    ],
+)
+def test_rules_of_the_interp11_round(criterion_id: str, text: str, outcome: str):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
