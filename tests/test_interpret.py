@@ -1103,17 +1103,17 @@ BLIND_FLOORS = {
     # batches 12 and 13 (interp9: not-applicable idioms, "stayed exactly the same") to
     # 92.1%, 84.7%, 71.0%, 96.2% and 88.4%, 82.3%, 73.3%, 91.4%.
     # Then tuned on batches 12 to 15 (interp11: judgements whose outcome was misread, general
-    # rules tested with sentences of our own) to 94.2%, 86.8%, 71.0%, 98.7% and 92.3%, 85.6%,
-    # 73.3%, 96.0%.
+    # rules tested with sentences of our own) to 94.2%, 86.8%, 71.0%, 98.7% and 93.4%, 86.7%,
+    # 73.3%, 97.4%.
     "blind-12": (0.94, 0.86, 0.70, 0.98),
-    "blind-13": (0.92, 0.85, 0.73, 0.96),
+    "blind-13": (0.93, 0.86, 0.73, 0.97),
     # Batches 14 and 15, held out (never tuned on): before the rounds on batches 11, 12 and 13
     # 93.3%, 84.4%, 79.3%, 96.0% and 91.4%, 84.4%, 77.4%, 94.2%; after them 94.4%, 85.6%,
     # 79.3%, 97.4% and 92.5%, 86.0%, 80.6%, 94.8%.  Floors at those figures.
-    # Then tuned on (interp11, as for 12 and 13) to 96.7%, 87.8%, 79.3%, 100.0% and 94.6%,
-    # 87.6%, 80.6%, 97.4%: no longer held out.
+    # Then tuned on (interp11, as for 12 and 13) to 96.7%, 87.8%, 79.3%, 100.0% and 95.2%,
+    # 88.2%, 80.6%, 98.1%: no longer held out.
     "blind-14": (0.96, 0.87, 0.79, 0.99),
-    "blind-15": (0.94, 0.87, 0.80, 0.97),
+    "blind-15": (0.95, 0.88, 0.80, 0.98),
 }
 
 
@@ -2810,5 +2810,31 @@ def test_rules_of_the_batch_11_vocabulary_round(
     ],
 )
 def test_rules_of_the_interp11_round(criterion_id: str, text: str, outcome: str):
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "a plan for each concern" (singular too)
+        ("cy.plan", "A clear safety plan for each concern, with a named adult.", "sufficient"),
+        ("cy.plan", "There's a plan, but each concern just gets 'monitor'.", "insufficient"),
+        # a sanction withheld for a good reason is no missing response
+        (
+            "ss.compliance",
+            "Home visit next day and no warning since she had a valid reason for missing it.",
+            "sufficient",
+        ),
+        ("ss.compliance", "No warning, no call, nothing at all for a month.", "insufficient"),
+        # nothing has happened since: said before a not-yet-due review
+        (
+            "pp.assessment_review",
+            "Nothing's happened since it was done and the review isn't due till March.",
+            "not_applicable",
+        ),
+    ],
+)
+def test_rules_of_the_interp11_round_second_pass(criterion_id: str, text: str, outcome: str):
     reading = read(criterion_id, text)
     assert reading.outcome == outcome, reading
