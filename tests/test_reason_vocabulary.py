@@ -565,6 +565,59 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "After the fight on the wing the safety plan was left as it was.",
         {"not_reviewed_after_incident"},
     ),
+    # vocab5: reasons named as practitioners say them (the court left with no idea, planning
+    # thin, 'monitor' or 'keep an eye on' as the only response, SALT or CAMHS work left out,
+    # instructions never raised again).
+    (
+        "pp.psr",
+        "Magistrates reading it would have had no real idea how dangerous he is.",
+        {"account_unclear"},
+    ),
+    (
+        "pp.psr",
+        "It names the level and leaves it there, never says to whom.",
+        {"account_unclear"},
+    ),
+    (
+        "cy.custody",
+        "Hardly any planning before he went in and the info was never handed over.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.custody",
+        "The custody planning was thin and nobody rang the unit.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Against the exploitation it only says the CM will keep an eye on things.",
+        {"responses_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Every concern just has 'monitor' written next to it, and no contingency.",
+        {"contingency_weak", "responses_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Nothing about the speech and language therapy he was assessed as needing.",
+        {"interventions_missing"},
+    ),
+    (
+        "cy.plan",
+        "No mention of the SALT or the CAMHS work agreed at the meeting.",
+        {"interventions_missing"},
+    ),
+    (
+        "pp.oversight",
+        "The manager flagged the gaps once in supervision and they were never raised again.",
+        {"no_follow_up"},
+    ),
+    (
+        "cy.oversight",
+        "Actions set in March and then not mentioned again by anyone.",
+        {"no_follow_up"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -709,6 +762,23 @@ PRAISE: list[tuple[str, str]] = [
         "The plan was reviewed after the fight on the wing and the risk level stayed the same.",
     ),
     ("cy.assessment", "Covers her health, body and mind, in good detail with the GP's view."),
+    # vocab5: the same words in praise.
+    (
+        "cy.plan",
+        "Good plan: CAMHS work and SALT sessions are built in, and the CM will monitor weekly with a clear contingency.",
+    ),
+    (
+        "cy.custody",
+        "Thorough handover to the secure unit, planning was careful and shared in good time.",
+    ),
+    (
+        "pp.psr",
+        "Clear account of the risk, to whom and how serious, the court had a good idea of it.",
+    ),
+    (
+        "pp.oversight",
+        "The manager raised the gaps and followed them up at the next supervision, all done.",
+    ),
 ]
 
 
@@ -731,3 +801,15 @@ def test_every_criterion_has_two_sentences_and_every_section_praise() -> None:
     assert all(n >= 2 for n in counts.values()), {c: n for c, n in counts.items() if n < 2}
     sections = {CRITERIA[cid].section for cid, _ in PRAISE}
     assert sections == {s.id for s in FW.sections}
+
+
+# Descriptions of the child in the same words stay unclear.
+CHILD: list[tuple[str, str]] = [
+    ("cy.plan", "He sees CAMHS fortnightly and has SALT at school."),
+    ("pp.psr", "I have no idea, I'd need to check the report."),
+]
+
+
+@pytest.mark.parametrize(("criterion", "text"), CHILD)
+def test_the_child_described_in_the_same_words_stays_unclear(criterion: str, text: str) -> None:
+    assert interpret(CRITERIA[criterion], text).outcome == "unclear", text
