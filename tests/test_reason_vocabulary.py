@@ -618,6 +618,53 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Actions set in March and then not mentioned again by anyone.",
         {"no_follow_up"},
     ),
+    # vocab5: box ticking or lifted from the last order, no why, risk barely mentioned, rated low
+    # despite, a parent jailed or a death, generic actions quoted.
+    (
+        "cy.assessment",
+        "A box ticking exercise, lifted from the previous order.",
+        {"poor_quality"},
+    ),
+    (
+        "cy.assessment",
+        "Nothing current in it, it is the same as last time.",
+        {"poor_quality"},
+    ),
+    (
+        "rr.psr",
+        "The report says nothing about him being exploited by the dealers.",
+        {"vulnerability_not_assessed"},
+    ),
+    (
+        "pp.assessment",
+        "Rated her low despite two robberies, with no explanation.",
+        {"analysis_weak"},
+    ),
+    (
+        "pp.custody",
+        "Risk was barely mentioned at any of the sentence planning meetings.",
+        {"planning_weak"},
+    ),
+    (
+        "rr.assessment",
+        "Lots of detail on what happened and no why.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.assessment_review",
+        "The review never mentions that his brother was jailed in the spring.",
+        {"not_after_change"},
+    ),
+    (
+        "cy.assessment_review",
+        "Nothing in the review about her grandad's death in the summer.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.plan",
+        "All it asks of him is to 'reflect on choices' and 'engage with sessions', too generic.",
+        {"generic_actions"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -765,7 +812,8 @@ PRAISE: list[tuple[str, str]] = [
     # vocab5: the same words in praise.
     (
         "cy.plan",
-        "Good plan: CAMHS work and SALT sessions are built in, and the CM will monitor weekly with a clear contingency.",
+        "Good plan: CAMHS work and SALT sessions are built in, and the CM will monitor weekly "
+        "with a clear contingency.",
     ),
     (
         "cy.custody",
@@ -778,6 +826,21 @@ PRAISE: list[tuple[str, str]] = [
     (
         "pp.oversight",
         "The manager raised the gaps and followed them up at the next supervision, all done.",
+    ),
+    # vocab5: box ticking or lifted from the last order, no why, risk barely mentioned, rated low
+    # despite, a parent jailed or a death, generic actions quoted.
+    (
+        "rr.assessment",
+        "It gets to the why: the debt, the older lads, and the boredom after exclusion, all well "
+        "evidenced.",
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed within a week of his dad being sent to prison, good.",
+    ),
+    (
+        "cy.assessment",
+        "Current and detailed, all of it written fresh for this order.",
     ),
 ]
 
@@ -807,6 +870,9 @@ def test_every_criterion_has_two_sentences_and_every_section_praise() -> None:
 CHILD: list[tuple[str, str]] = [
     ("cy.plan", "He sees CAMHS fortnightly and has SALT at school."),
     ("pp.psr", "I have no idea, I'd need to check the report."),
+    ("rr.assessment_review", "His dad went to prison last year and he lives with his mum."),
+    ("rr.assessment_review", "Mum was sent to prison in March; he is with his aunt now."),
+    ("cy.assessment_review", "Her nan's death hit her hard."),
 ]
 
 
