@@ -1806,6 +1806,33 @@ def test_rules_of_the_batch_8_round_in_the_lexicon(
             ("not_after_change",),
         ),
         ("cy.plan_review", "not looked at again after the overdose", ("not_revised",)),
+        # a dated event opening the sentence, joined by "and" to the work never redone
+        (
+            "rr.assessment_review",
+            "She was excluded from school in March and the assessment was never updated.",
+            ("not_after_change",),
+        ),
+        (
+            "cy.assessment_review",
+            "He was arrested again in October and the vulnerability assessment was not revisited.",
+            ("not_after_change",),
+        ),
+        # not narrowed: no date, no event, or a deficit that is not the work redone
+        (
+            "rr.assessment_review",
+            "She was excluded from school and the assessment was never updated.",
+            ("not_done",),
+        ),
+        (
+            "rr.assessment_review",
+            "Completed in March and the assessment was never updated.",
+            ("not_done",),
+        ),
+        (
+            "cy.oversight",
+            "The manager countersigned it in March and the actions were never chased.",
+            ("no_follow_up",),
+        ),
     ],
 )
 def test_a_whole_work_deficit_is_narrowed_by_what_it_is_said_of(
