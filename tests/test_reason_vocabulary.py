@@ -665,6 +665,54 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "All it asks of him is to 'reflect on choices' and 'engage with sessions', too generic.",
         {"generic_actions"},
     ),
+    # vocab5: never looked at since it was written, the same assessment from day one, not done
+    # until, a history or risk of self harm or bullying in custody, 'nothing good' said of the child
+    # and not a verdict ('not good enough' names no reason).
+    (
+        "rr.plan_review",
+        "Nobody has looked at it since it was written at the start of the order.",
+        {"not_done"},
+    ),
+    (
+        "cy.plan_review",
+        "The safety plan has not been touched since it was written in the spring.",
+        {"not_done"},
+    ),
+    (
+        "pp.assessment_review",
+        "Still the same assessment he had when the order began.",
+        {"not_done"},
+    ),
+    (
+        "rr.assessment_review",
+        "No. Same assessment from day one, a year ago.",
+        {"not_done"},
+    ),
+    (
+        "pp.assessment",
+        "The analysis is fine but it was not completed until two months into the order.",
+        {"not_timely"},
+    ),
+    (
+        "cy.custody",
+        "The YOI was never told about her history of self harm.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.custody",
+        "Nothing in the custody planning about the risk of bullying from other boys.",
+        {"planning_insufficient"},
+    ),
+    (
+        "rr.assessment",
+        "Nothing good about her anywhere in it, just her offending.",
+        {"positive_factors_missed"},
+    ),
+    (
+        "rr.assessment",
+        "Not good enough, to be honest.",
+        set(),
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -842,6 +890,17 @@ PRAISE: list[tuple[str, str]] = [
         "cy.assessment",
         "Current and detailed, all of it written fresh for this order.",
     ),
+    # vocab5: never looked at since it was written, the same assessment from day one, not done
+    # until, a history or risk of self harm or bullying in custody, 'nothing good' said of the child
+    # and not a verdict ('not good enough' names no reason).
+    (
+        "cy.custody",
+        "Good planning: the YOI had her history of self harm and a plan for the risk of bullying.",
+    ),
+    (
+        "pp.assessment_review",
+        "The same assessment was updated after each incident and reviewed on time.",
+    ),
 ]
 
 
@@ -873,6 +932,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "His dad went to prison last year and he lives with his mum."),
     ("rr.assessment_review", "Mum was sent to prison in March; he is with his aunt now."),
     ("cy.assessment_review", "Her nan's death hit her hard."),
+    ("cy.custody", "She has a history of self harm and was bullied at school."),
 ]
 
 
