@@ -2675,3 +2675,36 @@ def test_rules_of_the_batch_11_vocabulary_round(
     assert reading.outcome == outcome, reading
     if reasons is not None:
         assert reading.reasons == reasons, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # the child's lateness in minutes is what the work responds to, not the work's delay
+        (
+            "ss.compliance",
+            "Breached her on the spot for turning up twenty minutes late to one session. Harsh.",
+            "insufficient",
+            ("response_inappropriate",),
+        ),
+        (
+            "ss.compliance",
+            "Fifteen minutes late twice, and a reminder letter went out that week: proportionate.",
+            "sufficient",
+            (),
+        ),
+        ("ss.compliance", "He was 5 mins late for the session.", "unclear", ()),
+        # counter-example: the work itself late, in weeks, is still late
+        (
+            "ss.compliance",
+            "The warning went out three weeks late.",
+            "insufficient",
+            ("not_timely",),
+        ),
+    ],
+)
+def test_the_childs_lateness_in_minutes_is_not_the_work_late(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == (outcome, reasons), reading
