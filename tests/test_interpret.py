@@ -1087,8 +1087,8 @@ BLIND_FLOORS = {
     # tuned on, run once: 86.3%, 74.2%, 73.3%, 88.8% (the code of the start of 2026-11-29's
     # evening, before the rounds on batches 7, 8 and 9: 83.5%, 70.3%, 73.3%, 85.5%).  Then tuned
     # on (general rules, each tested with sentences of our own) to 96.2%, 87.9%, 80.0%, 99.3%:
-    # its floors sit just below.
-    "blind-10": (0.96, 0.87, 0.79, 0.99),
+    # its floors sit just below.  Then tuned on (vocab5: reason words) to 91.2% exact reasons.
+    "blind-10": (0.96, 0.91, 0.79, 0.99),
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
@@ -1102,18 +1102,17 @@ BLIND_FLOORS = {
     # 95.6%; batch 13 85.6%, 79.0%, 70.0%, 88.7% -> 86.2%, 80.1%, 73.3%, 88.7%; then tuned on
     # batches 12 and 13 (interp9: not-applicable idioms, "stayed exactly the same") to
     # 92.1%, 84.7%, 71.0%, 96.2% and 88.4%, 82.3%, 73.3%, 91.4%.
-    # Then tuned on batches 12 to 15 (interp11: judgements whose outcome was misread, general
-    # rules tested with sentences of our own) to 94.2%, 86.8%, 71.0%, 98.7% and 93.4%, 86.7%,
-    # 73.3%, 97.4%.
-    "blind-12": (0.94, 0.86, 0.70, 0.98),
-    "blind-13": (0.93, 0.86, 0.73, 0.97),
-    # Batches 14 and 15, held out (never tuned on): before the rounds on batches 11, 12 and 13
-    # 93.3%, 84.4%, 79.3%, 96.0% and 91.4%, 84.4%, 77.4%, 94.2%; after them 94.4%, 85.6%,
-    # 79.3%, 97.4% and 92.5%, 86.0%, 80.6%, 94.8%.  Floors at those figures.
-    # Then tuned on (interp11, as for 12 and 13) to 96.7%, 87.8%, 79.3%, 100.0% and 95.2%,
-    # 88.2%, 80.6%, 98.1%: no longer held out.
-    "blind-14": (0.96, 0.87, 0.79, 0.99),
-    "blind-15": (0.95, 0.88, 0.80, 0.98),
+    # Then batches 12 to 15 tuned on by three rounds side by side (interp10: unclear kinds;
+    # interp11: judgements whose outcome was misread; vocab5: reason sets), general rules and
+    # words tested with sentences of our own; 14 and 15 are no longer held out.  Batches 14 and
+    # 15 before that (never tuned on): 93.3%, 84.4%, 79.3%, 96.0% and 91.4%, 84.4%, 77.4%,
+    # 94.2% at the start of the night; 94.4%, 85.6%, 79.3%, 97.4% and 92.5%, 86.0%, 80.6%,
+    # 94.8% after the rounds on 11, 12 and 13.  Now: 94.2%, 90.0%, 71.0%,
+    # 98.7%; 93.4%, 90.1%, 73.3%, 97.4%; 96.7%, 92.2%, 79.3%, 100.0%; 95.2%, 91.9%, 80.6%, 98.1%.
+    "blind-12": (0.94, 0.89, 0.70, 0.98),
+    "blind-13": (0.93, 0.90, 0.73, 0.97),
+    "blind-14": (0.96, 0.92, 0.79, 0.99),
+    "blind-15": (0.95, 0.91, 0.80, 0.98),
 }
 
 
@@ -1813,6 +1812,33 @@ def test_rules_of_the_batch_8_round_in_the_lexicon(
             ("not_after_change",),
         ),
         ("cy.plan_review", "not looked at again after the overdose", ("not_revised",)),
+        # a dated event opening the sentence, joined by "and" to the work never redone
+        (
+            "rr.assessment_review",
+            "She was excluded from school in March and the assessment was never updated.",
+            ("not_after_change",),
+        ),
+        (
+            "cy.assessment_review",
+            "He was arrested again in October and the vulnerability assessment was not revisited.",
+            ("not_after_change",),
+        ),
+        # not narrowed: no date, no event, or a deficit that is not the work redone
+        (
+            "rr.assessment_review",
+            "She was excluded from school and the assessment was never updated.",
+            ("not_done",),
+        ),
+        (
+            "rr.assessment_review",
+            "Completed in March and the assessment was never updated.",
+            ("not_done",),
+        ),
+        (
+            "cy.oversight",
+            "The manager countersigned it in March and the actions were never chased.",
+            ("no_follow_up",),
+        ),
     ],
 )
 def test_a_whole_work_deficit_is_narrowed_by_what_it_is_said_of(
@@ -2838,3 +2864,36 @@ def test_rules_of_the_interp11_round(criterion_id: str, text: str, outcome: str)
 def test_rules_of_the_interp11_round_second_pass(criterion_id: str, text: str, outcome: str):
     reading = read(criterion_id, text)
     assert reading.outcome == outcome, reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome", "reasons"),
+    [
+        # the child's lateness in minutes is what the work responds to, not the work's delay
+        (
+            "ss.compliance",
+            "Breached her on the spot for turning up twenty minutes late to one session. Harsh.",
+            "insufficient",
+            ("response_inappropriate",),
+        ),
+        (
+            "ss.compliance",
+            "Fifteen minutes late twice, and a reminder letter went out that week: proportionate.",
+            "sufficient",
+            (),
+        ),
+        ("ss.compliance", "He was 5 mins late for the session.", "unclear", ()),
+        # counter-example: the work itself late, in weeks, is still late
+        (
+            "ss.compliance",
+            "The warning went out three weeks late.",
+            "insufficient",
+            ("not_timely",),
+        ),
+    ],
+)
+def test_the_childs_lateness_in_minutes_is_not_the_work_late(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, reading.reasons) == (outcome, reasons), reading

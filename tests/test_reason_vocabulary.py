@@ -565,6 +565,154 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "After the fight on the wing the safety plan was left as it was.",
         {"not_reviewed_after_incident"},
     ),
+    # vocab5: reasons named as practitioners say them (the court left with no idea, planning
+    # thin, 'monitor' or 'keep an eye on' as the only response, SALT or CAMHS work left out,
+    # instructions never raised again).
+    (
+        "pp.psr",
+        "Magistrates reading it would have had no real idea how dangerous he is.",
+        {"account_unclear"},
+    ),
+    (
+        "pp.psr",
+        "It names the level and leaves it there, never says to whom.",
+        {"account_unclear"},
+    ),
+    (
+        "cy.custody",
+        "Hardly any planning before he went in and the info was never handed over.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.custody",
+        "The custody planning was thin and nobody rang the unit.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Against the exploitation it only says the CM will keep an eye on things.",
+        {"responses_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Every concern just has 'monitor' written next to it, and no contingency.",
+        {"contingency_weak", "responses_insufficient"},
+    ),
+    (
+        "cy.plan",
+        "Nothing about the speech and language therapy he was assessed as needing.",
+        {"interventions_missing"},
+    ),
+    (
+        "cy.plan",
+        "No mention of the SALT or the CAMHS work agreed at the meeting.",
+        {"interventions_missing"},
+    ),
+    (
+        "pp.oversight",
+        "The manager flagged the gaps once in supervision and they were never raised again.",
+        {"no_follow_up"},
+    ),
+    (
+        "cy.oversight",
+        "Actions set in March and then not mentioned again by anyone.",
+        {"no_follow_up"},
+    ),
+    # vocab5: box ticking or lifted from the last order, no why, risk barely mentioned, rated low
+    # despite, a parent jailed or a death, generic actions quoted.
+    (
+        "cy.assessment",
+        "A box ticking exercise, lifted from the previous order.",
+        {"poor_quality"},
+    ),
+    (
+        "cy.assessment",
+        "Nothing current in it, it is the same as last time.",
+        {"poor_quality"},
+    ),
+    (
+        "rr.psr",
+        "The report says nothing about him being exploited by the dealers.",
+        {"vulnerability_not_assessed"},
+    ),
+    (
+        "pp.assessment",
+        "Rated her low despite two robberies, with no explanation.",
+        {"analysis_weak"},
+    ),
+    (
+        "pp.custody",
+        "Risk was barely mentioned at any of the sentence planning meetings.",
+        {"planning_weak"},
+    ),
+    (
+        "rr.assessment",
+        "Lots of detail on what happened and no why.",
+        {"drivers_missed"},
+    ),
+    (
+        "rr.assessment_review",
+        "The review never mentions that his brother was jailed in the spring.",
+        {"not_after_change"},
+    ),
+    (
+        "cy.assessment_review",
+        "Nothing in the review about her grandad's death in the summer.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.plan",
+        "All it asks of him is to 'reflect on choices' and 'engage with sessions', too generic.",
+        {"generic_actions"},
+    ),
+    # vocab5: never looked at since it was written, the same assessment from day one, not done
+    # until, a history or risk of self harm or bullying in custody, 'nothing good' said of the child
+    # and not a verdict ('not good enough' names no reason).
+    (
+        "rr.plan_review",
+        "Nobody has looked at it since it was written at the start of the order.",
+        {"not_done"},
+    ),
+    (
+        "cy.plan_review",
+        "The safety plan has not been touched since it was written in the spring.",
+        {"not_done"},
+    ),
+    (
+        "pp.assessment_review",
+        "Still the same assessment he had when the order began.",
+        {"not_done"},
+    ),
+    (
+        "rr.assessment_review",
+        "No. Same assessment from day one, a year ago.",
+        {"not_done"},
+    ),
+    (
+        "pp.assessment",
+        "The analysis is fine but it was not completed until two months into the order.",
+        {"not_timely"},
+    ),
+    (
+        "cy.custody",
+        "The YOI was never told about her history of self harm.",
+        {"planning_insufficient"},
+    ),
+    (
+        "cy.custody",
+        "Nothing in the custody planning about the risk of bullying from other boys.",
+        {"planning_insufficient"},
+    ),
+    (
+        "rr.assessment",
+        "Nothing good about her anywhere in it, just her offending.",
+        {"positive_factors_missed"},
+    ),
+    (
+        "rr.assessment",
+        "Not good enough, to be honest.",
+        set(),
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -709,6 +857,50 @@ PRAISE: list[tuple[str, str]] = [
         "The plan was reviewed after the fight on the wing and the risk level stayed the same.",
     ),
     ("cy.assessment", "Covers her health, body and mind, in good detail with the GP's view."),
+    # vocab5: the same words in praise.
+    (
+        "cy.plan",
+        "Good plan: CAMHS work and SALT sessions are built in, and the CM will monitor weekly "
+        "with a clear contingency.",
+    ),
+    (
+        "cy.custody",
+        "Thorough handover to the secure unit, planning was careful and shared in good time.",
+    ),
+    (
+        "pp.psr",
+        "Clear account of the risk, to whom and how serious, the court had a good idea of it.",
+    ),
+    (
+        "pp.oversight",
+        "The manager raised the gaps and followed them up at the next supervision, all done.",
+    ),
+    # vocab5: box ticking or lifted from the last order, no why, risk barely mentioned, rated low
+    # despite, a parent jailed or a death, generic actions quoted.
+    (
+        "rr.assessment",
+        "It gets to the why: the debt, the older lads, and the boredom after exclusion, all well "
+        "evidenced.",
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed within a week of his dad being sent to prison, good.",
+    ),
+    (
+        "cy.assessment",
+        "Current and detailed, all of it written fresh for this order.",
+    ),
+    # vocab5: never looked at since it was written, the same assessment from day one, not done
+    # until, a history or risk of self harm or bullying in custody, 'nothing good' said of the child
+    # and not a verdict ('not good enough' names no reason).
+    (
+        "cy.custody",
+        "Good planning: the YOI had her history of self harm and a plan for the risk of bullying.",
+    ),
+    (
+        "pp.assessment_review",
+        "The same assessment was updated after each incident and reviewed on time.",
+    ),
 ]
 
 
@@ -731,3 +923,19 @@ def test_every_criterion_has_two_sentences_and_every_section_praise() -> None:
     assert all(n >= 2 for n in counts.values()), {c: n for c, n in counts.items() if n < 2}
     sections = {CRITERIA[cid].section for cid, _ in PRAISE}
     assert sections == {s.id for s in FW.sections}
+
+
+# Descriptions of the child in the same words stay unclear.
+CHILD: list[tuple[str, str]] = [
+    ("cy.plan", "He sees CAMHS fortnightly and has SALT at school."),
+    ("pp.psr", "I have no idea, I'd need to check the report."),
+    ("rr.assessment_review", "His dad went to prison last year and he lives with his mum."),
+    ("rr.assessment_review", "Mum was sent to prison in March; he is with his aunt now."),
+    ("cy.assessment_review", "Her nan's death hit her hard."),
+    ("cy.custody", "She has a history of self harm and was bullied at school."),
+]
+
+
+@pytest.mark.parametrize(("criterion", "text"), CHILD)
+def test_the_child_described_in_the_same_words_stays_unclear(criterion: str, text: str) -> None:
+    assert interpret(CRITERIA[criterion], text).outcome == "unclear", text

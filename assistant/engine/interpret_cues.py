@@ -7,17 +7,25 @@ reason match, whether the answer says that part of the work fell short.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from assistant.engine.interpret_match import Hit
 from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, SOFT
-from assistant.engine.lexicon import NOT, lexicon
+from assistant.engine.lexicon import NOT, lexicon, stem
 
 WINDOW_BEFORE = 8  # how far before a topic phrase a negative may sit
 WINDOW_AFTER = 5  # how far after a topic phrase a negative may sit
 WINDOW_LIST = 14  # how far back a negative may carry over commas into a list
+
+
+@functools.cache
+def _months() -> frozenset[str]:
+    """Month names as tokens ("aug", "august", "jun"): they date an event."""
+    names = lexicon().months
+    return frozenset(names) | frozenset(stem(name) for name in names)
 
 
 @dataclass
@@ -301,7 +309,8 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
     """The reason a whole-work deficit is narrowed to by another reason's topic in its clause:
     "no review when he was rearrested", "no assessment of his emotional wellbeing" (a scope
     word between, the topic after), "after he was stabbed nobody updated it" (an event word
-    opening the topic before).  None when nothing narrows it."""
+    opening the topic before), "he was excluded in May and it was never updated" (a dated event
+    opening the sentence, the work never redone).  None when nothing narrows it."""
     lex = lexicon()
     for other in topical:
         if other.reason == hit.reason:
@@ -316,10 +325,19 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
             opening = tokens[max(0, other.start - 2) : other.start + 1]
             while BREAKS.intersection(opening):  # the event word in the topic's own clause
                 opening = opening[1:]
+            if BREAKS.intersection(between):
+                continue
+            if len(between) <= 6 and any(t in lex.event_words for t in opening):
+                return other.reason
+            # a dated event opening the sentence, joined by "and" to the deficit: "he was
+            # excluded in May and the assessment was never updated"
+            lead = tokens[max(0, other.start - 2) : other.start]
             if (
-                len(between) <= 6
-                and not BREAKS.intersection(between)
-                and any(t in lex.event_words for t in opening)
+                len(between) <= 8
+                and "and" in between
+                and (other.start <= 1 or BOUNDARY in lead)
+                and not _months().isdisjoint(between)
+                and not lex.redo_words.isdisjoint(tokens[hit.start : hit.end + 1])
             ):
                 return other.reason
     return None

@@ -89,6 +89,7 @@ class Lexicon:
     work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
     scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
     event_words: frozenset[str]  # stemmed: words that open an event ("after", "when")
+    redo_words: frozenset[str]  # stemmed: words for doing the work again ("updated")
     contrast_re: re.Pattern[str]
     # spelling out
     abbreviations: dict[str, str]
@@ -255,6 +256,7 @@ def lexicon() -> Lexicon:
         work_start=stems(plain["work_start"]),
         scope_words=stems(plain["scope_words"]),
         event_words=stems(plain["event_words"]),
+        redo_words=stems(plain["redo_words"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
         contractions_nt=dict(data["contractions_nt"]),
