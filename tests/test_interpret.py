@@ -1526,6 +1526,28 @@ def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
 
 
 @pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a word of its own said twice running: typing to test the box, or garbled
+        ("pp.mappa", "referral referral blah typing to see", "unclear"),
+        ("cy.plan", "plan plan plan ok done", "unclear"),
+        ("rr.psr", "asdf report report thing", "unclear"),
+        # repeats that are emphasis, a reply said over, or a word ending one clause and
+        # opening the next, are not
+        ("pp.mappa", "very very good, referred to MAPPA in plenty of time", "sufficient"),
+        ("rr.plan_review", "no no no, it was never reviewed", "insufficient"),
+        (
+            "pp.custody",
+            "MAPPA level set well before release, release address checked and contingencies set",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_word_said_over_and_over_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
     ("criterion_id", "text", "outcome", "reasons"),
     [
         # a "not" inside a condition or a purpose judges nothing

@@ -21,7 +21,8 @@ How a sentence is read:
    deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed"), answers that
    describe the child without judging the work ("he's 17 and lives with his nan"), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
-   nonsense: "the court report was good", "the quick brown fox") are unclear; so are answers
+   nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
+   with a word of their own said twice running ("mappa mappa lol"); so are answers
    whose subject is another piece of work ("the RMP was updated" to a question about the
    safety plan: the criterion's ``other_work_words``), and two accounts set against each other
    ("the CM says it was done, but the case record shows nothing").
@@ -47,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
@@ -177,6 +179,20 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     if named_foreign and own_cue:  # "the assessment was countersigned late" to oversight
         return False
     return content > 0 and (leads or content > cued)
+
+
+def _stammered(words: list[str], lex: Lexicon) -> bool:
+    """Whether a word of the answer's own (not generic, not praise, criticism or a reply word)
+    is said twice running ("mappa mappa", "next next submit"): typing to test the box or
+    garbled text, not a judgement.  "very very good", "no no no" and "had had" are not."""
+    vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
+    for first, second in pairwise(words):
+        if first != second or len(first) < 3 or not first.isalpha() or first in vocab:
+            continue
+        token = stem(first)
+        if token not in lex.generic and token not in lex.cue_words:
+            return True
+    return False
 
 
 def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
@@ -373,6 +389,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     kind = _reply_kind(normalised)
     if kind is not None:
         return kind, (), True, " ".join(words)
+    if _stammered(normalised.split(), lex):  # "mappa mappa lol": a word said over
+        return "unclear", (), False, " ".join(words)
     matcher = compiled(criterion)
     if " : " in normalised:
         normalised = _colon_lists(normalised, lex)
