@@ -108,5 +108,10 @@ def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
     return found
 
 
+def loaded() -> tuple[Framework, ...]:
+    """The bundled frameworks ``get_framework`` has returned so far (no I/O)."""
+    return tuple(_LOADED.values())
+
+
 def _plain_id(framework_id: str) -> bool:
     return bool(framework_id) and os.sep not in framework_id and not framework_id.startswith(".")

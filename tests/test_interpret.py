@@ -1528,6 +1528,57 @@ def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
 @pytest.mark.parametrize(
     ("criterion_id", "text", "outcome"),
     [
+        # the subject is what another criterion is about, and none of this one's own text is
+        (
+            "pp.custody",
+            "Health care in the YOI was excellent, he saw the nurse every week",
+            "unclear",
+        ),
+        (
+            "cy.assessment_review",
+            "The offending behaviour assessment was redone after the robbery",
+            "unclear",
+        ),
+        ("rr.assessment", "The risk of harm side was covered well", "unclear"),
+        # the criterion's own matter stays a judgement
+        (
+            "cy.custody",
+            "Safeguarding in the YOI was good, reviewed straight after the assault",
+            "sufficient",
+        ),
+        (
+            "pp.custody",
+            "MAPPA and release planning in custody were solid, with clear contingencies",
+            "sufficient",
+        ),
+        (
+            "ss.health",
+            "Her mental health needs were picked up and CAMHS saw her within a fortnight",
+            "sufficient",
+        ),
+        # another part praised beside a deficit of this one named stays insufficient
+        (
+            "pp.custody",
+            "Education in custody was fine but there was no contingency plan for release",
+            "insufficient",
+        ),
+        (
+            "cy.assessment_review",
+            "The offending work was fine, but the vulnerability assessment was never reviewed "
+            "after the overdose",
+            "insufficient",
+        ),
+    ],
+)
+def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
         # a word of its own said twice running: typing to test the box, or garbled
         ("pp.mappa", "referral referral blah typing to see", "unclear"),
         ("cy.plan", "plan plan plan ok done", "unclear"),

@@ -24,7 +24,8 @@ How a sentence is read:
    nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
    with a word of their own said twice running ("mappa mappa lol"); so are answers
    whose subject is another piece of work ("the RMP was updated" to a question about the
-   safety plan: the criterion's ``other_work_words``), and two accounts set against each other
+   safety plan: the criterion's ``other_work_words``) or what another criterion is about
+   ("education in custody was brilliant" to the risk of harm in custody), and two accounts set against each other
    ("the CM says it was done, but the case record shows nothing").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
@@ -203,8 +204,11 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     The subject is the opening words of the first clause, up to its verb (an auxiliary, a
     word of praise or criticism, or a negator).  It names another piece of work when, in at
     most six words, it holds one of the criterion's names of other work, or a work noun that
-    neither its core text nor its reasons use; a longer subject only when it opens with such a
-    name ("the safety plan for her own vulnerability was thorough" to the risk plan).
+    neither its core text nor its reasons use, or a word of another criterion's focus that
+    none of its own text uses ("safeguarding in the YOI was good" to a question about risk of
+    harm in custody: ``Compiled.other_focus``); a longer subject only when it opens with a
+    name of other work ("the safety plan for her own vulnerability was thorough" to the risk
+    plan).
     """
     words = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     subject: list[str] = []
@@ -224,6 +228,8 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return any(f" {' '.join(name)} " in opening for name in matcher.other_work)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
+        return True
+    if not matcher.other_focus.isdisjoint(subject):  # "education in custody" to risk of harm
         return True
     # "in the plan we set ...": a work noun the criterion never uses, opening the answer
     return subject[0] in lex.prepositions and any(t in matcher.foreign for t in subject[1:3])

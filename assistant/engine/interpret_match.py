@@ -22,6 +22,7 @@ from assistant.engine.interpret_normalise import (
 )
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
+from prompts.shipped import loaded
 
 GAP = 2  # tokens a phrase may skip between two of its own tokens
 
@@ -67,6 +68,10 @@ class Compiled:
     # All its own text (core, reasons, help, learning) as tokens, each text between " | ":
     # whether a phrase of an answer ("risk of harm") is one the criterion itself uses.
     said: str = ""
+    # The words the framework's other criteria are about (their id, title, question, aspect
+    # and gate: "safeguarding", "offending", "education") that none of its own text uses: an
+    # answer whose subject holds one is about another part of the work.
+    other_focus: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,29 @@ def _compile(criterion: Criterion) -> Compiled:
         other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
         situation_words=_situation_words(criterion.not_applicable_words),
         said=f" | {said} | ",
+        other_focus=_other_focus(criterion, topic),
     )
+
+
+def _other_focus(criterion: Criterion, topic: set[str]) -> frozenset[str]:
+    """The words of the other criteria's core text (``_core_text``) of the loaded framework
+    that holds ``criterion``, less its own text's, generic words, cue words and work nouns
+    (another piece of work is ``foreign``'s and ``other_work``'s).  Empty for a criterion of no
+    loaded framework."""
+    lex = lexicon()
+    for framework in loaded():
+        if any(c is criterion for c in framework.criteria):
+            break
+    else:
+        return frozenset()
+    words = {
+        t
+        for other in framework.criteria
+        if other is not criterion
+        for text in _core_text(other)
+        for t in phrase_tokens(text)
+    }
+    return frozenset(words - topic - lex.generic - lex.cue_words - lex.work_nouns)
 
 
 def by_phrase(by_first: dict[str, list[Phrase]]) -> list[tuple[str, ...]]:
