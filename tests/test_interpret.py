@@ -1579,6 +1579,46 @@ def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
 @pytest.mark.parametrize(
     ("criterion_id", "text", "outcome"),
     [
+        # a bare "it wasn't" / "it was" between two clauses that each say the opposite
+        (
+            "cy.plan",
+            "The plan dealt with her self-harm well. It didn't, really. Well, it did.",
+            "unclear",
+        ),
+        ("rr.plan_review", "Reviewed on time, yes. It wasn't though. Okay it was.", "unclear"),
+        (
+            "ss.compliance",
+            "They responded quickly to the missed sessions. They didn't. Actually they did, "
+            "sort of.",
+            "unclear",
+        ),
+        # a bare "it was" that answers a question, or agrees with what went before, judges
+        (
+            "cy.plan_review",
+            "It was updated after the overdose. Was it shared with the carers? It was, and they "
+            "signed it.",
+            "sufficient",
+        ),
+        (
+            "pp.mappa",
+            "Referred on time, yes. It was, and the level 2 meeting went well.",
+            "sufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed at three months, yes. Was it updated after the move? It wasn't, and nothing "
+            "changed.",
+            "insufficient",
+        ),
+    ],
+)
+def test_an_answer_that_goes_back_and_forth_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
         # a word of its own said twice running: typing to test the box, or garbled
         ("pp.mappa", "referral referral blah typing to see", "unclear"),
         ("cy.plan", "plan plan plan ok done", "unclear"),

@@ -5,8 +5,9 @@ Owns the reading itself, and the public API: ``interpret``, ``match_reasons``,
 (``lexicon.py``); imports only the standard library, ``prompts`` and its own modules:
 ``interpret_normalise`` (text to tokens), ``interpret_match`` (a criterion's reason phrases
 found in the tokens), ``interpret_cues`` (praise, criticism, and which matches name a
-deficit).  Everything that names a criterion's subject matter (the words people use for each
-reason) is data in the framework; the generic English is data in ``lexicon-en.toml``.
+deficit), ``interpret_unclear`` (answers that say no one thing).  Everything that names a
+criterion's subject matter (the words people use for each reason) is data in the framework;
+the generic English is data in ``lexicon-en.toml``.
 
 How a sentence is read:
 
@@ -18,15 +19,16 @@ How a sentence is read:
    A reply that says both yes and no ("yes no") is ``unclear``.
 3. ``unclear`` is a class of its own, not a fallback: the chat then asks instead of guessing.
    Hedges ("not sure", "I'd have to check", "will check tomorrow"), answers that affirm and
-   deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed"), answers that
+   deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed") or go back and
+   forth ("they were met. They weren't. I mean they were."), answers that
    describe the child without judging the work ("he's 17 and lives with his nan"), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
    nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
    with a word of their own said twice running ("mappa mappa lol"); so are answers
    whose subject is another piece of work ("the RMP was updated" to a question about the
    safety plan: the criterion's ``other_work_words``) or what another criterion is about
-   ("education in custody was brilliant" to the risk of harm in custody), and two accounts set against each other
-   ("the CM says it was done, but the case record shows nothing").
+   ("education in custody was brilliant" to the risk of harm in custody), and two accounts
+   set against each other ("the CM says it was done, but the case record shows nothing").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
@@ -49,7 +51,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Literal
 
 from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
@@ -72,14 +73,17 @@ from assistant.engine.interpret_normalise import (
     timing,
     tokens,
 )
+from assistant.engine.interpret_unclear import (
+    CLAUSE_SPLIT,
+    back_and_forth,
+    clauses_both,
+    stammered,
+)
 from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon, stem
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
 OUTCOMES: tuple[Outcome, ...] = ("sufficient", "insufficient", "not_applicable", "unclear")
-
-
-_CLAUSE_SPLIT = re.compile(r"[,.;:!?]| but | although | though | however | whereas ")
 
 
 @dataclass(frozen=True)
@@ -128,28 +132,6 @@ def _both(spoken: str, lex: Lexicon) -> bool:
     return said_yes and any(w in lex.no and w not in lex.weak_no for w in words)
 
 
-def _clauses_both(normalised: str, toks: list[str], lex: Lexicon) -> bool:
-    """Whether one clause says yes and another no ("yes it had goals, no it didn't"), or one
-    clause is another with a "not" ("it was reviewed, it wasn't reviewed")."""
-    clauses = [" ".join(WORD_RE.findall(c)) for c in _CLAUSE_SPLIT.split(normalised)]
-    if any(lex.yes_clause_re.match(c) for c in clauses) and any(
-        lex.no_clause_re.match(c) for c in clauses
-    ):
-        return True
-    plain: set[tuple[str, ...]] = set()
-    denied: set[tuple[str, ...]] = set()
-    current: list[str] = []
-    for token in [*toks, BOUNDARY]:
-        if token not in BREAKS:
-            current.append(token)
-            continue
-        if current:
-            stripped = tuple(t for t in current if t != NOT)
-            (denied if len(stripped) < len(current) else plain).add(stripped)
-        current = []
-    return bool(plain & denied - {()})
-
-
 def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     """Whether the answer is about something else: another part of the case ("the court
     report was good" to a question about the plan's review) or nothing to do with the case.
@@ -182,20 +164,6 @@ def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     return content > 0 and (leads or content > cued)
 
 
-def _stammered(words: list[str], lex: Lexicon) -> bool:
-    """Whether a word of the answer's own (not generic, not praise, criticism or a reply word)
-    is said twice running ("mappa mappa", "next next submit"): typing to test the box or
-    garbled text, not a judgement.  "very very good", "no no no" and "had had" are not."""
-    vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
-    for first, second in pairwise(words):
-        if first != second or len(first) < 3 or not first.isalpha() or first in vocab:
-            continue
-        token = stem(first)
-        if token not in lex.generic and token not in lex.cue_words:
-            return True
-    return False
-
-
 def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     """Whether the answer's subject is another piece of work than the criterion's: "the
     intervention plan was updated" to a question about the assessment's review, "the RMP was
@@ -210,7 +178,7 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     name of other work ("the safety plan for her own vulnerability was thorough" to the risk
     plan).
     """
-    words = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    words = WORD_RE.findall(CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     subject: list[str] = []
     for word in words:
         if word in lex.subject_ends:
@@ -265,7 +233,7 @@ def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
     if len(lex.source_says_re.findall(normalised)) < 2:
         return False
     said = set()
-    for clause in _CLAUSE_SPLIT.split(normalised):
+    for clause in CLAUSE_SPLIT.split(normalised):
         if lex.source_says_re.search(clause):
             found = cues(tokens(clause))
             if found.negative:  # "the notes say no review happened"
@@ -353,7 +321,7 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
 def _opens_with_reply(normalised: str, lex: Lexicon) -> bool:
     """Whether the answer's first clause is a bare reply ("Never.", "No, not once"): it
     answers the question asked, whatever the rest names."""
-    first = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    first = WORD_RE.findall(CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
     return bool(first) and len(first) <= 4 and all(w in vocab for w in first)
 
@@ -395,7 +363,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     kind = _reply_kind(normalised)
     if kind is not None:
         return kind, (), True, " ".join(words)
-    if _stammered(normalised.split(), lex):  # "mappa mappa lol": a word said over
+    if stammered(normalised.split(), lex):  # "mappa mappa lol": a word said over
         return "unclear", (), False, " ".join(words)
     matcher = compiled(criterion)
     if " : " in normalised:
@@ -417,7 +385,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
             without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
-    if _clauses_both(without_na, toks, lex):
+    if clauses_both(without_na, toks, lex) or back_and_forth(without_na, lex):
         return "unclear", (), False, spoken
     if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
         return "unclear", (), False, spoken

@@ -63,6 +63,8 @@ class Lexicon:
     part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
     part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
+    elliptic_clause_re: re.Pattern[str]  # a whole clause: "they weren't, though"
+    elliptic_filler: frozenset[str]  # a clause of these alone says nothing: "really"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     # "never on the table", "doesn't come into it": not applicable when said of a criterion's
@@ -225,6 +227,8 @@ def lexicon() -> Lexicon:
         part_side_re=_any_of(phrases["part_side"]),
         part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
+        elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
+        elliptic_filler=words(phrases["elliptic_filler"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),

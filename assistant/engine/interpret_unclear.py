@@ -1,0 +1,81 @@
+"""Answers that say no one thing: unclear whatever their words of praise or criticism.
+
+Owns: clauses that affirm and deny ("yes it had goals, no it didn't", "it was reviewed, it
+wasn't reviewed"), answers that go back and forth ("they were met. They weren't. I mean they
+were."), and a word of the answer's own said twice running ("mappa mappa lol").
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from assistant.engine.interpret_cues import cues
+from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, tokens
+from assistant.engine.lexicon import NOT, Lexicon, stem
+
+CLAUSE_SPLIT = re.compile(r"[,.;:!?]| but | although | though | however | whereas ")
+
+
+def clauses_both(normalised: str, toks: list[str], lex: Lexicon) -> bool:
+    """Whether one clause says yes and another no ("yes it had goals, no it didn't"), or one
+    clause is another with a "not" ("it was reviewed, it wasn't reviewed")."""
+    clauses = [" ".join(WORD_RE.findall(c)) for c in CLAUSE_SPLIT.split(normalised)]
+    if any(lex.yes_clause_re.match(c) for c in clauses) and any(
+        lex.no_clause_re.match(c) for c in clauses
+    ):
+        return True
+    plain: set[tuple[str, ...]] = set()
+    denied: set[tuple[str, ...]] = set()
+    current: list[str] = []
+    for token in [*toks, BOUNDARY]:
+        if token not in BREAKS:
+            current.append(token)
+            continue
+        if current:
+            stripped = tuple(t for t in current if t != NOT)
+            (denied if len(stripped) < len(current) else plain).add(stripped)
+        current = []
+    return bool(plain & denied - {()})
+
+
+def stammered(words: list[str], lex: Lexicon) -> bool:
+    """Whether a word of the answer's own (not generic, not praise, criticism or a reply word)
+    is said twice running ("mappa mappa", "next next submit"): typing to test the box or
+    garbled text, not a judgement.  "very very good", "no no no" and "had had" are not."""
+    vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
+    for first, second in pairwise(words):
+        if first != second or len(first) < 3 or not first.isalpha() or first in vocab:
+            continue
+        token = stem(first)
+        if token not in lex.generic and token not in lex.cue_words:
+            return True
+    return False
+
+
+def back_and_forth(normalised: str, lex: Lexicon) -> bool:
+    """Whether the answer goes back and forth: a clause that only says yes or no of the one
+    before it ("they weren't", "I mean it was") comes between two clauses that each say the
+    opposite ("Her needs were met. They weren't, though. I mean they were.").  A correction
+    that stands ("I thought it had been reviewed. It hadn't.") is not."""
+    said = [" ".join(WORD_RE.findall(c)) for c in CLAUSE_SPLIT.split(normalised)]
+    said = [c for c in said if c and not lex.elliptic_filler.issuperset(c.split())]
+    if len(said) < 3:
+        return False
+
+    def sign(clause: str) -> int:
+        if lex.elliptic_clause_re.match(clause):
+            return -1 if " not" in f" {clause} " else 1
+        words = clause.split()
+        found = cues(tokens(clause))
+        negative = found.negative + words.count("not")
+        positive = found.positive + sum(w in lex.yes for w in words)
+        return (positive > 0) - (negative > 0) if not positive or not negative else 0
+
+    for i in range(1, len(said) - 1):
+        if not lex.elliptic_clause_re.match(said[i]):
+            continue
+        own = sign(said[i])
+        if sign(said[i - 1]) == -own and sign(said[i + 1]) == -own:
+            return True
+    return False
