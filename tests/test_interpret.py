@@ -1579,6 +1579,48 @@ def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
 @pytest.mark.parametrize(
     ("criterion_id", "text", "outcome"),
     [
+        # opens on the child or the family, names no part of the work, no word of the
+        # criterion's own and none of its reasons: praise or criticism of the child's life
+        (
+            "cy.plan_review",
+            "She's settled in her new foster home and gets on brilliantly with the other kids "
+            "there.",
+            "unclear",
+        ),
+        (
+            "pp.custody",
+            "He behaved well on the unit and earned his gold status, apart from one scrap in the "
+            "gym.",
+            "unclear",
+        ),
+        ("rr.assessment", "His mum is poorly and his older brother is rarely around.", "unclear"),
+        # a reason named, the work named, or the criterion's own words: a judgement
+        (
+            "ss.engagement",
+            "Mum was never invited to a single review and nobody asked him what he thought.",
+            "insufficient",
+        ),
+        (
+            "ss.engagement",
+            "He was brilliant in sessions and helped write his own targets.",
+            "sufficient",
+        ),
+        (
+            "cy.plan_review",
+            "She moved placement in May and the plan was updated the same week.",
+            "sufficient",
+        ),
+    ],
+)
+def test_praise_or_criticism_of_the_childs_life_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
         # a bare "it wasn't" / "it was" between two clauses that each say the opposite
         (
             "cy.plan",

@@ -21,7 +21,9 @@ How a sentence is read:
    Hedges ("not sure", "I'd have to check", "will check tomorrow"), answers that affirm and
    deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed") or go back and
    forth ("they were met. They weren't. I mean they were."), answers that
-   describe the child without judging the work ("he's 17 and lives with his nan"), and answers
+   describe the child without judging the work ("he's 17 and lives with his nan"; "mum works
+   nights, he's quiet and doesn't say much": what is praised or criticised is the child's
+   life when the answer names no part of the work, nor the criterion's words), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
    nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
    with a word of their own said twice running ("mappa mappa lol"); so are answers
@@ -76,6 +78,7 @@ from assistant.engine.interpret_normalise import (
 from assistant.engine.interpret_unclear import (
     CLAUSE_SPLIT,
     back_and_forth,
+    childs_life,
     clauses_both,
     stammered,
 )
@@ -418,6 +421,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
+    if not hits and childs_life(without_na, words, toks, matcher, lex):
+        return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken
     # "it" points at the work asked about, unless the answer opened on another piece of work

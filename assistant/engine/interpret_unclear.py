@@ -2,7 +2,8 @@
 
 Owns: clauses that affirm and deny ("yes it had goals, no it didn't", "it was reviewed, it
 wasn't reviewed"), answers that go back and forth ("they were met. They weren't. I mean they
-were."), and a word of the answer's own said twice running ("mappa mappa lol").
+were."), a word of the answer's own said twice running ("mappa mappa lol"), and praise or
+criticism of the child's life rather than the work ("he's quiet, doesn't say much").
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from itertools import pairwise
 
 from assistant.engine.interpret_cues import cues
+from assistant.engine.interpret_match import Compiled
 from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, tokens
 from assistant.engine.lexicon import NOT, Lexicon, stem
 
@@ -79,3 +81,28 @@ def back_and_forth(normalised: str, lex: Lexicon) -> bool:
         if sign(said[i - 1]) == -own and sign(said[i + 1]) == -own:
             return True
     return False
+
+
+def childs_life(
+    normalised: str, words: list[str], toks: list[str], matcher: Compiled, lex: Lexicon
+) -> bool:
+    """Whether the answer opens on the child or their family ("he's", "mum works nights", "the
+    girl he assaulted"), no clause opens on anything else ("a warning letter went"), and it
+    names no part of the work and none of the criterion's own words: its praise or criticism
+    ("gets on really well with his key worker", "doesn't say much") is of the child's life."""
+    first = words[0]
+    opens = first in lex.child_subject or first in lex.family_subject
+    if not opens and first in lex.family_determiners and len(words) > 1:
+        opens = words[1] in lex.family_subject
+    if not opens:
+        return False
+    for clause in CLAUSE_SPLIT.split(normalised):  # "..., a warning letter went the next day"
+        said = WORD_RE.findall(clause)
+        if (
+            len(said) > 1
+            and said[0] in lex.family_determiners
+            and said[1] not in lex.family_subject
+        ):
+            return False
+    own = matcher.core - lex.generic - lex.family_subject
+    return not any(t in lex.work_nouns or t in own for t in toks)

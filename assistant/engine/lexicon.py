@@ -83,6 +83,8 @@ class Lexicon:
     no_clause_re: re.Pattern[str]
     not_a_topic: frozenset[str]  # stemmed
     child_subject: frozenset[str]
+    family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
+    family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -251,6 +253,8 @@ def lexicon() -> Lexicon:
         cue_words=negative | positive | stems(replies["yes"]),
         generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
+        family_subject=words(plain["family_subject"]),
+        family_determiners=words(plain["family_determiners"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
