@@ -1579,6 +1579,30 @@ def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
 @pytest.mark.parametrize(
     ("criterion_id", "text", "outcome"),
     [
+        # a reading still to do, or not done: a hedge
+        (
+            "pp.plan",
+            "I'd need to go back and look, I think the contingencies were in there",
+            "unclear",
+        ),
+        ("rr.psr", "I have not read it in full, but the bits I saw seemed fine", "unclear"),
+        ("cy.plan", "I'd have to reread the VMP before I could say", "unclear"),
+        # someone else's reading, or one done, judges
+        (
+            "pp.oversight",
+            "The manager had not read it properly before signing it off",
+            "insufficient",
+        ),
+        ("pp.plan", "I read it through twice and there is no contingency at all", "insufficient"),
+    ],
+)
+def test_a_reading_still_to_do_is_a_hedge(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
         # opens on the child or the family, names no part of the work, no word of the
         # criterion's own and none of its reasons: praise or criticism of the child's life
         (

@@ -218,7 +218,7 @@ def lexicon() -> Lexicon:
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
-        hedge_re=_any_of(phrases["hedge"]),
+        hedge_re=_any_of([*phrases["hedge"], *phrases["hedge_unread"]]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
