@@ -1540,6 +1540,28 @@ def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
             "unclear",
         ),
         ("rr.assessment", "The risk of harm side was covered well", "unclear"),
+        # a long subject: another criterion's matter among its first words of its own
+        (
+            "pp.custody",
+            "The health care team's work with him on the wing over those months was excellent",
+            "unclear",
+        ),
+        (
+            "cy.assessment",
+            "The victim's views about what happened at the party that night were written up "
+            "carefully",
+            "unclear",
+        ),
+        (
+            "cy.custody",
+            "The safety planning for her on the unit after the incident in the gym was thorough",
+            "sufficient",
+        ),
+        (
+            "pp.custody",
+            "The MAPPA arrangements for him before and after his release date were really solid",
+            "sufficient",
+        ),
         # the criterion's own matter stays a judgement
         (
             "cy.custody",

@@ -196,7 +196,11 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return False
     if len(subject) > 6:  # a long subject: only a name of other work opening it counts
         opening = f" {' '.join(subject[:5])} "
-        return any(f" {' '.join(name)} " in opening for name in matcher.other_work)
+        if any(f" {' '.join(name)} " in opening for name in matcher.other_work):
+            return True
+        # ... or another criterion's matter among its first six words of its own
+        own = [t for t in subject if t not in lex.generic][:6]
+        return not matcher.other_focus.isdisjoint(own)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
