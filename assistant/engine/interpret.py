@@ -198,9 +198,9 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         opening = f" {' '.join(subject[:5])} "
         if any(f" {' '.join(name)} " in opening for name in matcher.other_work):
             return True
-        # ... or another criterion's matter among its first six words of its own
-        own = [t for t in subject if t not in lex.generic][:6]
-        return not matcher.other_focus.isdisjoint(own)
+        # ... or a matter of other criteria among its first three words of its own
+        own = [t for t in subject if t not in lex.generic][:3]
+        return not matcher.shared_focus.isdisjoint(own)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
