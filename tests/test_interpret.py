@@ -1601,6 +1601,38 @@ def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
 @pytest.mark.parametrize(
     ("criterion_id", "text", "outcome"),
     [
+        # both said to hold, or which holds left to who asks or how one counts
+        (
+            "cy.plan",
+            "The plan covers her self-harm and it doesn't, if you get what I mean",
+            "unclear",
+        ),
+        (
+            "pp.mappa",
+            "Referred late and referred on time, both true depending how you count the days",
+            "unclear",
+        ),
+        (
+            "ss.compliance",
+            "They chased him up the same day, depending on which worker you mean",
+            "unclear",
+        ),
+        # "both" of two things, not of two readings, judges
+        ("pp.mappa", "Referred on time and both agencies came to every meeting", "sufficient"),
+        (
+            "rr.psr",
+            "Both options it set out were realistic and the court took the second",
+            "sufficient",
+        ),
+    ],
+)
+def test_both_readings_said_to_hold_are_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
         # a reading still to do, or not done: a hedge
         (
             "pp.plan",

@@ -246,7 +246,9 @@ def lexicon() -> Lexicon:
         condition_words=words(plain["condition_words"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
-        both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
+        both_res=tuple(
+            re.compile(rf"\b(?:{p})\b") for p in [*phrases["both"], *phrases["both_views"]]
+        ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
         not_a_topic=not_a_topic,
