@@ -1587,6 +1587,13 @@ def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
             "Her mental health needs were picked up and CAMHS saw her within a fortnight",
             "sufficient",
         ),
+        # the matter alone, with a word of the criterion's title: part of its own work
+        (
+            "cy.custody",
+            "Her health care in the secure unit was well planned and reviewed after the incident",
+            "sufficient",
+        ),
+        ("rr.assessment", "Education and family factors were analysed well", "sufficient"),
         # another part praised beside a deficit of this one named stays insufficient
         (
             "pp.custody",

@@ -77,6 +77,7 @@ from assistant.engine.interpret_normalise import (
 )
 from assistant.engine.interpret_unclear import (
     CLAUSE_SPLIT,
+    another_part,
     back_and_forth,
     childs_life,
     clauses_both,
@@ -200,12 +201,14 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
             return True
         # ... or a matter of other criteria among its first three words of its own
         own = [t for t in subject if t not in lex.generic][:3]
-        return not matcher.shared_focus.isdisjoint(own)
+        if matcher.shared_focus.isdisjoint(own):
+            return False
+        return another_part(normalised, subject, matcher, lex)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
     if not matcher.other_focus.isdisjoint(subject):  # "education in custody" to risk of harm
-        return True
+        return another_part(normalised, subject, matcher, lex)
     # "in the plan we set ...": a work noun the criterion never uses, opening the answer
     return subject[0] in lex.prepositions and any(t in matcher.foreign for t in subject[1:3])
 

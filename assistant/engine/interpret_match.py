@@ -74,6 +74,8 @@ class Compiled:
     other_focus: frozenset[str] = frozenset()
     # Those of them that two or more other criteria are about ("safeguarding", not "help").
     shared_focus: frozenset[str] = frozenset()
+    # The words of its title ("planning", "victims"): what it judges, in a few words.
+    title: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def _compile(criterion: Criterion) -> Compiled:
         said=f" | {said} | ",
         other_focus=focus[0],
         shared_focus=focus[1],
+        title=frozenset(phrase_tokens(criterion.title)) - lex.generic - lex.stopwords - cue_words,
     )
 
 

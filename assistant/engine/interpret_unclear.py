@@ -3,7 +3,8 @@
 Owns: clauses that affirm and deny ("yes it had goals, no it didn't", "it was reviewed, it
 wasn't reviewed"), answers that go back and forth ("they were met. They weren't. I mean they
 were."), a word of the answer's own said twice running ("mappa mappa lol"), and praise or
-criticism of the child's life rather than the work ("he's quiet, doesn't say much").
+criticism of the child's life rather than the work ("he's quiet, doesn't say much"), and
+whether a subject naming another criterion's matter is another part of the work.
 """
 
 from __future__ import annotations
@@ -106,3 +107,14 @@ def childs_life(
             return False
     own = matcher.core - lex.generic - lex.family_subject
     return not any(t in lex.work_nouns or t in own for t in toks)
+
+
+def another_part(normalised: str, subject: list[str], matcher: Compiled, lex: Lexicon) -> bool:
+    """Whether a subject that names another criterion's matter is another part of the work: a
+    piece of work about it ("the offending assessment was updated"), or the matter alone when
+    the answer says no word of the criterion's title ("education in custody was brilliant" to
+    risk of harm in custody; not "her health care there was well planned" to safeguarding
+    planning in custody, nor "education and family factors were analysed" to the factors)."""
+    if not lex.work_nouns.isdisjoint(subject):
+        return True
+    return matcher.title.isdisjoint(tokens(normalised))
