@@ -92,6 +92,7 @@ def bundled(framework_id: str) -> Framework | None:
 
 
 _LOADED: dict[str, Framework] = {}
+_VALIDATED: dict[str, Framework] = {}  # the latest returned through the loader, by id
 
 
 def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
@@ -103,9 +104,16 @@ def get_framework(framework_id: str = DEFAULT_FRAMEWORK) -> Framework:
         if found is None:
             from prompts.loader import get_framework as validate_and_get
 
-            return validate_and_get(framework_id)
+            validated = validate_and_get(framework_id)
+            _VALIDATED[framework_id] = validated  # the latest only: never cached from here
+            return validated
         _LOADED[framework_id] = found
     return found
+
+
+def loaded() -> tuple[Framework, ...]:
+    """The frameworks ``get_framework`` has returned so far, the latest of each id (no I/O)."""
+    return (*_LOADED.values(), *_VALIDATED.values())
 
 
 def _plain_id(framework_id: str) -> bool:

@@ -1060,20 +1060,22 @@ def test_hold_out_set_stays_above_its_floor():
 # bench/RESULTS.md); it was then tuned on (96.4%, 92.9%, 100%, 95.7%): its floors sit just
 # below those figures, so that they catch a regression.
 BLIND_FLOORS = {
-    "blind-3": (0.95, 0.85, 0.80, 0.95),
-    "blind-4": (0.95, 0.85, 0.80, 0.95),
-    "blind-5": (0.96, 0.92, 0.96, 0.95),
+    # Batch 3 then tuned on (interp10, answers of the unclear kinds) to 99.5%, 99.5%, 100.0%, 99.4%.
+    "blind-3": (0.99, 0.99, 1.00, 0.99),
+    "blind-4": (1.00, 0.97, 1.00, 1.00),
+    "blind-5": (0.97, 0.96, 1.00, 0.96),
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
-    "blind-6": (0.95, 0.89, 0.80, 0.98),
+    # Then (interp10, answers of the unclear kinds) 97.7%, 94.9%, 87.1%, 100.0%.
+    "blind-6": (0.97, 0.94, 0.87, 1.00),
     # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
     # (the honest figure for new phrasing); then tuned on (general rules, each tested with
     # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
-    "blind-7": (0.97, 0.89, 0.96, 0.97),
+    "blind-7": (0.98, 0.94, 0.96, 0.98),
     # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
     # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
     # 89.7%: the honest figure for new phrasing.  Then tuned on (general rules, each tested with
     # sentences of our own) to 96.8%, 94.6%, 100.0%, 96.1%: its floors sit just below.
-    "blind-8": (0.96, 0.94, 0.98, 0.96),
+    "blind-8": (0.99, 0.99, 1.00, 0.99),
     # Batch 9, written blind (a new mix of voices: formal inspector notes, phone typing, the
     # passive, stories of the case) after batch 8 was tuned on, run once: 82.9%, 74.0%, 81.2%,
     # 83.2% (before the rounds on batches 7 and 8: 79.6%, 69.1%, 68.8%, 81.9%).  Then tuned on
@@ -1081,21 +1083,22 @@ BLIND_FLOORS = {
     # floors sit just below.
     # Then tuned on (interp11: judgements whose outcome was misread) to 97.8%, 95.6%, 87.5%,
     # 100.0%.
-    "blind-9": (0.97, 0.95, 0.87, 0.99),
+    "blind-9": (0.98, 0.96, 0.93, 1.00),
     # Batch 10, written blind (voices of its writer's choosing: over-explaining, terse, bullet
     # fragments, reflective, quotations of the record, dates and numbers) after batch 9 was
     # tuned on, run once: 86.3%, 74.2%, 73.3%, 88.8% (the code of the start of 2026-11-29's
     # evening, before the rounds on batches 7, 8 and 9: 83.5%, 70.3%, 73.3%, 85.5%).  Then tuned
     # on (general rules, each tested with sentences of our own) to 96.2%, 87.9%, 80.0%, 99.3%:
     # its floors sit just below.  Then tuned on (vocab5: reason words) to 91.2% exact reasons.
-    "blind-10": (0.96, 0.91, 0.79, 0.99),
+    "blind-10": (0.98, 0.92, 0.93, 0.99),
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
     # rounds 86.5%, 78.1%, 66.7%, 90.5%); then tuned on (general rules and reason words, each
     # tested with sentences of our own, by two rounds side by side) to 97.8%, 97.8%, 86.7%,
     # 100.0%: its floors sit just below.
-    "blind-11": (0.97, 0.97, 0.86, 0.99),
+    # Then tuned on (interp10, answers of the unclear kinds) to 98.3%, 98.3%, 90.0%, 100.0%.
+    "blind-11": (0.98, 0.98, 0.90, 1.00),
     # Batches 12 to 15, written blind from the criteria alone on 2026-11-29 (late) by four
     # writers, before the round on batch 11; first runs on the code before that round, then
     # after it (never tuned on): batch 12 91.1%, 83.7%, 71.0%, 95.0% -> 91.6%, 84.2%, 71.0%,
@@ -1107,12 +1110,12 @@ BLIND_FLOORS = {
     # words tested with sentences of our own; 14 and 15 are no longer held out.  Batches 14 and
     # 15 before that (never tuned on): 93.3%, 84.4%, 79.3%, 96.0% and 91.4%, 84.4%, 77.4%,
     # 94.2% at the start of the night; 94.4%, 85.6%, 79.3%, 97.4% and 92.5%, 86.0%, 80.6%,
-    # 94.8% after the rounds on 11, 12 and 13.  Now: 94.2%, 90.0%, 71.0%,
-    # 98.7%; 93.4%, 90.1%, 73.3%, 97.4%; 96.7%, 92.2%, 79.3%, 100.0%; 95.2%, 91.9%, 80.6%, 98.1%.
-    "blind-12": (0.94, 0.89, 0.70, 0.98),
-    "blind-13": (0.93, 0.90, 0.73, 0.97),
-    "blind-14": (0.96, 0.92, 0.79, 0.99),
-    "blind-15": (0.95, 0.91, 0.80, 0.98),
+    # 94.8% after the rounds on 11, 12 and 13.  Now: 96.8%, 92.6%, 87.1%,
+    # 98.7%; 95.6%, 92.3%, 86.7%, 97.4%; 98.3%, 93.9%, 89.7%, 100.0%; 97.8%, 94.6%, 96.8%, 98.1%.
+    "blind-12": (0.96, 0.92, 0.87, 0.98),
+    "blind-13": (0.95, 0.92, 0.86, 0.97),
+    "blind-14": (0.98, 0.93, 0.89, 1.00),
+    "blind-15": (0.97, 0.94, 0.96, 0.98),
 }
 
 
@@ -1528,6 +1531,246 @@ def test_one_account_against_the_answers_own_finding_is_a_judgement(
 def test_an_answer_whose_subject_is_another_piece_of_work_is_unclear(
     criterion_id: str, text: str, outcome: str
 ):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the subject is what another criterion is about, and none of this one's own text is
+        (
+            "pp.custody",
+            "Health care in the YOI was excellent, he saw the nurse every week",
+            "unclear",
+        ),
+        (
+            "cy.assessment_review",
+            "The offending behaviour assessment was redone after the robbery",
+            "unclear",
+        ),
+        ("rr.assessment", "The risk of harm side was covered well", "unclear"),
+        # a long subject: another criterion's matter among its first words of its own
+        (
+            "pp.custody",
+            "The health care team's work with him on the wing over those months was excellent",
+            "unclear",
+        ),
+        (
+            "cy.assessment",
+            "The victim's views about what happened at the party that night were written up "
+            "carefully",
+            "unclear",
+        ),
+        (
+            "cy.custody",
+            "The safety planning for her on the unit after the incident in the gym was thorough",
+            "sufficient",
+        ),
+        (
+            "pp.custody",
+            "The MAPPA arrangements for him before and after his release date were really solid",
+            "sufficient",
+        ),
+        # the criterion's own matter stays a judgement
+        (
+            "cy.custody",
+            "Safeguarding in the YOI was good, reviewed straight after the assault",
+            "sufficient",
+        ),
+        (
+            "pp.custody",
+            "MAPPA and release planning in custody were solid, with clear contingencies",
+            "sufficient",
+        ),
+        (
+            "ss.health",
+            "Her mental health needs were picked up and CAMHS saw her within a fortnight",
+            "sufficient",
+        ),
+        # the matter alone, with a word of the criterion's title: part of its own work
+        (
+            "cy.custody",
+            "Her health care in the secure unit was well planned and reviewed after the incident",
+            "sufficient",
+        ),
+        ("rr.assessment", "Education and family factors were analysed well", "sufficient"),
+        # another part praised beside a deficit of this one named stays insufficient
+        (
+            "pp.custody",
+            "Education in custody was fine but there was no contingency plan for release",
+            "insufficient",
+        ),
+        (
+            "cy.assessment_review",
+            "The offending work was fine, but the vulnerability assessment was never reviewed "
+            "after the overdose",
+            "insufficient",
+        ),
+    ],
+)
+def test_an_answer_whose_subject_is_another_criterions_matter_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # both said to hold, or which holds left to who asks or how one counts
+        (
+            "cy.plan",
+            "The plan covers her self-harm and it doesn't, if you get what I mean",
+            "unclear",
+        ),
+        (
+            "pp.mappa",
+            "Referred late and referred on time, both true depending how you count the days",
+            "unclear",
+        ),
+        (
+            "ss.compliance",
+            "They chased him up the same day, depending on which worker you mean",
+            "unclear",
+        ),
+        # "both" of two things, not of two readings, judges
+        ("pp.mappa", "Referred on time and both agencies came to every meeting", "sufficient"),
+        (
+            "rr.psr",
+            "Both options it set out were realistic and the court took the second",
+            "sufficient",
+        ),
+    ],
+)
+def test_both_readings_said_to_hold_are_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a reading still to do, or not done: a hedge
+        (
+            "pp.plan",
+            "I'd need to go back and look, I think the contingencies were in there",
+            "unclear",
+        ),
+        ("rr.psr", "I have not read it in full, but the bits I saw seemed fine", "unclear"),
+        ("cy.plan", "I'd have to reread the VMP before I could say", "unclear"),
+        # someone else's reading, or one done, judges
+        (
+            "pp.oversight",
+            "The manager had not read it properly before signing it off",
+            "insufficient",
+        ),
+        ("pp.plan", "I read it through twice and there is no contingency at all", "insufficient"),
+    ],
+)
+def test_a_reading_still_to_do_is_a_hedge(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # opens on the child or the family, names no part of the work, no word of the
+        # criterion's own and none of its reasons: praise or criticism of the child's life
+        (
+            "cy.plan_review",
+            "She's settled in her new foster home and gets on brilliantly with the other kids "
+            "there.",
+            "unclear",
+        ),
+        (
+            "pp.custody",
+            "He behaved well on the unit and earned his gold status, apart from one scrap in the "
+            "gym.",
+            "unclear",
+        ),
+        ("rr.assessment", "His mum is poorly and his older brother is rarely around.", "unclear"),
+        # a reason named, the work named, or the criterion's own words: a judgement
+        (
+            "ss.engagement",
+            "Mum was never invited to a single review and nobody asked him what he thought.",
+            "insufficient",
+        ),
+        (
+            "ss.engagement",
+            "He was brilliant in sessions and helped write his own targets.",
+            "sufficient",
+        ),
+        (
+            "cy.plan_review",
+            "She moved placement in May and the plan was updated the same week.",
+            "sufficient",
+        ),
+    ],
+)
+def test_praise_or_criticism_of_the_childs_life_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a bare "it wasn't" / "it was" between two clauses that each say the opposite
+        (
+            "cy.plan",
+            "The plan dealt with her self-harm well. It didn't, really. Well, it did.",
+            "unclear",
+        ),
+        ("rr.plan_review", "Reviewed on time, yes. It wasn't though. Okay it was.", "unclear"),
+        (
+            "ss.compliance",
+            "They responded quickly to the missed sessions. They didn't. Actually they did, "
+            "sort of.",
+            "unclear",
+        ),
+        # a bare "it was" that answers a question, or agrees with what went before, judges
+        (
+            "cy.plan_review",
+            "It was updated after the overdose. Was it shared with the carers? It was, and they "
+            "signed it.",
+            "sufficient",
+        ),
+        (
+            "pp.mappa",
+            "Referred on time, yes. It was, and the level 2 meeting went well.",
+            "sufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed at three months, yes. Was it updated after the move? It wasn't, and nothing "
+            "changed.",
+            "insufficient",
+        ),
+    ],
+)
+def test_an_answer_that_goes_back_and_forth_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a word of its own said twice running: typing to test the box, or garbled
+        ("pp.mappa", "referral referral blah typing to see", "unclear"),
+        ("cy.plan", "plan plan plan ok done", "unclear"),
+        ("rr.psr", "asdf report report thing", "unclear"),
+        # repeats that are emphasis, a reply said over, or a word ending one clause and
+        # opening the next, are not
+        ("pp.mappa", "very very good, referred to MAPPA in plenty of time", "sufficient"),
+        ("rr.plan_review", "no no no, it was never reviewed", "insufficient"),
+        (
+            "pp.custody",
+            "MAPPA level set well before release, release address checked and contingencies set",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_word_said_over_and_over_is_unclear(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
 
 

@@ -5,8 +5,9 @@ Owns the reading itself, and the public API: ``interpret``, ``match_reasons``,
 (``lexicon.py``); imports only the standard library, ``prompts`` and its own modules:
 ``interpret_normalise`` (text to tokens), ``interpret_match`` (a criterion's reason phrases
 found in the tokens), ``interpret_cues`` (praise, criticism, and which matches name a
-deficit).  Everything that names a criterion's subject matter (the words people use for each
-reason) is data in the framework; the generic English is data in ``lexicon-en.toml``.
+deficit), ``interpret_unclear`` (answers that say no one thing).  Everything that names a
+criterion's subject matter (the words people use for each reason) is data in the framework;
+the generic English is data in ``lexicon-en.toml``.
 
 How a sentence is read:
 
@@ -18,13 +19,18 @@ How a sentence is read:
    A reply that says both yes and no ("yes no") is ``unclear``.
 3. ``unclear`` is a class of its own, not a fallback: the chat then asks instead of guessing.
    Hedges ("not sure", "I'd have to check", "will check tomorrow"), answers that affirm and
-   deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed"), answers that
-   describe the child without judging the work ("he's 17 and lives with his nan"), and answers
+   deny ("yes and no", "did and didn't", "it was reviewed, it wasn't reviewed") or go back and
+   forth ("they were met. They weren't. I mean they were."), answers that
+   describe the child without judging the work ("he's 17 and lives with his nan"; "mum works
+   nights, he's quiet and doesn't say much": what is praised or criticised is the child's
+   life when the answer names no part of the work, nor the criterion's words), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
-   nonsense: "the court report was good", "the quick brown fox") are unclear; so are answers
+   nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
+   with a word of their own said twice running ("mappa mappa lol"); so are answers
    whose subject is another piece of work ("the RMP was updated" to a question about the
-   safety plan: the criterion's ``other_work_words``), and two accounts set against each other
-   ("the CM says it was done, but the case record shows nothing").
+   safety plan: the criterion's ``other_work_words``) or what another criterion is about
+   ("education in custody was brilliant" to the risk of harm in custody), and two accounts
+   set against each other ("the CM says it was done, but the case record shows nothing").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
@@ -69,14 +75,19 @@ from assistant.engine.interpret_normalise import (
     timing,
     tokens,
 )
+from assistant.engine.interpret_unclear import (
+    CLAUSE_SPLIT,
+    another_part,
+    back_and_forth,
+    childs_life,
+    clauses_both,
+    stammered,
+)
 from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon, stem
 from prompts.model import Criterion
 
 Outcome = Literal["sufficient", "insufficient", "not_applicable", "unclear"]
 OUTCOMES: tuple[Outcome, ...] = ("sufficient", "insufficient", "not_applicable", "unclear")
-
-
-_CLAUSE_SPLIT = re.compile(r"[,.;:!?]| but | although | though | however | whereas ")
 
 
 @dataclass(frozen=True)
@@ -125,28 +136,6 @@ def _both(spoken: str, lex: Lexicon) -> bool:
     return said_yes and any(w in lex.no and w not in lex.weak_no for w in words)
 
 
-def _clauses_both(normalised: str, toks: list[str], lex: Lexicon) -> bool:
-    """Whether one clause says yes and another no ("yes it had goals, no it didn't"), or one
-    clause is another with a "not" ("it was reviewed, it wasn't reviewed")."""
-    clauses = [" ".join(WORD_RE.findall(c)) for c in _CLAUSE_SPLIT.split(normalised)]
-    if any(lex.yes_clause_re.match(c) for c in clauses) and any(
-        lex.no_clause_re.match(c) for c in clauses
-    ):
-        return True
-    plain: set[tuple[str, ...]] = set()
-    denied: set[tuple[str, ...]] = set()
-    current: list[str] = []
-    for token in [*toks, BOUNDARY]:
-        if token not in BREAKS:
-            current.append(token)
-            continue
-        if current:
-            stripped = tuple(t for t in current if t != NOT)
-            (denied if len(stripped) < len(current) else plain).add(stripped)
-        current = []
-    return bool(plain & denied - {()})
-
-
 def _off_topic(toks: list[str], matcher: Compiled, lex: Lexicon) -> bool:
     """Whether the answer is about something else: another part of the case ("the court
     report was good" to a question about the plan's review) or nothing to do with the case.
@@ -187,10 +176,13 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     The subject is the opening words of the first clause, up to its verb (an auxiliary, a
     word of praise or criticism, or a negator).  It names another piece of work when, in at
     most six words, it holds one of the criterion's names of other work, or a work noun that
-    neither its core text nor its reasons use; a longer subject only when it opens with such a
-    name ("the safety plan for her own vulnerability was thorough" to the risk plan).
+    neither its core text nor its reasons use, or a word of another criterion's focus that
+    none of its own text uses ("safeguarding in the YOI was good" to a question about risk of
+    harm in custody: ``Compiled.other_focus``); a longer subject only when it opens with a
+    name of other work ("the safety plan for her own vulnerability was thorough" to the risk
+    plan).
     """
-    words = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    words = WORD_RE.findall(CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     subject: list[str] = []
     for word in words:
         if word in lex.subject_ends:
@@ -205,10 +197,18 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return False
     if len(subject) > 6:  # a long subject: only a name of other work opening it counts
         opening = f" {' '.join(subject[:5])} "
-        return any(f" {' '.join(name)} " in opening for name in matcher.other_work)
+        if any(f" {' '.join(name)} " in opening for name in matcher.other_work):
+            return True
+        # ... or a matter of other criteria among its first three words of its own
+        own = [t for t in subject if t not in lex.generic][:3]
+        if matcher.shared_focus.isdisjoint(own):
+            return False
+        return another_part(normalised, subject, matcher, lex)
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
+    if not matcher.other_focus.isdisjoint(subject):  # "education in custody" to risk of harm
+        return another_part(normalised, subject, matcher, lex)
     # "in the plan we set ...": a work noun the criterion never uses, opening the answer
     return subject[0] in lex.prepositions and any(t in matcher.foreign for t in subject[1:3])
 
@@ -243,7 +243,7 @@ def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
     if len(lex.source_says_re.findall(normalised)) < 2:
         return False
     said = set()
-    for clause in _CLAUSE_SPLIT.split(normalised):
+    for clause in CLAUSE_SPLIT.split(normalised):
         if lex.source_says_re.search(clause):
             found = cues(tokens(clause))
             if found.negative:  # "the notes say no review happened"
@@ -331,7 +331,7 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
 def _opens_with_reply(normalised: str, lex: Lexicon) -> bool:
     """Whether the answer's first clause is a bare reply ("Never.", "No, not once"): it
     answers the question asked, whatever the rest names."""
-    first = WORD_RE.findall(_CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
+    first = WORD_RE.findall(CLAUSE_SPLIT.split(normalised, maxsplit=1)[0])
     vocab = lex.yes | lex.no | lex.negators | lex.reply_filler
     return bool(first) and len(first) <= 4 and all(w in vocab for w in first)
 
@@ -373,6 +373,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     kind = _reply_kind(normalised)
     if kind is not None:
         return kind, (), True, " ".join(words)
+    if stammered(normalised.split(), lex):  # "mappa mappa lol": a word said over
+        return "unclear", (), False, " ".join(words)
     matcher = compiled(criterion)
     if " : " in normalised:
         normalised = _colon_lists(normalised, lex)
@@ -393,7 +395,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
             without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
     hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
-    if _clauses_both(without_na, toks, lex):
+    if clauses_both(without_na, toks, lex) or back_and_forth(without_na, lex):
         return "unclear", (), False, spoken
     if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
         return "unclear", (), False, spoken
@@ -426,6 +428,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
+    if not hits and childs_life(without_na, words, toks, matcher, lex):
+        return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken
     # "it" points at the work asked about, unless the answer opened on another piece of work

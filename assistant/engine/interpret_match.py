@@ -22,6 +22,7 @@ from assistant.engine.interpret_normalise import (
 )
 from assistant.engine.lexicon import NOT, lexicon, stem_with
 from prompts.model import Criterion
+from prompts.shipped import loaded
 
 GAP = 2  # tokens a phrase may skip between two of its own tokens
 
@@ -67,6 +68,14 @@ class Compiled:
     # All its own text (core, reasons, help, learning) as tokens, each text between " | ":
     # whether a phrase of an answer ("risk of harm") is one the criterion itself uses.
     said: str = ""
+    # The words the framework's other criteria are about (their id, title, question, aspect
+    # and gate: "safeguarding", "offending", "education") that none of its own text uses: an
+    # answer whose subject holds one is about another part of the work.
+    other_focus: frozenset[str] = frozenset()
+    # Those of them that two or more other criteria are about ("safeguarding", not "help").
+    shared_focus: frozenset[str] = frozenset()
+    # The words of its title ("planning", "victims"): what it judges, in a few words.
+    title: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,7 @@ def _compile(criterion: Criterion) -> Compiled:
     said = " | ".join(
         " ".join(t) for t in (*(phrase_tokens(x) for x in texts), *by_phrase(by_first)) if t
     )
+    focus = _other_focus(criterion, topic)
     return Compiled(
         reason_ids=tuple(r.id for r in criterion.reasons),
         by_first={k: tuple(v) for k, v in by_first.items()},
@@ -151,7 +161,30 @@ def _compile(criterion: Criterion) -> Compiled:
         other_work=tuple({t for t in (phrase_tokens(w) for w in criterion.other_work_words) if t}),
         situation_words=_situation_words(criterion.not_applicable_words),
         said=f" | {said} | ",
+        other_focus=focus[0],
+        shared_focus=focus[1],
+        title=frozenset(phrase_tokens(criterion.title)) - lex.generic - lex.stopwords - cue_words,
     )
+
+
+def _other_focus(criterion: Criterion, topic: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the other criteria's core text (``_core_text``) of the loaded framework
+    that holds ``criterion``, less its own text's, generic words, cue words and work nouns
+    (another piece of work is ``foreign``'s and ``other_work``'s); and those of them that two
+    or more other criteria use.  Empty for a criterion of no loaded framework."""
+    lex = lexicon()
+    for framework in loaded():
+        if any(c is criterion for c in framework.criteria):
+            break
+    else:
+        return frozenset(), frozenset()
+    counts: dict[str, int] = {}
+    for other in framework.criteria:
+        if other is not criterion:
+            for t in {t for text in _core_text(other) for t in phrase_tokens(text)}:
+                counts[t] = counts.get(t, 0) + 1
+    words = set(counts) - topic - lex.generic - lex.cue_words - lex.work_nouns
+    return frozenset(words), frozenset(t for t in words if counts[t] > 1)
 
 
 def by_phrase(by_first: dict[str, list[Phrase]]) -> list[tuple[str, ...]]:

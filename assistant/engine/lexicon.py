@@ -63,6 +63,8 @@ class Lexicon:
     part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
     part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
+    elliptic_clause_re: re.Pattern[str]  # a whole clause: "they weren't, though"
+    elliptic_filler: frozenset[str]  # a clause of these alone says nothing: "really"
     not_applicable_re: re.Pattern[str]
     strong_not_applicable_re: re.Pattern[str]
     # "never on the table", "doesn't come into it": not applicable when said of a criterion's
@@ -81,6 +83,8 @@ class Lexicon:
     no_clause_re: re.Pattern[str]
     not_a_topic: frozenset[str]  # stemmed
     child_subject: frozenset[str]
+    family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
+    family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -215,7 +219,7 @@ def lexicon() -> Lexicon:
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
-        hedge_re=_any_of(phrases["hedge"]),
+        hedge_re=_any_of([*phrases["hedge"], *phrases["hedge_unread"]]),
         hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
@@ -226,6 +230,8 @@ def lexicon() -> Lexicon:
         part_side_re=_any_of(phrases["part_side"]),
         part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
+        elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
+        elliptic_filler=words(phrases["elliptic_filler"]),
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
@@ -241,13 +247,17 @@ def lexicon() -> Lexicon:
         condition_words=words(plain["condition_words"]),
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
-        both_res=tuple(re.compile(rf"\b(?:{p})\b") for p in phrases["both"]),
+        both_res=tuple(
+            re.compile(rf"\b(?:{p})\b") for p in [*phrases["both"], *phrases["both_views"]]
+        ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
         not_a_topic=not_a_topic,
         cue_words=negative | positive | stems(replies["yes"]),
         generic=not_a_topic | words(plain["prepositions"]) | {NOT, NUM},
         child_subject=words(plain["child_subject"]),
+        family_subject=words(plain["family_subject"]),
+        family_determiners=words(plain["family_determiners"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
