@@ -1,7 +1,7 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -15; or only the named
+under tests/data (answers-dev, answers-holdout, answers-blind-3 to -19; or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
@@ -43,6 +43,10 @@ SETS = {
     "blind-13": DATA / "answers-blind-13.jsonl",
     "blind-14": DATA / "answers-blind-14.jsonl",
     "blind-15": DATA / "answers-blind-15.jsonl",
+    "blind-16": DATA / "answers-blind-16.jsonl",
+    "blind-17": DATA / "answers-blind-17.jsonl",
+    "blind-18": DATA / "answers-blind-18.jsonl",
+    "blind-19": DATA / "answers-blind-19.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

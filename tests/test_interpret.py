@@ -45,6 +45,10 @@ BLIND_12 = ROOT / "tests" / "data" / "answers-blind-12.jsonl"
 BLIND_13 = ROOT / "tests" / "data" / "answers-blind-13.jsonl"
 BLIND_14 = ROOT / "tests" / "data" / "answers-blind-14.jsonl"
 BLIND_15 = ROOT / "tests" / "data" / "answers-blind-15.jsonl"
+BLIND_16 = ROOT / "tests" / "data" / "answers-blind-16.jsonl"
+BLIND_17 = ROOT / "tests" / "data" / "answers-blind-17.jsonl"
+BLIND_18 = ROOT / "tests" / "data" / "answers-blind-18.jsonl"
+BLIND_19 = ROOT / "tests" / "data" / "answers-blind-19.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1116,6 +1120,15 @@ BLIND_FLOORS = {
     "blind-13": (0.95, 0.92, 0.86, 0.97),
     "blind-14": (0.98, 0.93, 0.89, 1.00),
     "blind-15": (0.97, 0.94, 0.96, 0.98),
+    # Batches 16 to 19, written blind from the criteria alone before the rounds on 12-15;
+    # first runs on the code before those rounds (efe007c), then after them (never tuned on):
+    # 92.2%, 85.5%, 77.4%, 95.3% -> 92.7%, 86.0%, 80.6%, 95.3%; 90.0%, 81.1%, 83.3%, 91.3% ->
+    # 92.2%, 82.8%, 90.0%, 92.7%; 87.8%, 81.9%, 75.0%, 90.4% -> 88.8%, 83.0%, 78.1%, 91.0%;
+    # 91.4%, 81.8%, 83.3%, 93.0% -> 92.5%, 83.4%, 90.0%, 93.0%.
+    "blind-16": (0.92, 0.86, 0.80, 0.95),
+    "blind-17": (0.92, 0.82, 0.90, 0.92),
+    "blind-18": (0.88, 0.83, 0.78, 0.91),
+    "blind-19": (0.92, 0.83, 0.90, 0.93),
 }
 
 
@@ -1135,6 +1148,10 @@ BLIND_FLOORS = {
         ("blind-13", BLIND_13),
         ("blind-14", BLIND_14),
         ("blind-15", BLIND_15),
+        ("blind-16", BLIND_16),
+        ("blind-17", BLIND_17),
+        ("blind-18", BLIND_18),
+        ("blind-19", BLIND_19),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
@@ -3140,3 +3157,18 @@ def test_the_childs_lateness_in_minutes_is_not_the_work_late(
 ):
     reading = read(criterion_id, text)
     assert (reading.outcome, reading.reasons) == (outcome, reasons), reading
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "no" inside a phrase of praise is no reply "no": a "yes" beside it is not both
+        ("rr.plan", "Yep - every factor has an action with a date. No concerns.", "sufficient"),
+        ("pp.assessment_review", "Yes, redone the day after the arrest. No issues.", "sufficient"),
+        # a reply "no" beside a "yes" still is
+        ("rr.plan", "Yes. No. I am not sure.", "unclear"),
+        ("rr.plan", "yes no", "unclear"),
+    ],
+)
+def test_a_no_inside_praise_is_no_reply(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
