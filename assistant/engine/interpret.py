@@ -131,7 +131,8 @@ def _both(spoken: str, lex: Lexicon) -> bool:
     """Whether words of the answer affirm and deny at once ("yes and no", "did and didn't")."""
     if any(pattern.search(spoken) for pattern in lex.both_res):
         return True
-    words = spoken.split()
+    # "no" in a phrase of praise ("yep, tied to the factors. no concerns") is no reply "no"
+    words = lex.positive_phrases.sub(" ", spoken).split()
     said_yes = any(w in lex.yes and w not in lex.weak_yes for w in words)
     return said_yes and any(w in lex.no and w not in lex.weak_no for w in words)
 
