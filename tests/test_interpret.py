@@ -3172,3 +3172,32 @@ def test_the_childs_lateness_in_minutes_is_not_the_work_late(
 )
 def test_a_no_inside_praise_is_no_reply(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # beside "not due yet", that nothing happened or changed is why it does not apply
+        ("rr.plan_review", "Not due yet and nothing much has changed.", "not_applicable"),
+        (
+            "pp.assessment_review",
+            "First review hasn't fallen due and there have been no arrests or changes.",
+            "not_applicable",
+        ),
+        ("cy.assessment_review", "Not yet due, no incident or change.", "not_applicable"),
+        # nothing happened that would call for it; a case too new for the work
+        ("cy.assessment_review", "Nothing has occurred to prompt a fresh look.", "not_applicable"),
+        ("rr.assessment_review", "She's only been open to us three weeks.", "not_applicable"),
+        # set against it with "but", or said alone, it keeps its old reading
+        (
+            "rr.plan_review",
+            "Not due yet they said, but he moved out and nothing changed in the plan.",
+            "insufficient",
+        ),
+        ("rr.plan_review", "He was excluded and nothing changed.", "insufficient"),
+    ],
+)
+def test_nothing_happened_beside_not_due_is_why_it_does_not_apply(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome

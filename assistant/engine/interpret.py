@@ -389,6 +389,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     if not_applicable and lex.strong_not_applicable_re.search(spoken):
         return "not_applicable", (), False, spoken
     without_na = lex.not_applicable_re.sub(" . ", normalised) if not_applicable else normalised
+    if not_applicable and not _after_contrast(without_na):  # "not due, nothing has changed"
+        without_na = lex.not_applicable_no_event_re.sub(" . ", without_na)
     situations = situation_spans(without_na, matcher)
     if situations:  # "no court report, it was a youth caution": the criterion does not apply
         not_applicable = True

@@ -70,6 +70,8 @@ class Lexicon:
     # "never on the table", "doesn't come into it": not applicable when said of a criterion's
     # situation ("custody was never on the table")
     not_applicable_turn_re: re.Pattern[str]
+    # "nothing has changed" beside "not due yet": why it does not apply, not a deficit
+    not_applicable_no_event_re: re.Pattern[str]
     verdict_yes_re: re.Pattern[str]  # "so I'd say yes", "sufficient" closing an answer
     verdict_open_re: re.Pattern[str]  # "good enough.", "plan's fine." opening an answer
     softeners: frozenset[str]  # "a bit", "could", "one": a caveat said as minor
@@ -235,6 +237,7 @@ def lexicon() -> Lexicon:
         not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
+        not_applicable_no_event_re=_any_of(phrases["not_applicable_no_event"]),
         verdict_yes_re=re.compile(
             rf"(?:^|[.;!?,] |\b(?:so|and|overall|but|yet) )(?:{'|'.join(phrases['verdict_yes'])})"
             r"(?: overall| then| really)?(?: [.!]+)?\s*$"
