@@ -3201,3 +3201,31 @@ def test_nothing_happened_beside_not_due_is_why_it_does_not_apply(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "then again" in time is no weighing of the other side
+        ("rr.plan_review", "Reviewed in May and then again after the arrest.", "sufficient"),
+        ("rr.plan_review", "It was reviewed. Then again, only on paper.", "unclear"),
+        # "like it should be", "as planned": nothing missing
+        ("rr.assessment_review", "Redone at six months like it should be.", "sufficient"),
+        ("rr.plan_review", "Reviewed in March as planned, targets updated.", "sufficient"),
+        ("rr.plan_review", "It wasn't reviewed like it should have been.", "insufficient"),
+        # "could be a lot better", "not fit for purpose": a shortfall
+        ("rr.plan", "It could be far better, to be fair.", "insufficient"),
+        ("rr.plan", "The plan is frankly unfit for purpose.", "insufficient"),
+        ("rr.plan", "Good plan, fit for purpose.", "sufficient"),
+        # "doesn't really apply" closing the answer; "doesn't really apply" with an object is no
+        # such thing
+        ("rr.psr_alternatives", "A discharge, so it doesn't really apply.", "not_applicable"),
+        (
+            "rr.plan",
+            "The plan does not really apply the assessment's findings.",
+            "insufficient",
+        ),
+    ],
+)
+def test_rules_of_the_interp13_round(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
