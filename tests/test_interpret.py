@@ -3229,3 +3229,18 @@ def test_nothing_happened_beside_not_due_is_why_it_does_not_apply(
 )
 def test_rules_of_the_interp13_round(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a deficit phrase whose concern noun a remedy verb found is the good part
+        ("pp.oversight", "Her manager caught the mismatch in the ROSH levels.", "sufficient"),
+        # not caught, or a deficit said as a verb beside a remedy verb, keeps its reading
+        ("pp.oversight", "Nobody ever caught the mismatch in the ROSH levels.", "insufficient"),
+        ("pp.oversight", "The ROSH levels are a mismatch.", "insufficient"),
+        ("rr.plan", "It misses the drug use the assessment flagged.", "insufficient"),
+    ],
+)
+def test_a_deficit_a_remedy_verb_found_is_not_named(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -35,6 +35,7 @@ class Cues:
     negative_at: set[int]  # positions of negative evidence, for topic phrases
     positive_at: set[int]  # positions of praise, which stop the search for a negative
     cancelled: set[int]  # negators spent on a concern noun: "no contingency issues"
+    remedied: set[int]  # criticism a remedy verb found: "caught the mismatch"
 
 
 def cues(tokens: list[str]) -> Cues:
@@ -46,6 +47,7 @@ def cues(tokens: list[str]) -> Cues:
     positive_at: set[int] = set()
     consumed: set[int] = set()
     cancelled: set[int] = set()
+    remedied_at: set[int] = set()
     unsaid = _unsaid(tokens)
     for i, token in enumerate(tokens):
         if token in negative_cues:
@@ -87,6 +89,7 @@ def cues(tokens: list[str]) -> Cues:
                 positive += 1
                 positive_at.add(i)
             elif remedied:
+                remedied_at.add(i)
                 continue  # "spotted the gaps": the problem was found, which is the good part
             else:
                 negative += 1
@@ -111,7 +114,7 @@ def cues(tokens: list[str]) -> Cues:
         if token == NOT and i not in consumed:
             negative += 1
             negative_at.add(i)
-    return Cues(positive, negative, negative_at, positive_at, cancelled)
+    return Cues(positive, negative, negative_at, positive_at, cancelled, remedied_at)
 
 
 def matter_concerns(toks: list[str], hits: list[Hit], found: Cues) -> None:
@@ -295,9 +298,14 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
 
 def _flipped(tokens: list[str], hit: Hit, found: Cues, negative_cues: frozenset[str]) -> bool:
     """Whether every critical word of a deficit phrase was turned to praise by a negator
-    before it ("no factual errors", "no real gaps"): the phrase is denied, not named."""
+    before it ("no factual errors", "no real gaps"), or found by a remedy verb ("caught the
+    mismatch"): the phrase is denied, not named."""
     said = range(hit.start, hit.end + 1)
     critical = [p for p in said if tokens[p] in negative_cues]
+    lex = lexicon()
+    found_nouns = lex.concern_nouns | lex.remediable
+    if critical and all(p in found.remedied and tokens[p] in found_nouns for p in critical):
+        return True  # "the manager caught the mismatch": found, which is the good part
     return (
         bool(critical)
         and all(p in found.positive_at for p in critical)
