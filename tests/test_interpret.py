@@ -3244,3 +3244,39 @@ def test_rules_of_the_interp13_round(criterion_id: str, text: str, outcome: str)
 )
 def test_a_deficit_a_remedy_verb_found_is_not_named(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a plan that still names the old facts about the child was not revised
+        (
+            "rr.plan_review",
+            "Reviewed in June, yet the plan still says he lives with mum.",
+            "insufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed in June and the plan still says what it should.",
+            "sufficient",
+        ),
+        # "word for word the same after" a change: not updated; "the same in both" is agreement
+        ("rr.plan_review", "The plan was exactly the same after the arrest.", "insufficient"),
+        (
+            "pp.oversight",
+            "Countersigned on time and the ROSH level is the same in both.",
+            "sufficient",
+        ),
+        # short of what one would expect; the work came "eventually" (a criticism that weighs
+        # against the praise of "referred")
+        ("pp.mappa", "It went in two weeks out instead of the months you'd want.", "insufficient"),
+        ("pp.mappa", "Referred eventually, a fortnight before he got out.", "unclear"),
+        ("pp.mappa", "Referred a fortnight before he got out.", "sufficient"),
+        ("pp.mappa", "Referral made in good time, instead of waiting for the panel.", "sufficient"),
+        # "how exactly do you measure that": the goals cannot be measured
+        ("rr.plan", "Targets say 'work on attitude'. How would you measure that?", "insufficient"),
+        ("rr.plan", "Targets say 'work on attitude'.", "unclear"),
+    ],
+)
+def test_rules_of_the_interp13_round_second_pass(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
