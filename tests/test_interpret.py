@@ -3280,3 +3280,18 @@ def test_a_deficit_a_remedy_verb_found_is_not_named(criterion_id: str, text: str
 )
 def test_rules_of_the_interp13_round_second_pass(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "not once was it late": the verb first, the word after the subject denied
+        ("rr.plan_review", "Not once was it overdue in the whole order.", "sufficient"),
+        ("rr.plan_review", "Not once was it reviewed in the whole order.", "insufficient"),
+        # "not a need that was overlooked": nothing left out
+        ("ss.health", "Not a thing that got missed, the GP and CAMHS both involved.", "sufficient"),
+        ("ss.health", "A need that was overlooked: his asthma.", "insufficient"),
+    ],
+)
+def test_a_denial_said_verb_first(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
