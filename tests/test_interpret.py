@@ -3295,3 +3295,18 @@ def test_rules_of_the_interp13_round_second_pass(criterion_id: str, text: str, o
 )
 def test_a_denial_said_verb_first(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "the X behind it" is what lies under a thing, not work running late
+        ("rr.assessment", "Good, it names the trauma behind his offending.", "sufficient"),
+        ("rr.assessment", "Clear on the thinking behind the knife carrying.", "sufficient"),
+        # work behind time stays late
+        ("rr.plan_review", "Reviews fell behind, months overdue.", "insufficient"),
+        ("rr.plan_review", "The review was behind schedule.", "insufficient"),
+    ],
+)
+def test_the_cause_behind_a_thing_is_not_lateness(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
