@@ -3310,3 +3310,16 @@ def test_a_denial_said_verb_first(criterion_id: str, text: str, outcome: str):
 )
 def test_the_cause_behind_a_thing_is_not_lateness(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "neither of them was X": the "not" beside the verb
+        ("ss.engagement", "Neither of the carers was consulted at all.", "insufficient"),
+        ("ss.engagement", "Neither of them.", "insufficient"),
+        ("ss.engagement", "Both of the carers were consulted.", "sufficient"),
+    ],
+)
+def test_neither_of_them_was_asked(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
