@@ -3328,3 +3328,18 @@ def test_the_cause_behind_a_thing_is_not_lateness(criterion_id: str, text: str, 
 )
 def test_neither_of_them_was_asked(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a thing said one way in one place and another way elsewhere: the work contradicts
+        # itself
+        ("pp.psr", "Medium risk on one page and high on the next.", "insufficient"),
+        ("pp.psr", "The risk is set out in one section, clearly.", "sufficient"),
+    ],
+)
+def test_said_one_way_in_one_place_and_another_elsewhere(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
