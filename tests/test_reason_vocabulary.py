@@ -713,6 +713,53 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Not good enough, to be honest.",
         set(),
     ),
+    # vocab6: a referral weeks before release, quoted stock actions, a move into supported
+    # housing, risk given without explanation, 'CM to monitor', straight to breach, nobody gave the
+    # victim a thought; "countersigned" alone is no late countersignature; a dated event a few
+    # words into its sentence, then the work not revisited or looked at again.
+    ("pp.mappa", "The referral only went in two weeks before release.", {"referral_late"}),
+    (
+        "rr.plan",
+        "Actions like 'reflect on choices' and 'think about consequences' tell you nothing.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.plan",
+        "The actions were copied and pasted, they could have been written for any child.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.assessment_review",
+        "He moved into supported housing in May and the assessment was never touched.",
+        {"not_after_change"},
+    ),
+    ("pp.psr", "The risk level was given without any explanation.", {"account_unclear"}),
+    (
+        "cy.plan",
+        "The plan just says 'CM to monitor' and there is no contingency.",
+        {"contingency_weak", "responses_insufficient"},
+    ),
+    (
+        "ss.compliance",
+        "The response was slow, and going straight to breach was wrong.",
+        {"not_timely", "response_inappropriate"},
+    ),
+    ("pp.victims", "Nobody had given her a thought.", {"victim_not_considered"}),
+    (
+        "pp.oversight",
+        "The manager countersigned it without spotting the missing contingency.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "cy.assessment_review",
+        "She took an overdose in May and the assessment wasn't revisited.",
+        {"not_after_change"},
+    ),
+    (
+        "pp.assessment_review",
+        "He was charged with robbery in July and the ROSH was not looked at again.",
+        {"not_after_change"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -901,6 +948,16 @@ PRAISE: list[tuple[str, str]] = [
         "pp.assessment_review",
         "The same assessment was updated after each incident and reviewed on time.",
     ),
+    # vocab6: the same words in praise.
+    ("ss.compliance", "A prompt home visit rather than going straight to breach, well judged."),
+    ("pp.mappa", "Referred months before release, in good time."),
+    ("pp.psr", "The risk was explained clearly, who to and when, no woolly language."),
+    ("pp.oversight", "The countersignature was within the week and the manager spotted the gaps."),
+    ("cy.plan", "The CM will monitor her mood weekly and there is a clear contingency."),
+    (
+        "cy.assessment_review",
+        "She took an overdose in May, and the assessment was reviewed on time in June as planned.",
+    ),
 ]
 
 
@@ -933,6 +990,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "Mum was sent to prison in March; he is with his aunt now."),
     ("cy.assessment_review", "Her nan's death hit her hard."),
     ("cy.custody", "She has a history of self harm and was bullied at school."),
+    ("rr.assessment_review", "She lives in supported accommodation and sees her mum at weekends."),
 ]
 
 
