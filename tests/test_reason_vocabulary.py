@@ -760,6 +760,24 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "He was charged with robbery in July and the ROSH was not looked at again.",
         {"not_after_change"},
     ),
+    # vocab6: the event referred back to ("not touched after that", "no review afterwards",
+    # "not updated till the next review").
+    (
+        "cy.assessment_review",
+        "She was assaulted in March. The assessment was not touched after that.",
+        {"not_after_change"},
+    ),
+    (
+        "cy.assessment_review",
+        "There was a serious assault, and no review afterwards.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed on schedule. But after he was excluded in May, nothing. Not updated till the "
+        "next review.",
+        {"not_after_change"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -958,6 +976,11 @@ PRAISE: list[tuple[str, str]] = [
         "cy.assessment_review",
         "She took an overdose in May, and the assessment was reviewed on time in June as planned.",
     ),
+    (
+        "rr.assessment_review",
+        "Reviewed in March and again in June, and updated after that whenever anything changed.",
+    ),
+    ("cy.assessment_review", "It was reviewed afterwards, promptly."),
 ]
 
 
