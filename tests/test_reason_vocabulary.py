@@ -778,6 +778,24 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "next review.",
         {"not_after_change"},
     ),
+    # vocab6: gaps that went unremarked, nothing until the breach, nothing in place for if it
+    # went wrong, no sessions planned.
+    (
+        "pp.oversight",
+        "The gaps in the analysis went unremarked by the manager.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "ss.compliance",
+        "Nobody did anything until he was breached two months later.",
+        {"not_timely"},
+    ),
+    (
+        "pp.custody",
+        "Nothing in place for if things went wrong on release.",
+        {"contingency_weak"},
+    ),
+    ("cy.plan", "No referral to CAMHS and no sessions planned.", {"interventions_missing"}),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -981,6 +999,12 @@ PRAISE: list[tuple[str, str]] = [
         "Reviewed in March and again in June, and updated after that whenever anything changed.",
     ),
     ("cy.assessment_review", "It was reviewed afterwards, promptly."),
+    (
+        "pp.custody",
+        "Good contingency: a clear plan in place for if things went wrong on release.",
+    ),
+    ("cy.plan", "CAMHS sessions planned weekly, well thought through."),
+    ("ss.compliance", "A home visit the same day, long before any talk of breach, good."),
 ]
 
 
