@@ -796,6 +796,24 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         {"contingency_weak"},
     ),
     ("cy.plan", "No referral to CAMHS and no sessions planned.", {"interventions_missing"}),
+    # vocab6: no way of monitoring a victim's safety, analysis of two sentences, a contingency
+    # that only says to call the police, a major change not picked up.
+    (
+        "pp.victims",
+        "The plan says he must keep away from her but there is no way of monitoring it.",
+        {"plan_inadequate"},
+    ),
+    ("rr.psr", "The offence analysis was two sentences long.", {"other_quality"}),
+    (
+        "pp.plan",
+        "The contingency section says 'call the police if he goes missing'.",
+        {"contingency_weak"},
+    ),
+    (
+        "rr.assessment_review",
+        "Her dad died in May, a major change, and it isn't picked up in the assessment at all.",
+        {"not_after_change"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -1005,6 +1023,12 @@ PRAISE: list[tuple[str, str]] = [
     ),
     ("cy.plan", "CAMHS sessions planned weekly, well thought through."),
     ("ss.compliance", "A home visit the same day, long before any talk of breach, good."),
+    ("rr.psr", "A careful analysis of the offence in a few lines, clear and to the point."),
+    ("pp.victims", "Monitoring through police and the school, nothing missed."),
+    (
+        "rr.assessment_review",
+        "A big change in his life was picked up straight away and the assessment updated.",
+    ),
 ]
 
 
