@@ -814,6 +814,17 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Her dad died in May, a major change, and it isn't picked up in the assessment at all.",
         {"not_after_change"},
     ),
+    # vocab6: nothing about what the sessions are or what will actually be done (stock actions).
+    (
+        "rr.plan",
+        "The goals have dates, but nothing about what will actually be done with her.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.plan",
+        "Nothing about what sessions he would actually do, and the targets can't be measured.",
+        {"generic_actions", "goals_not_measurable"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -1025,6 +1036,7 @@ PRAISE: list[tuple[str, str]] = [
     ("ss.compliance", "A home visit the same day, long before any talk of breach, good."),
     ("rr.psr", "A careful analysis of the offence in a few lines, clear and to the point."),
     ("pp.victims", "Monitoring through police and the school, nothing missed."),
+    ("rr.plan", "The plan sets out what the sessions will be and when, with measurable targets."),
     (
         "rr.assessment_review",
         "A big change in his life was picked up straight away and the assessment updated.",
