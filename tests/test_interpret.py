@@ -1066,7 +1066,8 @@ def test_hold_out_set_stays_above_its_floor():
 BLIND_FLOORS = {
     # Batch 3 then tuned on (interp10, answers of the unclear kinds) to 99.5%, 99.5%, 100.0%, 99.4%.
     "blind-3": (0.99, 0.99, 1.00, 0.99),
-    "blind-4": (1.00, 0.97, 1.00, 1.00),
+    # Batch 4 then tuned on (vocab6: reason words) to 98.4% exact reasons.
+    "blind-4": (1.00, 0.98, 1.00, 1.00),
     "blind-5": (0.97, 0.96, 1.00, 0.96),
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
     # Then (interp10, answers of the unclear kinds) 97.7%, 94.9%, 87.1%, 100.0%.
@@ -1120,8 +1121,8 @@ BLIND_FLOORS = {
     # Batch 13 then tuned on (interp13: judgements whose outcome was misread) to 96.1%, 92.8%,
     # 86.7%, 98.0%.
     "blind-13": (0.96, 0.92, 0.86, 0.98),
-    "blind-14": (0.98, 0.93, 0.89, 1.00),
-    "blind-15": (0.97, 0.94, 0.96, 0.98),
+    "blind-14": (0.98, 0.95, 0.89, 1.00),
+    "blind-15": (0.97, 0.95, 0.96, 0.98),
     # Batches 16 to 19, written blind from the criteria alone before the rounds on 12-15;
     # first runs on the code before those rounds (efe007c), then after them (never tuned on):
     # 92.2%, 85.5%, 77.4%, 95.3% -> 92.7%, 86.0%, 80.6%, 95.3%; 90.0%, 81.1%, 83.3%, 91.3% ->
@@ -1130,10 +1131,10 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.95, 0.88, 0.80, 0.98),
-    "blind-17": (0.95, 0.85, 0.90, 0.96),
-    "blind-18": (0.92, 0.85, 0.78, 0.94),
-    "blind-19": (0.94, 0.85, 0.90, 0.95),
+    "blind-16": (0.95, 0.90, 0.80, 0.98),
+    "blind-17": (0.95, 0.87, 0.90, 0.96),
+    "blind-18": (0.92, 0.87, 0.78, 0.94),
+    "blind-19": (0.94, 0.88, 0.90, 0.95),
 }
 
 

@@ -713,6 +713,118 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Not good enough, to be honest.",
         set(),
     ),
+    # vocab6: a referral weeks before release, quoted stock actions, a move into supported
+    # housing, risk given without explanation, 'CM to monitor', straight to breach, nobody gave the
+    # victim a thought; "countersigned" alone is no late countersignature; a dated event a few
+    # words into its sentence, then the work not revisited or looked at again.
+    ("pp.mappa", "The referral only went in two weeks before release.", {"referral_late"}),
+    (
+        "rr.plan",
+        "Actions like 'reflect on choices' and 'think about consequences' tell you nothing.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.plan",
+        "The actions were copied and pasted, they could have been written for any child.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.assessment_review",
+        "He moved into supported housing in May and the assessment was never touched.",
+        {"not_after_change"},
+    ),
+    ("pp.psr", "The risk level was given without any explanation.", {"account_unclear"}),
+    (
+        "cy.plan",
+        "The plan just says 'CM to monitor' and there is no contingency.",
+        {"contingency_weak", "responses_insufficient"},
+    ),
+    (
+        "ss.compliance",
+        "The response was slow, and going straight to breach was wrong.",
+        {"not_timely", "response_inappropriate"},
+    ),
+    ("pp.victims", "Nobody had given her a thought.", {"victim_not_considered"}),
+    (
+        "pp.oversight",
+        "The manager countersigned it without spotting the missing contingency.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "cy.assessment_review",
+        "She took an overdose in May and the assessment wasn't revisited.",
+        {"not_after_change"},
+    ),
+    (
+        "pp.assessment_review",
+        "He was charged with robbery in July and the ROSH was not looked at again.",
+        {"not_after_change"},
+    ),
+    # vocab6: the event referred back to ("not touched after that", "no review afterwards",
+    # "not updated till the next review").
+    (
+        "cy.assessment_review",
+        "She was assaulted in March. The assessment was not touched after that.",
+        {"not_after_change"},
+    ),
+    (
+        "cy.assessment_review",
+        "There was a serious assault, and no review afterwards.",
+        {"not_after_change"},
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed on schedule. But after he was excluded in May, nothing. Not updated till the "
+        "next review.",
+        {"not_after_change"},
+    ),
+    # vocab6: gaps that went unremarked, nothing until the breach, nothing in place for if it
+    # went wrong, no sessions planned.
+    (
+        "pp.oversight",
+        "The gaps in the analysis went unremarked by the manager.",
+        {"deficits_not_identified"},
+    ),
+    (
+        "ss.compliance",
+        "Nobody did anything until he was breached two months later.",
+        {"not_timely"},
+    ),
+    (
+        "pp.custody",
+        "Nothing in place for if things went wrong on release.",
+        {"contingency_weak"},
+    ),
+    ("cy.plan", "No referral to CAMHS and no sessions planned.", {"interventions_missing"}),
+    # vocab6: no way of monitoring a victim's safety, analysis of two sentences, a contingency
+    # that only says to call the police, a major change not picked up.
+    (
+        "pp.victims",
+        "The plan says he must keep away from her but there is no way of monitoring it.",
+        {"plan_inadequate"},
+    ),
+    ("rr.psr", "The offence analysis was two sentences long.", {"other_quality"}),
+    (
+        "pp.plan",
+        "The contingency section says 'call the police if he goes missing'.",
+        {"contingency_weak"},
+    ),
+    (
+        "rr.assessment_review",
+        "Her dad died in May, a major change, and it isn't picked up in the assessment at all.",
+        {"not_after_change"},
+    ),
+    # vocab6: nothing about what the sessions are or what will actually be done (stock actions).
+    (
+        "rr.plan",
+        "The goals have dates, but nothing about what will actually be done with her.",
+        {"generic_actions"},
+    ),
+    (
+        "rr.plan",
+        "Nothing about what sessions he would actually do, and the targets can't be measured.",
+        {"generic_actions", "goals_not_measurable"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -901,6 +1013,34 @@ PRAISE: list[tuple[str, str]] = [
         "pp.assessment_review",
         "The same assessment was updated after each incident and reviewed on time.",
     ),
+    # vocab6: the same words in praise.
+    ("ss.compliance", "A prompt home visit rather than going straight to breach, well judged."),
+    ("pp.mappa", "Referred months before release, in good time."),
+    ("pp.psr", "The risk was explained clearly, who to and when, no woolly language."),
+    ("pp.oversight", "The countersignature was within the week and the manager spotted the gaps."),
+    ("cy.plan", "The CM will monitor her mood weekly and there is a clear contingency."),
+    (
+        "cy.assessment_review",
+        "She took an overdose in May, and the assessment was reviewed on time in June as planned.",
+    ),
+    (
+        "rr.assessment_review",
+        "Reviewed in March and again in June, and updated after that whenever anything changed.",
+    ),
+    ("cy.assessment_review", "It was reviewed afterwards, promptly."),
+    (
+        "pp.custody",
+        "Good contingency: a clear plan in place for if things went wrong on release.",
+    ),
+    ("cy.plan", "CAMHS sessions planned weekly, well thought through."),
+    ("ss.compliance", "A home visit the same day, long before any talk of breach, good."),
+    ("rr.psr", "A careful analysis of the offence in a few lines, clear and to the point."),
+    ("pp.victims", "Monitoring through police and the school, nothing missed."),
+    ("rr.plan", "The plan sets out what the sessions will be and when, with measurable targets."),
+    (
+        "rr.assessment_review",
+        "A big change in his life was picked up straight away and the assessment updated.",
+    ),
 ]
 
 
@@ -933,6 +1073,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "Mum was sent to prison in March; he is with his aunt now."),
     ("cy.assessment_review", "Her nan's death hit her hard."),
     ("cy.custody", "She has a history of self harm and was bullied at school."),
+    ("rr.assessment_review", "She lives in supported accommodation and sees her mum at weekends."),
 ]
 
 

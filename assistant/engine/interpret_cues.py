@@ -338,12 +338,17 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
             if len(between) <= 6 and any(t in lex.event_words for t in opening):
                 return other.reason
             # a dated event opening the sentence, joined by "and" to the deficit: "he was
-            # excluded in May and the assessment was never updated"
-            lead = tokens[max(0, other.start - 2) : other.start]
+            # excluded in May and the assessment was never updated"; a few words of its own may
+            # come first ("she took an overdose in May and ...")
+            lead = tokens[max(0, other.start - 4) : other.start]
+            opens = BOUNDARY in lead or other.start <= 3
+            if BOUNDARY in lead:
+                lead = lead[len(lead) - lead[::-1].index(BOUNDARY) :]
             if (
                 len(between) <= 8
                 and "and" in between
-                and (other.start <= 1 or BOUNDARY in lead)
+                and opens
+                and not BREAKS.intersection(lead)
                 and not _months().isdisjoint(between)
                 and not lex.redo_words.isdisjoint(tokens[hit.start : hit.end + 1])
             ):
