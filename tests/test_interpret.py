@@ -3172,3 +3172,67 @@ def test_the_childs_lateness_in_minutes_is_not_the_work_late(
 )
 def test_a_no_inside_praise_is_no_reply(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # an answer given second hand: the speaker has not read the work, or would dig it out
+        ("rr.plan", "Should be fine I'd say, though I haven't actually seen it myself.", "unclear"),
+        ("pp.psr", "I expect it did, I wasn't in court and have not read it yet.", "unclear"),
+        ("rr.assessment", "It had all that I think, I'd need to dig it out to check.", "unclear"),
+        ("cy.psr", "Would have assumed so, they normally do.", "unclear"),
+        # a criticism of what the speaker did read stays one
+        ("rr.plan", "The plan has no dates and nobody has read it since March.", "insufficient"),
+        ("rr.plan", "Every action has a date and an owner, I read it through twice.", "sufficient"),
+    ],
+)
+def test_an_answer_given_second_hand_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # both said, then a tag that admits it: "..., if that makes sense"
+        ("rr.plan", "There were targets in it and there weren't, if that makes sense.", "unclear"),
+        ("rr.plan_review", "it was looked at again and it wasn't, sort of", "unclear"),
+        # all of it, then none of it
+        (
+            "pp.oversight",
+            "She checked all of it promptly and also never checked any of it.",
+            "unclear",
+        ),
+        # one thing done, another not, is a judgement
+        (
+            "rr.plan_review",
+            "It was reviewed in May and it wasn't updated after the arrest.",
+            "insufficient",
+        ),
+        (
+            "pp.oversight",
+            "The manager read everything and didn't challenge any of the gaps.",
+            "insufficient",
+        ),
+    ],
+)
+def test_both_said_with_a_tag_or_all_and_none(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a thanks, a "will do" or a test of the box says nothing about the work
+        ("rr.plan", "right, cheers, noted", "unclear"),
+        ("pp.psr", "thank you", "unclear"),
+        ("rr.assessment", "testing testing 1 2 3", "unclear"),
+        ("rr.assessment", "ok test", "unclear"),
+        # a reply said with thanks still is one
+        ("rr.plan", "ok", "sufficient"),
+        ("rr.plan", "yes thanks, it's fine", "sufficient"),
+        ("rr.plan", "no, thanks for asking, there are no dates", "insufficient"),
+    ],
+)
+def test_a_thanks_or_a_test_of_the_box_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

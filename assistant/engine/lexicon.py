@@ -219,8 +219,10 @@ def lexicon() -> Lexicon:
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
-        hedge_re=_any_of([*phrases["hedge"], *phrases["hedge_unread"]]),
-        hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
+        hedge_re=_any_of(
+            [*phrases["hedge"], *phrases["hedge_unread"], *phrases["hedge_second_hand"]]
+        ),
+        hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
         hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
         source_says_re=_any_of(phrases["source_says"]),
@@ -248,7 +250,8 @@ def lexicon() -> Lexicon:
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
         both_res=tuple(
-            re.compile(rf"\b(?:{p})\b") for p in [*phrases["both"], *phrases["both_views"]]
+            re.compile(rf"\b(?:{p})\b")
+            for p in [*phrases["both"], *phrases["both_views"], *phrases["both_more"]]
         ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
