@@ -3236,3 +3236,40 @@ def test_both_said_with_a_tag_or_all_and_none(criterion_id: str, text: str, outc
 )
 def test_a_thanks_or_a_test_of_the_box_is_unclear(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the child's or family's own troubles, with no "not" and no part of the work named:
+        # the words a reason matches ("school", "health") judge nothing
+        (
+            "cy.assessment",
+            "He's 14, very anxious, and has missed most of school since March.",
+            "unclear",
+        ),
+        (
+            "ss.engagement",
+            "Her nan is struggling with her own health and she's worried about her.",
+            "unclear",
+        ),
+        # a trouble beside a criticism of the work is a judgement
+        (
+            "cy.assessment",
+            "He's very anxious and none of that is in the assessment.",
+            "insufficient",
+        ),
+        (
+            "ss.compliance",
+            "He missed two sessions and the warning letter went out late.",
+            "insufficient",
+        ),
+        (
+            "cy.plan",
+            "She's anxious about going out and the plan is vague about it.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_childs_own_troubles_judge_nothing(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -23,7 +23,8 @@ How a sentence is read:
    forth ("they were met. They weren't. I mean they were."), answers that
    describe the child without judging the work ("he's 17 and lives with his nan"; "mum works
    nights, he's quiet and doesn't say much": what is praised or criticised is the child's
-   life when the answer names no part of the work, nor the criterion's words), and answers
+   life when the answer names no part of the work, nor the criterion's words; so are reasons
+   matched in it by the child's troubles alone: "she's anxious, has missed school"), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
    nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
    with a word of their own said twice running ("mappa mappa lol"); so are answers
@@ -425,11 +426,12 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
     if closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
-    if named:
+    troubles = NOT not in toks and lex.child_troubles.issuperset(toks[i] for i in found.negative_at)
+    if named and not (troubles and childs_life(without_na, words, toks, matcher, lex)):
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
-    if not hits and childs_life(without_na, words, toks, matcher, lex):
+    if (named or not hits) and childs_life(without_na, words, toks, matcher, lex):
         return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken

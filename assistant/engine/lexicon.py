@@ -85,6 +85,7 @@ class Lexicon:
     child_subject: frozenset[str]
     family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
     family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
+    child_troubles: frozenset[str]  # stems: "struggling", "anxious": the child's own troubles
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -261,6 +262,7 @@ def lexicon() -> Lexicon:
         child_subject=words(plain["child_subject"]),
         family_subject=words(plain["family_subject"]),
         family_determiners=words(plain["family_determiners"]),
+        child_troubles=stems(plain["child_troubles"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
