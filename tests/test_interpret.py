@@ -3273,3 +3273,43 @@ def test_a_thanks_or_a_test_of_the_box_is_unclear(criterion_id: str, text: str, 
 )
 def test_the_childs_own_troubles_judge_nothing(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the subject is a piece of work the criterion never names, with no word of its own
+        (
+            "rr.assessment_review",
+            "The plan was redone in June after he moved to his dad's.",
+            "unclear",
+        ),
+        (
+            "rr.assessment_review",
+            "Our plan got looked at again by the panel and it's fine.",
+            "unclear",
+        ),
+        # the criterion's own work praised stays sufficient
+        (
+            "rr.assessment_review",
+            "The assessment was reviewed on time and again after the move.",
+            "sufficient",
+        ),
+        # another part beside a criticism of this one stays insufficient
+        (
+            "rr.assessment_review",
+            "The plan was updated but the assessment was never reviewed.",
+            "insufficient",
+        ),
+        # a qualified piece of work that is part of this one's matter is not another part
+        (
+            "ss.diversity",
+            "Speech and language assessment done, sessions adapted to suit him.",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_bare_piece_of_other_work_as_subject_is_another_part(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
