@@ -3313,3 +3313,58 @@ def test_a_bare_piece_of_other_work_as_subject_is_another_part(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # back and forth with a clause between that says neither
+        (
+            "ss.engagement",
+            "Dad was involved. Well, he wasn't, he rang twice. But he was involved.",
+            "unclear",
+        ),
+        # a correction that stands is not
+        (
+            "ss.engagement",
+            "I thought dad was involved. He wasn't, he never came to anything.",
+            "insufficient",
+        ),
+    ],
+)
+def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "can't comment" says nothing of this work unless a deficit is named beside it
+        ("rr.plan_review", "Couldn't really comment on that one, the case moved teams.", "unclear"),
+        (
+            "rr.plan_review",
+            "Can't comment on the early months, but it was never reviewed after the arrest.",
+            "insufficient",
+        ),
+        # oversight of another matter's side or stuff is another part
+        ("pp.oversight", "The manager's grip on the education side was excellent.", "unclear"),
+        (
+            "pp.oversight",
+            "Really good oversight of the housing stuff, she chased the council weekly.",
+            "unclear",
+        ),
+        # oversight of this criterion's own matter stays praise; a criticism stays one
+        (
+            "pp.oversight",
+            "Countersigned within a week and the manager challenged the risk level.",
+            "sufficient",
+        ),
+        (
+            "pp.oversight",
+            "Oversight of the education side was fine but nobody countersigned the assessment.",
+            "insufficient",
+        ),
+    ],
+)
+def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -225,7 +225,7 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     outside the criterion's text; so do those of "on the safeguarding side".  A part named by
     its matter ("the risk of harm section ...", "oversight of the reoffending work") is another
     part when the criterion's own text never says that matter as said."""
-    for side in lex.part_side_re.finditer(normalised):
+    for side in (s for pattern in lex.part_side_res for s in pattern.finditer(normalised)):
         own = [t for t in tokens(side.group("matter")) if t not in lex.generic and len(t) > 2]
         if own and not any(t in matcher.topic for t in own):
             return True

@@ -59,8 +59,9 @@ def stammered(words: list[str], lex: Lexicon) -> bool:
 def back_and_forth(normalised: str, lex: Lexicon) -> bool:
     """Whether the answer goes back and forth: a clause that only says yes or no of the one
     before it ("they weren't", "I mean it was") comes between two clauses that each say the
-    opposite ("Her needs were met. They weren't, though. I mean they were.").  A correction
-    that stands ("I thought it had been reviewed. It hadn't.") is not."""
+    opposite ("Her needs were met. They weren't, though. I mean they were."), clauses that say
+    neither passed over.  A correction that stands ("I thought it had been reviewed. It
+    hadn't.") is not."""
     said = [" ".join(WORD_RE.findall(c)) for c in CLAUSE_SPLIT.split(normalised)]
     said = [c for c in said if c and not lex.elliptic_filler.issuperset(c.split())]
     if len(said) < 3:
@@ -79,7 +80,11 @@ def back_and_forth(normalised: str, lex: Lexicon) -> bool:
         if not lex.elliptic_clause_re.match(said[i]):
             continue
         own = sign(said[i])
-        if sign(said[i - 1]) == -own and sign(said[i + 1]) == -own:
+        if sign(said[i - 1]) != -own:
+            continue
+        # the next clause that says yes or no ("she came once and left" says neither)
+        after = next((s for s in map(sign, said[i + 1 :]) if s), 0)
+        if after == -own:
             return True
     return False
 

@@ -60,7 +60,7 @@ class Lexicon:
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
-    part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    part_side_res: tuple[re.Pattern[str], ...]  # "on the safeguarding side" (group "matter")
     part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     elliptic_clause_re: re.Pattern[str]  # a whole clause: "they weren't, though"
@@ -224,13 +224,13 @@ def lexicon() -> Lexicon:
             [*phrases["hedge"], *phrases["hedge_unread"], *phrases["hedge_second_hand"]]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
-        hedge_weak_re=_any_of(phrases["hedge_weak"]),
+        hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
         child_absent_re=_any_of(phrases["child_absent"]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
-        part_side_re=_any_of(phrases["part_side"]),
+        part_side_res=(_any_of(phrases["part_side"]), _any_of(phrases["part_side_more"])),
         part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
         elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
