@@ -209,8 +209,8 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
-    own = set(subject) - lex.generic - lex.stopwords
-    if own and own <= matcher.foreign:  # "the plan was updated" to the assessment's review
+    bare = set(subject) - lex.generic - lex.stopwords
+    if bare and bare <= matcher.foreign:  # "the plan was updated" to the assessment's review
         return True
     if not matcher.other_focus.isdisjoint(subject):  # "education in custody" to risk of harm
         return another_part(normalised, subject, matcher, lex)
