@@ -81,6 +81,7 @@ from assistant.engine.interpret_unclear import (
     another_part,
     back_and_forth,
     childs_life,
+    childs_troubles,
     clauses_both,
     stammered,
 )
@@ -429,8 +430,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
     if closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
-    troubles = NOT not in toks and lex.child_troubles.issuperset(toks[i] for i in found.negative_at)
-    if named and not (troubles and childs_life(without_na, words, toks, matcher, lex)):
+    if named and not childs_troubles(without_na, words, toks, hits, found, matcher, lex):
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken

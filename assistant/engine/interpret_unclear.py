@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from assistant.engine.interpret_cues import cues
-from assistant.engine.interpret_match import Compiled
+from assistant.engine.interpret_cues import Cues, cues
+from assistant.engine.interpret_match import Compiled, Hit
 from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, tokens
 from assistant.engine.lexicon import NOT, Lexicon, stem
 
@@ -112,6 +112,27 @@ def childs_life(
             return False
     own = matcher.core - lex.generic - lex.family_subject
     return not any(t in lex.work_nouns or t in own for t in toks)
+
+
+def childs_troubles(
+    normalised: str,
+    words: list[str],
+    toks: list[str],
+    hits: list[Hit],
+    found: Cues,
+    matcher: Compiled,
+    lex: Lexicon,
+) -> bool:
+    """Whether an answer about the child's life (``childs_life``) criticises only the child's
+    or family's own troubles ("she's anxious, has missed a lot of school", "mum is struggling"):
+    no "not", no phrase that carries its own deficit ("breached while she was struggling"),
+    and every word of criticism one of those troubles.  The reasons its words match (school,
+    health) judge nothing of the work."""
+    if NOT in toks or any(hit.intrinsic for hit in hits):
+        return False
+    if not lex.child_troubles.issuperset(toks[i] for i in found.negative_at):
+        return False
+    return childs_life(normalised, words, toks, matcher, lex)
 
 
 def another_part(normalised: str, subject: list[str], matcher: Compiled, lex: Lexicon) -> bool:
