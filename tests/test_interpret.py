@@ -1088,7 +1088,7 @@ BLIND_FLOORS = {
     # floors sit just below.
     # Then tuned on (interp11: judgements whose outcome was misread) to 97.8%, 95.6%, 87.5%,
     # 100.0%.
-    "blind-9": (0.98, 0.96, 0.93, 1.00),
+    "blind-9": (0.99, 0.97, 0.96, 1.00),
     # Batch 10, written blind (voices of its writer's choosing: over-explaining, terse, bullet
     # fragments, reflective, quotations of the record, dates and numbers) after batch 9 was
     # tuned on, run once: 86.3%, 74.2%, 73.3%, 88.8% (the code of the start of 2026-11-29's
@@ -1117,12 +1117,12 @@ BLIND_FLOORS = {
     # 94.2% at the start of the night; 94.4%, 85.6%, 79.3%, 97.4% and 92.5%, 86.0%, 80.6%,
     # 94.8% after the rounds on 11, 12 and 13.  Now: 96.8%, 92.6%, 87.1%,
     # 98.7%; 95.6%, 92.3%, 86.7%, 97.4%; 98.3%, 93.9%, 89.7%, 100.0%; 97.8%, 94.6%, 96.8%, 98.1%.
-    "blind-12": (0.96, 0.92, 0.87, 0.98),
+    "blind-12": (0.97, 0.93, 0.90, 0.98),
     # Batch 13 then tuned on (interp13: judgements whose outcome was misread) to 96.1%, 92.8%,
     # 86.7%, 98.0%.
-    "blind-13": (0.96, 0.92, 0.86, 0.98),
-    "blind-14": (0.98, 0.95, 0.89, 1.00),
-    "blind-15": (0.97, 0.95, 0.96, 0.98),
+    "blind-13": (0.97, 0.93, 0.93, 0.98),
+    "blind-14": (1.00, 0.96, 1.00, 1.00),
+    "blind-15": (0.98, 0.95, 1.00, 0.98),
     # Batches 16 to 19, written blind from the criteria alone before the rounds on 12-15;
     # first runs on the code before those rounds (efe007c), then after them (never tuned on):
     # 92.2%, 85.5%, 77.4%, 95.3% -> 92.7%, 86.0%, 80.6%, 95.3%; 90.0%, 81.1%, 83.3%, 91.3% ->
@@ -1131,10 +1131,10 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.95, 0.90, 0.80, 0.98),
-    "blind-17": (0.95, 0.87, 0.90, 0.96),
-    "blind-18": (0.92, 0.87, 0.78, 0.94),
-    "blind-19": (0.94, 0.88, 0.90, 0.95),
+    "blind-16": (0.98, 0.93, 0.96, 0.98),
+    "blind-17": (0.96, 0.88, 0.96, 0.96),
+    "blind-18": (0.94, 0.89, 0.90, 0.94),
+    "blind-19": (0.96, 0.89, 1.00, 0.95),
 }
 
 
@@ -3343,4 +3343,200 @@ def test_neither_of_them_was_asked(criterion_id: str, text: str, outcome: str):
 def test_said_one_way_in_one_place_and_another_elsewhere(
     criterion_id: str, text: str, outcome: str
 ):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # an answer given second hand: the speaker has not read the work, or would dig it out
+        ("rr.plan", "Should be fine I'd say, though I haven't actually seen it myself.", "unclear"),
+        ("pp.psr", "I expect it did, I wasn't in court and have not read it yet.", "unclear"),
+        ("rr.assessment", "It had all that I think, I'd need to dig it out to check.", "unclear"),
+        ("cy.psr", "Would have assumed so, they normally do.", "unclear"),
+        # a criticism of what the speaker did read stays one
+        ("rr.plan", "The plan has no dates and nobody has read it since March.", "insufficient"),
+        ("rr.plan", "Every action has a date and an owner, I read it through twice.", "sufficient"),
+    ],
+)
+def test_an_answer_given_second_hand_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # both said, then a tag that admits it: "..., if that makes sense"
+        ("rr.plan", "There were targets in it and there weren't, if that makes sense.", "unclear"),
+        ("rr.plan_review", "it was looked at again and it wasn't, sort of", "unclear"),
+        # all of it, then none of it
+        (
+            "pp.oversight",
+            "She checked all of it promptly and also never checked any of it.",
+            "unclear",
+        ),
+        # one thing done, another not, is a judgement
+        (
+            "rr.plan_review",
+            "It was reviewed in May and it wasn't updated after the arrest.",
+            "insufficient",
+        ),
+        (
+            "pp.oversight",
+            "The manager read everything and didn't challenge any of the gaps.",
+            "insufficient",
+        ),
+    ],
+)
+def test_both_said_with_a_tag_or_all_and_none(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a thanks, a "will do" or a test of the box says nothing about the work
+        ("rr.plan", "right, cheers, noted", "unclear"),
+        ("pp.psr", "thank you", "unclear"),
+        ("rr.assessment", "testing testing 1 2 3", "unclear"),
+        ("rr.assessment", "ok test", "unclear"),
+        # a reply said with thanks still is one
+        ("rr.plan", "ok", "sufficient"),
+        ("rr.plan", "yes thanks, it's fine", "sufficient"),
+        ("rr.plan", "no, thanks for asking, there are no dates", "insufficient"),
+    ],
+)
+def test_a_thanks_or_a_test_of_the_box_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the child's or family's own troubles, with no "not" and no part of the work named:
+        # the words a reason matches ("school", "health") judge nothing
+        (
+            "cy.assessment",
+            "He's 14, very anxious, and has missed most of school since March.",
+            "unclear",
+        ),
+        (
+            "ss.engagement",
+            "Her nan is struggling with her own health and she's worried about her.",
+            "unclear",
+        ),
+        # a trouble beside a criticism of the work is a judgement
+        (
+            "cy.assessment",
+            "He's very anxious and none of that is in the assessment.",
+            "insufficient",
+        ),
+        (
+            "ss.compliance",
+            "He missed two sessions and the warning letter went out late.",
+            "insufficient",
+        ),
+        (
+            "cy.plan",
+            "She's anxious about going out and the plan is vague about it.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_childs_own_troubles_judge_nothing(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the subject is a piece of work the criterion never names, with no word of its own
+        (
+            "rr.assessment_review",
+            "The plan was redone in June after he moved to his dad's.",
+            "unclear",
+        ),
+        (
+            "rr.assessment_review",
+            "Our plan got looked at again by the panel and it's fine.",
+            "unclear",
+        ),
+        # the criterion's own work praised stays sufficient
+        (
+            "rr.assessment_review",
+            "The assessment was reviewed on time and again after the move.",
+            "sufficient",
+        ),
+        # another part beside a criticism of this one stays insufficient
+        (
+            "rr.assessment_review",
+            "The plan was updated but the assessment was never reviewed.",
+            "insufficient",
+        ),
+        # a qualified piece of work that is part of this one's matter is not another part
+        (
+            "ss.diversity",
+            "Speech and language assessment done, sessions adapted to suit him.",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_bare_piece_of_other_work_as_subject_is_another_part(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # back and forth with a clause between that says neither
+        (
+            "ss.engagement",
+            "Dad was involved. Well, he wasn't, he rang twice. But he was involved.",
+            "unclear",
+        ),
+        # a correction that stands is not
+        (
+            "ss.engagement",
+            "I thought dad was involved. He wasn't, he never came to anything.",
+            "insufficient",
+        ),
+    ],
+)
+def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "can't comment" says nothing of this work unless a deficit is named beside it
+        ("rr.plan_review", "Couldn't really comment on that one, the case moved teams.", "unclear"),
+        (
+            "rr.plan_review",
+            "Can't comment on the early months, but it was never reviewed after the arrest.",
+            "insufficient",
+        ),
+        # oversight of another matter's side or stuff is another part
+        ("pp.oversight", "The manager's grip on the education side was excellent.", "unclear"),
+        (
+            "pp.oversight",
+            "Really good oversight of the housing stuff, she chased the council weekly.",
+            "unclear",
+        ),
+        # oversight of this criterion's own matter stays praise; a criticism stays one
+        (
+            "pp.oversight",
+            "Countersigned within a week and the manager challenged the risk level.",
+            "sufficient",
+        ),
+        (
+            "pp.oversight",
+            "Oversight of the education side was fine but nobody countersigned the assessment.",
+            "insufficient",
+        ),
+    ],
+)
+def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome

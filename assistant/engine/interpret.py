@@ -23,7 +23,8 @@ How a sentence is read:
    forth ("they were met. They weren't. I mean they were."), answers that
    describe the child without judging the work ("he's 17 and lives with his nan"; "mum works
    nights, he's quiet and doesn't say much": what is praised or criticised is the child's
-   life when the answer names no part of the work, nor the criterion's words), and answers
+   life when the answer names no part of the work, nor the criterion's words; so are reasons
+   matched in it by the child's troubles alone: "she's anxious, has missed school"), and answers
    whose own words all lie outside the criterion's text (another part of the case, or
    nonsense: "the court report was good", "the quick brown fox") are unclear, as are answers
    with a word of their own said twice running ("mappa mappa lol"); so are answers
@@ -80,6 +81,7 @@ from assistant.engine.interpret_unclear import (
     another_part,
     back_and_forth,
     childs_life,
+    childs_troubles,
     clauses_both,
     stammered,
 )
@@ -208,6 +210,9 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     said = f" {' '.join(subject)} "
     if any(f" {' '.join(name)} " in said for name in matcher.other_work):
         return True
+    bare = set(subject) - lex.generic - lex.stopwords
+    if bare and bare <= matcher.foreign:  # "the plan was updated" to the assessment's review
+        return True
     if not matcher.other_focus.isdisjoint(subject):  # "education in custody" to risk of harm
         return another_part(normalised, subject, matcher, lex)
     # "in the plan we set ...": a work noun the criterion never uses, opening the answer
@@ -221,7 +226,7 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     outside the criterion's text; so do those of "on the safeguarding side".  A part named by
     its matter ("the risk of harm section ...", "oversight of the reoffending work") is another
     part when the criterion's own text never says that matter as said."""
-    for side in lex.part_side_re.finditer(normalised):
+    for side in (s for pattern in lex.part_side_res for s in pattern.finditer(normalised)):
         own = [t for t in tokens(side.group("matter")) if t not in lex.generic and len(t) > 2]
         if own and not any(t in matcher.topic for t in own):
             return True
@@ -427,11 +432,11 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         named = set()  # "one goal is a bit woolly but the rest are fine, so I'd say yes"
     if closing and not named and not not_applicable and not about_child:
         return "sufficient", (), False, spoken  # "could have asked more, but I'm satisfied"
-    if named:
+    if named and not childs_troubles(without_na, words, toks, hits, found, matcher, lex):
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
-    if not hits and childs_life(without_na, words, toks, matcher, lex):
+    if (named or not hits) and childs_life(without_na, words, toks, matcher, lex):
         return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from assistant.engine.interpret_cues import cues
-from assistant.engine.interpret_match import Compiled
+from assistant.engine.interpret_cues import Cues, cues
+from assistant.engine.interpret_match import Compiled, Hit
 from assistant.engine.interpret_normalise import BOUNDARY, BREAKS, WORD_RE, tokens
 from assistant.engine.lexicon import NOT, Lexicon, stem
 
@@ -59,8 +59,9 @@ def stammered(words: list[str], lex: Lexicon) -> bool:
 def back_and_forth(normalised: str, lex: Lexicon) -> bool:
     """Whether the answer goes back and forth: a clause that only says yes or no of the one
     before it ("they weren't", "I mean it was") comes between two clauses that each say the
-    opposite ("Her needs were met. They weren't, though. I mean they were.").  A correction
-    that stands ("I thought it had been reviewed. It hadn't.") is not."""
+    opposite ("Her needs were met. They weren't, though. I mean they were."), clauses that say
+    neither passed over.  A correction that stands ("I thought it had been reviewed. It
+    hadn't.") is not."""
     said = [" ".join(WORD_RE.findall(c)) for c in CLAUSE_SPLIT.split(normalised)]
     said = [c for c in said if c and not lex.elliptic_filler.issuperset(c.split())]
     if len(said) < 3:
@@ -79,7 +80,11 @@ def back_and_forth(normalised: str, lex: Lexicon) -> bool:
         if not lex.elliptic_clause_re.match(said[i]):
             continue
         own = sign(said[i])
-        if sign(said[i - 1]) == -own and sign(said[i + 1]) == -own:
+        if sign(said[i - 1]) != -own:
+            continue
+        # the next clause that says yes or no ("she came once and left" says neither)
+        after = next((s for s in map(sign, said[i + 1 :]) if s), 0)
+        if after == -own:
             return True
     return False
 
@@ -107,6 +112,27 @@ def childs_life(
             return False
     own = matcher.core - lex.generic - lex.family_subject
     return not any(t in lex.work_nouns or t in own for t in toks)
+
+
+def childs_troubles(
+    normalised: str,
+    words: list[str],
+    toks: list[str],
+    hits: list[Hit],
+    found: Cues,
+    matcher: Compiled,
+    lex: Lexicon,
+) -> bool:
+    """Whether an answer about the child's life (``childs_life``) criticises only the child's
+    or family's own troubles ("she's anxious, has missed a lot of school", "mum is struggling"):
+    no "not", no phrase that carries its own deficit ("breached while she was struggling"),
+    and every word of criticism one of those troubles.  The reasons its words match (school,
+    health) judge nothing of the work."""
+    if NOT in toks or any(hit.intrinsic for hit in hits):
+        return False
+    if not lex.child_troubles.issuperset(toks[i] for i in found.negative_at):
+        return False
+    return childs_life(normalised, words, toks, matcher, lex)
 
 
 def another_part(normalised: str, subject: list[str], matcher: Compiled, lex: Lexicon) -> bool:

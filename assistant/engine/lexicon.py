@@ -60,7 +60,7 @@ class Lexicon:
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
     part_about_re: re.Pattern[str]  # "a section on", "the bit about"
-    part_side_re: re.Pattern[str]  # "on the safeguarding side" (group "matter")
+    part_side_res: tuple[re.Pattern[str], ...]  # "on the safeguarding side" (group "matter")
     part_named_re: re.Pattern[str]  # "the risk of harm section" (group "matter")
     correction_re: re.Pattern[str]  # "..., well, partly": a claim corrected at once
     elliptic_clause_re: re.Pattern[str]  # a whole clause: "they weren't, though"
@@ -87,6 +87,7 @@ class Lexicon:
     child_subject: frozenset[str]
     family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
     family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
+    child_troubles: frozenset[str]  # stems: "struggling", "anxious": the child's own troubles
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -221,15 +222,17 @@ def lexicon() -> Lexicon:
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
-        hedge_re=_any_of([*phrases["hedge"], *phrases["hedge_unread"]]),
-        hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
-        hedge_weak_re=_any_of(phrases["hedge_weak"]),
+        hedge_re=_any_of(
+            [*phrases["hedge"], *phrases["hedge_unread"], *phrases["hedge_second_hand"]]
+        ),
+        hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
+        hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
         child_absent_re=_any_of(phrases["child_absent"]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
-        part_side_re=_any_of(phrases["part_side"]),
+        part_side_res=(_any_of(phrases["part_side"]), _any_of(phrases["part_side_more"])),
         part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
         elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
@@ -251,7 +254,8 @@ def lexicon() -> Lexicon:
         subject_aux_re=_any_of(phrases["subject_aux"], whole=True),
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
         both_res=tuple(
-            re.compile(rf"\b(?:{p})\b") for p in [*phrases["both"], *phrases["both_views"]]
+            re.compile(rf"\b(?:{p})\b")
+            for p in [*phrases["both"], *phrases["both_views"], *phrases["both_more"]]
         ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
@@ -261,6 +265,7 @@ def lexicon() -> Lexicon:
         child_subject=words(plain["child_subject"]),
         family_subject=words(plain["family_subject"]),
         family_determiners=words(plain["family_determiners"]),
+        child_troubles=stems(plain["child_troubles"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
