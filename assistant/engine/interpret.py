@@ -78,11 +78,13 @@ from assistant.engine.interpret_normalise import (
 )
 from assistant.engine.interpret_unclear import (
     CLAUSE_SPLIT,
+    accounts_disagree,
     another_part,
     back_and_forth,
     childs_life,
     childs_troubles,
     clauses_both,
+    sources_disagree,
     stammered,
 )
 from assistant.engine.lexicon import NOT, NUM, Lexicon, lexicon, stem
@@ -243,36 +245,6 @@ def _other_matter(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
     return False
 
 
-def _sources_disagree(normalised: str, lex: Lexicon) -> bool:
-    """Whether two clauses report what a source says, one praising and the other criticising
-    ("the system says countersigned on time, the manager says it was late")."""
-    if len(lex.source_says_re.findall(normalised)) < 2:
-        return False
-    said = set()
-    for clause in CLAUSE_SPLIT.split(normalised):
-        if lex.source_says_re.search(clause):
-            found = cues(tokens(clause))
-            if found.negative:  # "the notes say no review happened"
-                said.add(False)
-            elif found.positive or lex.positive_phrases.search(clause):
-                said.add(True)
-    return len(said) == 2
-
-
-def _accounts_disagree(normalised: str, lex: Lexicon) -> bool:
-    """Whether a contrast sets one account of the work against another: "the judge said it
-    was excellent, but my manager thought it missed the point", "the CM tells me it was done,
-    but the version on the system has nothing".  An account (someone or something reporting)
-    comes before the contrast word, and another account, or what a record holds, after it."""
-    for contrast in lex.contrast_re.finditer(normalised):
-        after = normalised[contrast.end() :]
-        if lex.account_re.search(normalised, 0, contrast.start()) and (
-            lex.account_re.search(after) or lex.record_re.search(after)
-        ):
-            return True
-    return False
-
-
 _LEAD_RE = re.compile(r"(?:^|(?<=[.;!?] ))((?:[a-z0-9]+ ){0,3}[a-z0-9]+) : ")
 
 
@@ -405,7 +377,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
     hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
     if clauses_both(without_na, toks, lex) or back_and_forth(without_na, lex):
         return "unclear", (), False, spoken
-    if _sources_disagree(without_na, lex) or _accounts_disagree(without_na, lex):
+    if sources_disagree(without_na, lex) or accounts_disagree(without_na, lex):
         return "unclear", (), False, spoken
     if lex.correction_re.search(without_na):  # "it was reviewed - well, partly, ..."
         return "unclear", (), False, spoken

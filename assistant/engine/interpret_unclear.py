@@ -144,3 +144,33 @@ def another_part(normalised: str, subject: list[str], matcher: Compiled, lex: Le
     if not lex.work_nouns.isdisjoint(subject):
         return True
     return matcher.title.isdisjoint(tokens(normalised))
+
+
+def sources_disagree(normalised: str, lex: Lexicon) -> bool:
+    """Whether two clauses report what a source says, one praising and the other criticising
+    ("the system says countersigned on time, the manager says it was late")."""
+    if len(lex.source_says_re.findall(normalised)) < 2:
+        return False
+    said = set()
+    for clause in CLAUSE_SPLIT.split(normalised):
+        if lex.source_says_re.search(clause):
+            found = cues(tokens(clause))
+            if found.negative:  # "the notes say no review happened"
+                said.add(False)
+            elif found.positive or lex.positive_phrases.search(clause):
+                said.add(True)
+    return len(said) == 2
+
+
+def accounts_disagree(normalised: str, lex: Lexicon) -> bool:
+    """Whether a contrast sets one account of the work against another: "the judge said it
+    was excellent, but my manager thought it missed the point", "the CM tells me it was done,
+    but the version on the system has nothing".  An account (someone or something reporting)
+    comes before the contrast word, and another account, or what a record holds, after it."""
+    for contrast in lex.contrast_re.finditer(normalised):
+        after = normalised[contrast.end() :]
+        if lex.account_re.search(normalised, 0, contrast.start()) and (
+            lex.account_re.search(after) or lex.record_re.search(after)
+        ):
+            return True
+    return False
