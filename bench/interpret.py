@@ -1,7 +1,7 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -19; or only the named
+under tests/data (answers-dev, answers-holdout, answers-blind-3 to -27; or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
@@ -47,6 +47,14 @@ SETS = {
     "blind-17": DATA / "answers-blind-17.jsonl",
     "blind-18": DATA / "answers-blind-18.jsonl",
     "blind-19": DATA / "answers-blind-19.jsonl",
+    "blind-20": DATA / "answers-blind-20.jsonl",
+    "blind-21": DATA / "answers-blind-21.jsonl",
+    "blind-22": DATA / "answers-blind-22.jsonl",
+    "blind-23": DATA / "answers-blind-23.jsonl",
+    "blind-24": DATA / "answers-blind-24.jsonl",
+    "blind-25": DATA / "answers-blind-25.jsonl",
+    "blind-26": DATA / "answers-blind-26.jsonl",
+    "blind-27": DATA / "answers-blind-27.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

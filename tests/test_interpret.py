@@ -49,6 +49,10 @@ BLIND_16 = ROOT / "tests" / "data" / "answers-blind-16.jsonl"
 BLIND_17 = ROOT / "tests" / "data" / "answers-blind-17.jsonl"
 BLIND_18 = ROOT / "tests" / "data" / "answers-blind-18.jsonl"
 BLIND_19 = ROOT / "tests" / "data" / "answers-blind-19.jsonl"
+BLIND_20 = ROOT / "tests" / "data" / "answers-blind-20.jsonl"
+BLIND_21 = ROOT / "tests" / "data" / "answers-blind-21.jsonl"
+BLIND_22 = ROOT / "tests" / "data" / "answers-blind-22.jsonl"
+BLIND_23 = ROOT / "tests" / "data" / "answers-blind-23.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1135,6 +1139,14 @@ BLIND_FLOORS = {
     "blind-17": (0.96, 0.88, 0.96, 0.96),
     "blind-18": (0.94, 0.89, 0.90, 0.94),
     "blind-19": (0.96, 0.89, 1.00, 0.95),
+    # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
+    # pooled first runs: 88.6%, 80.7%, 72.7%, 91.8% on the code before the rounds on 12-15;
+    # 90.6%, 84.3%, 80.2%, 92.6% after them; 91.5%, 86.0%, 81.8%, 93.4% after the rounds on
+    # 16-19 (never tuned on until then).  Floors at those last figures.
+    "blind-20": (0.91, 0.88, 0.80, 0.93),
+    "blind-21": (0.93, 0.89, 0.73, 0.98),
+    "blind-22": (0.91, 0.85, 0.86, 0.92),
+    "blind-23": (0.89, 0.80, 0.86, 0.89),
 }
 
 
@@ -1158,6 +1170,10 @@ BLIND_FLOORS = {
         ("blind-17", BLIND_17),
         ("blind-18", BLIND_18),
         ("blind-19", BLIND_19),
+        ("blind-20", BLIND_20),
+        ("blind-21", BLIND_21),
+        ("blind-22", BLIND_22),
+        ("blind-23", BLIND_23),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
