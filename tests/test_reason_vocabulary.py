@@ -857,6 +857,17 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         {"not_timely", "response_inappropriate"},
     ),
     ("cy.oversight", "It took the manager months to countersign the plan.", {"countersign_late"}),
+    # a plan made with neither the child nor the family: both reasons
+    (
+        "ss.engagement",
+        "Neither of them was involved; the whole thing came from the file.",
+        {"child_not_engaged", "carers_not_engaged"},
+    ),
+    (
+        "ss.engagement",
+        "Written in the office and sent out in the post, nobody asked.",
+        {"child_not_engaged", "carers_not_engaged"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -1077,6 +1088,7 @@ PRAISE: list[tuple[str, str]] = [
     ("pp.victims", "Clear contact arrangements and good safety planning for his mum."),
     ("pp.psr", "A clear account of who is at risk and how; you can tell the author knew him."),
     ("ss.compliance", "Four missed sessions in a row before a home visit; quick and right."),
+    ("ss.engagement", "Mum and the lad were both at the desk with me when we wrote it; lovely."),
     (
         "cy.oversight",
         "The best part of the oversight was the challenge on the referral; signed within days.",
@@ -1116,6 +1128,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "She lives in supported accommodation and sees her mum at weekends."),
     ("rr.assessment_review", "He moved to his dad's in Leeds last month and seems settled."),
     ("cy.assessment_review", "She has been in and out of hospital with her asthma."),
+    ("ss.engagement", "He works at the desk in his room most evenings and mum helps with homework."),
 ]
 
 
