@@ -3556,3 +3556,24 @@ def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text:
 )
 def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        # a pronoun after a parent of its gender is the parent's, not the child's
+        ("The lad set his own targets, but dad was never asked for his views.", {"carers"}),
+        (
+            "The young person was fully part of it; mum wasn't invited and nobody shared the "
+            "plan with her.",
+            {"carers"},
+        ),
+        # a pronoun of the other gender, or the child named in between, stays the child's
+        ("Mum came to every meeting but he was never asked for his views.", {"child"}),
+        ("Dad was at every meeting, but the lad was never asked for his views.", {"child"}),
+    ],
+)
+def test_a_pronoun_points_back_at_the_parent_before_it(text: str, reasons: set[str]):
+    reading = read("ss.engagement", text)
+    assert reading.outcome == "insufficient"
+    assert set(reading.reasons) == {f"{r}_not_engaged" for r in reasons}

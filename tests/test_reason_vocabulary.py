@@ -1128,7 +1128,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "She lives in supported accommodation and sees her mum at weekends."),
     ("rr.assessment_review", "He moved to his dad's in Leeds last month and seems settled."),
     ("cy.assessment_review", "She has been in and out of hospital with her asthma."),
-    ("ss.engagement", "He works at the desk in his room most evenings and mum helps with homework."),
+    ("ss.engagement", "He works at the desk in his room and mum helps with homework."),
 ]
 
 
