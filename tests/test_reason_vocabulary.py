@@ -857,6 +857,11 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         {"not_timely", "response_inappropriate"},
     ),
     ("cy.oversight", "It took the manager months to countersign the plan.", {"countersign_late"}),
+    (
+        "rr.assessment",
+        "Good on drivers, but the exploitation by the dealer is not linked to the offending.",
+        {"vulnerability_missed"},
+    ),
     # a plan made with neither the child nor the family: both reasons
     (
         "ss.engagement",
@@ -1089,6 +1094,7 @@ PRAISE: list[tuple[str, str]] = [
     ("pp.psr", "A clear account of who is at risk and how; you can tell the author knew him."),
     ("ss.compliance", "Four missed sessions in a row before a home visit; quick and right."),
     ("ss.engagement", "Mum and the lad were both at the desk with me when we wrote it; lovely."),
+    ("rr.assessment", "His exploitation is well linked to the offending; strengths covered too."),
     (
         "cy.oversight",
         "The best part of the oversight was the challenge on the referral; signed within days.",
