@@ -3577,3 +3577,40 @@ def test_a_pronoun_points_back_at_the_parent_before_it(text: str, reasons: set[s
     reading = read("ss.engagement", text)
     assert reading.outcome == "insufficient"
     assert set(reading.reasons) == {f"{r}_not_engaged" for r in reasons}
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a clause opened by an event word leads into the deficit: the change was missed
+        (
+            "rr.assessment_review",
+            "When she moved out of her nan's into a hostel over the summer nobody touched the "
+            "assessment.",
+            {"not_after_change"},
+        ),
+        (
+            "pp.assessment_review",
+            "After his arrest for a knife offence in the park last spring, the risk of harm "
+            "assessment was not looked at again.",
+            {"not_after_change"},
+        ),
+        (
+            "cy.assessment_review",
+            "Following her admission to hospital with an overdose in the spring, the assessment "
+            "was not revisited.",
+            {"not_after_change"},
+        ),
+        # the clause says when someone looked, not what changed: the work was never redone
+        (
+            "rr.assessment_review",
+            "When I checked the file in May, the assessment had never been reviewed at all.",
+            {"not_done"},
+        ),
+    ],
+)
+def test_an_event_clause_opening_the_sentence_narrows_the_deficit(
+    criterion_id: str, text: str, reasons: set[str]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, set(reading.reasons)) == ("insufficient", reasons)
