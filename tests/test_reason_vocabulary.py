@@ -862,6 +862,17 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Good on drivers, but the exploitation by the dealer is not linked to the offending.",
         {"vulnerability_missed"},
     ),
+    # a review that changed nothing but the date
+    (
+        "cy.plan_review",
+        "Reviewed each quarter, but every review was just a date change.",
+        {"not_revised"},
+    ),
+    (
+        "rr.plan_review",
+        "Reviewed on time, yet when he was excluded nothing in the plan changed.",
+        {"not_revised"},
+    ),
     # a plan made with neither the child nor the family: both reasons
     (
         "ss.engagement",
@@ -1094,6 +1105,7 @@ PRAISE: list[tuple[str, str]] = [
     ("pp.psr", "A clear account of who is at risk and how; you can tell the author knew him."),
     ("ss.compliance", "Four missed sessions in a row before a home visit; quick and right."),
     ("ss.engagement", "Mum and the lad were both at the desk with me when we wrote it; lovely."),
+    ("rr.plan_review", "Reviewed on time and properly rewritten after his exclusion; good."),
     ("rr.assessment", "His exploitation is well linked to the offending; strengths covered too."),
     (
         "cy.oversight",
@@ -1135,6 +1147,7 @@ CHILD: list[tuple[str, str]] = [
     ("rr.assessment_review", "He moved to his dad's in Leeds last month and seems settled."),
     ("cy.assessment_review", "She has been in and out of hospital with her asthma."),
     ("ss.engagement", "He works at the desk in his room and mum helps with homework."),
+    ("rr.plan_review", "He still has actions at school and sees his mum on Sundays."),
 ]
 
 
