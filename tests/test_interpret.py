@@ -1079,7 +1079,7 @@ BLIND_FLOORS = {
     # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
     # (the honest figure for new phrasing); then tuned on (general rules, each tested with
     # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
-    "blind-7": (0.98, 0.94, 0.96, 0.98),
+    "blind-7": (0.98, 0.95, 0.96, 0.98),
     # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
     # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
     # 89.7%: the honest figure for new phrasing.  Then tuned on (general rules, each tested with
@@ -1124,8 +1124,8 @@ BLIND_FLOORS = {
     "blind-12": (0.97, 0.93, 0.90, 0.98),
     # Batch 13 then tuned on (interp13: judgements whose outcome was misread) to 96.1%, 92.8%,
     # 86.7%, 98.0%.
-    "blind-13": (0.97, 0.93, 0.93, 0.98),
-    "blind-14": (1.00, 0.96, 1.00, 1.00),
+    "blind-13": (0.97, 0.94, 0.93, 0.98),
+    "blind-14": (1.00, 0.97, 1.00, 1.00),
     "blind-15": (0.98, 0.95, 1.00, 0.98),
     # Batches 16 to 19, written blind from the criteria alone before the rounds on 12-15;
     # first runs on the code before those rounds (efe007c), then after them (never tuned on):
@@ -1135,18 +1135,22 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.98, 0.93, 0.96, 0.98),
+    "blind-16": (0.98, 0.94, 0.96, 0.98),
     "blind-17": (0.96, 0.88, 0.96, 0.96),
     "blind-18": (0.94, 0.89, 0.90, 0.94),
-    "blind-19": (0.96, 0.89, 1.00, 0.95),
+    "blind-19": (0.96, 0.91, 1.00, 0.95),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
     # pooled first runs: 88.6%, 80.7%, 72.7%, 91.8% on the code before the rounds on 12-15;
     # 90.6%, 84.3%, 80.2%, 92.6% after them; 91.5%, 86.0%, 81.8%, 93.4% after the rounds on
     # 16-19 (never tuned on until then).  Floors at those last figures.
+    # Then tuned on (vocab7: reason sets of answers whose outcome was right, batches 12-23):
+    # exact reasons 88.6%, 91.8%, 87.8%, 83.7% on 20-23; 94.5%, 97.8% on 13, 14; 94.4%,
+    # 88.9%, 89.9%, 92.0% on 16-19; 95.4% on 7 (no other figure moved): reasons floors of the
+    # sets that rose sit at those figures floored.
     "blind-20": (0.91, 0.88, 0.80, 0.93),
-    "blind-21": (0.93, 0.89, 0.73, 0.98),
-    "blind-22": (0.91, 0.85, 0.86, 0.92),
-    "blind-23": (0.89, 0.80, 0.86, 0.89),
+    "blind-21": (0.93, 0.91, 0.73, 0.98),
+    "blind-22": (0.91, 0.87, 0.86, 0.92),
+    "blind-23": (0.89, 0.83, 0.86, 0.89),
 }
 
 
@@ -3556,3 +3560,61 @@ def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text:
 )
 def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        # a pronoun after a parent of its gender is the parent's, not the child's
+        ("The lad set his own targets, but dad was never asked for his views.", {"carers"}),
+        (
+            "The young person was fully part of it; mum wasn't invited and nobody shared the "
+            "plan with her.",
+            {"carers"},
+        ),
+        # a pronoun of the other gender, or the child named in between, stays the child's
+        ("Mum came to every meeting but he was never asked for his views.", {"child"}),
+        ("Dad was at every meeting, but the lad was never asked for his views.", {"child"}),
+    ],
+)
+def test_a_pronoun_points_back_at_the_parent_before_it(text: str, reasons: set[str]):
+    reading = read("ss.engagement", text)
+    assert reading.outcome == "insufficient"
+    assert set(reading.reasons) == {f"{r}_not_engaged" for r in reasons}
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "reasons"),
+    [
+        # a clause opened by an event word leads into the deficit: the change was missed
+        (
+            "rr.assessment_review",
+            "When she moved out of her nan's into a hostel over the summer nobody touched the "
+            "assessment.",
+            {"not_after_change"},
+        ),
+        (
+            "pp.assessment_review",
+            "After his arrest for a knife offence in the park last spring, the risk of harm "
+            "assessment was not looked at again.",
+            {"not_after_change"},
+        ),
+        (
+            "cy.assessment_review",
+            "Following her admission to hospital with an overdose in the spring, the assessment "
+            "was not revisited.",
+            {"not_after_change"},
+        ),
+        # the clause says when someone looked, not what changed: the work was never redone
+        (
+            "rr.assessment_review",
+            "When I checked the file in May, the assessment had never been reviewed at all.",
+            {"not_done"},
+        ),
+    ],
+)
+def test_an_event_clause_opening_the_sentence_narrows_the_deficit(
+    criterion_id: str, text: str, reasons: set[str]
+):
+    reading = read(criterion_id, text)
+    assert (reading.outcome, set(reading.reasons)) == ("insufficient", reasons)

@@ -825,6 +825,65 @@ DEFICITS: list[tuple[str, str, set[str]]] = [
         "Nothing about what sessions he would actually do, and the targets can't be measured.",
         {"generic_actions", "goals_not_measurable"},
     ),
+    # ---- vocab7: moves and admissions as the change a review missed; safety planning and
+    # contact arrangements as what a victim plan lacks; a risk account you "can't tell" from;
+    # nothing done for weeks; months to countersign
+    (
+        "pp.assessment_review",
+        "She moved into a flat in May and the assessment was never updated.",
+        {"not_after_change"},
+    ),
+    (
+        "cy.assessment_review",
+        "He has been in and out of hospital since March and nobody revisited it.",
+        {"not_after_change"},
+    ),
+    (
+        "pp.victims",
+        "The plan says nothing about the ex-partner: no safety planning, no contact arrangements.",
+        {"plan_inadequate"},
+    ),
+    (
+        "pp.psr",
+        "Honestly I couldn't tell from it how risky the author thought he was.",
+        {"account_unclear"},
+    ),
+    ("pp.psr", "It gives a level of risk and then moved on.", {"account_unclear"}),
+    ("ss.compliance", "Missed four sessions before anyone did anything about it.", {"not_timely"}),
+    ("ss.compliance", "The CM did nothing for a month after the first miss.", {"not_timely"}),
+    (
+        "ss.compliance",
+        "Nothing happened for weeks, and all she got was a text, nothing more.",
+        {"not_timely", "response_inappropriate"},
+    ),
+    ("cy.oversight", "It took the manager months to countersign the plan.", {"countersign_late"}),
+    (
+        "rr.assessment",
+        "Good on drivers, but the exploitation by the dealer is not linked to the offending.",
+        {"vulnerability_missed"},
+    ),
+    # a review that changed nothing but the date
+    (
+        "cy.plan_review",
+        "Reviewed each quarter, but every review was just a date change.",
+        {"not_revised"},
+    ),
+    (
+        "rr.plan_review",
+        "Reviewed on time, yet when he was excluded nothing in the plan changed.",
+        {"not_revised"},
+    ),
+    # a plan made with neither the child nor the family: both reasons
+    (
+        "ss.engagement",
+        "Neither of them was involved; the whole thing came from the file.",
+        {"child_not_engaged", "carers_not_engaged"},
+    ),
+    (
+        "ss.engagement",
+        "Written in the office and sent out in the post, nobody asked.",
+        {"child_not_engaged", "carers_not_engaged"},
+    ),
 ]
 
 # Praise in the same vocabulary: each must stay sufficient.
@@ -1041,6 +1100,17 @@ PRAISE: list[tuple[str, str]] = [
         "rr.assessment_review",
         "A big change in his life was picked up straight away and the assessment updated.",
     ),
+    # vocab7 counter-examples: the same words said of good work
+    ("pp.victims", "Clear contact arrangements and good safety planning for his mum."),
+    ("pp.psr", "A clear account of who is at risk and how; you can tell the author knew him."),
+    ("ss.compliance", "Four missed sessions in a row before a home visit; quick and right."),
+    ("ss.engagement", "Mum and the lad were both at the desk with me when we wrote it; lovely."),
+    ("rr.plan_review", "Reviewed on time and properly rewritten after his exclusion; good."),
+    ("rr.assessment", "His exploitation is well linked to the offending; strengths covered too."),
+    (
+        "cy.oversight",
+        "The best part of the oversight was the challenge on the referral; signed within days.",
+    ),
 ]
 
 
@@ -1074,6 +1144,10 @@ CHILD: list[tuple[str, str]] = [
     ("cy.assessment_review", "Her nan's death hit her hard."),
     ("cy.custody", "She has a history of self harm and was bullied at school."),
     ("rr.assessment_review", "She lives in supported accommodation and sees her mum at weekends."),
+    ("rr.assessment_review", "He moved to his dad's in Leeds last month and seems settled."),
+    ("cy.assessment_review", "She has been in and out of hospital with her asthma."),
+    ("ss.engagement", "He works at the desk in his room and mum helps with homework."),
+    ("rr.plan_review", "He still has actions at school and sees his mum on Sundays."),
 ]
 
 

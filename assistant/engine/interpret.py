@@ -62,6 +62,7 @@ from assistant.engine.interpret_match import (
     Hit,
     compiled,
     cue_repairs,
+    drop_anaphora,
     drop_unanchored,
     find_hits,
     repair,
@@ -374,7 +375,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         for start, end in reversed(situations):
             without_na = f"{without_na[:start]} . {without_na[end:]}"
     toks = repair(tokens(without_na), matcher)
-    hits = resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher)))
+    hits = drop_anaphora(toks, resolve_overlaps(drop_unanchored(toks, find_hits(toks, matcher))))
     if clauses_both(without_na, toks, lex) or back_and_forth(without_na, lex):
         return "unclear", (), False, spoken
     if sources_disagree(without_na, lex) or accounts_disagree(without_na, lex):

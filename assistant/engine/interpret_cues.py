@@ -276,7 +276,7 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             continue
         narrowed = None
         if hit.general:  # only topics close by can narrow it (the clause, a few words)
-            near = topical[bisect_left(starts, hit.start - 8) : bisect_right(starts, hit.end + 6)]
+            near = topical[bisect_left(starts, hit.start - 12) : bisect_right(starts, hit.end + 6)]
             # a deficit phrase of another reason scoped right after it narrows it too: "no
             # plan for when things go wrong"
             near += [h for h in hits if h.intrinsic and not h.general and hit.end < h.start]
@@ -333,6 +333,8 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
             opening = tokens[max(0, other.start - 2) : other.start + 1]
             while BREAKS.intersection(opening):  # the event word in the topic's own clause
                 opening = opening[1:]
+            if _fronted_event(tokens, other.start, between, lex.event_words):
+                return other.reason
             if BREAKS.intersection(between):
                 continue
             if len(between) <= 6 and any(t in lex.event_words for t in opening):
@@ -354,6 +356,25 @@ def _narrowed_to(tokens: list[str], hit: Hit, topical: list[Hit]) -> int | None:
             ):
                 return other.reason
     return None
+
+
+def _fronted_event(
+    tokens: list[str], start: int, between: list[str], event_words: frozenset[str]
+) -> bool:
+    """Whether the topic at ``start`` sits in a clause opened by an event word that leads
+    straight, past at most a comma, into the deficit: "when she moved into supported
+    accommodation in March nobody touched it", "following the disclosure in May, the
+    assessment was not revisited"."""
+    lo = start
+    while lo > 0 and tokens[lo - 1] not in BREAKS:
+        lo -= 1
+    return (
+        tokens[lo] in event_words
+        and start - lo <= 8
+        and len(between) <= 10
+        and BOUNDARY not in between
+        and between.count(SOFT) <= 1
+    )
 
 
 def _named_back(tokens: list[str], hits: list[Hit], topical: list[Hit], found: Cues) -> set[int]:

@@ -449,6 +449,35 @@ def _loses_to(hit: Hit, other: Hit) -> bool:
     return other.start < hit.start  # a tie: the earlier phrase wins
 
 
+def drop_anaphora(tokens: list[str], hits: list[Hit]) -> list[Hit]:
+    """Drop matches that hold a pronoun pointing back at a family word of the same gender
+    matched earlier in the sentence for another reason: in "dad was never asked for his views"
+    or "mum wasn't invited and the plan was never shared with her" the pronoun is the parent,
+    not the child.  A match of the pronoun's own reason in between ("the lad") keeps it."""
+    kin = lexicon().kin_pronouns
+    if not any(t in pronouns for _, pronouns in kin for t in tokens):
+        return hits
+    kept = []
+    for hit in hits:
+        said = tokens[hit.start : hit.end + 1]
+        words = next((family for family, pronouns in kin if not pronouns.isdisjoint(said)), None)
+        if words is None or not _points_back(tokens, hits, hit, words):
+            kept.append(hit)
+    return kept
+
+
+def _points_back(tokens: list[str], hits: list[Hit], hit: Hit, family: frozenset[str]) -> bool:
+    for p in range(hit.start - 1, -1, -1):
+        if tokens[p] == BOUNDARY:
+            return False
+        covering = [h for h in hits if h.start <= p <= h.end]
+        if any(h.reason == hit.reason for h in covering):
+            return False
+        if tokens[p] in family and covering:
+            return True
+    return False
+
+
 def resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     hits = sorted(hits, key=lambda h: (h.start, h.end))
     losers: set[int] = set()

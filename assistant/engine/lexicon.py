@@ -96,6 +96,7 @@ class Lexicon:
     work_start: frozenset[str]  # stemmed: the start of the work ("written", "intake")
     scope_words: frozenset[str]  # stemmed: words that narrow a whole-work deficit ("of")
     event_words: frozenset[str]  # stemmed: words that open an event ("after", "when")
+    kin_pronouns: tuple[tuple[frozenset[str], frozenset[str]], ...]  # (family words, pronouns)
     redo_words: frozenset[str]  # stemmed: words for doing the work again ("updated")
     contrast_re: re.Pattern[str]
     # spelling out
@@ -274,6 +275,10 @@ def lexicon() -> Lexicon:
         work_start=stems(plain["work_start"]),
         scope_words=stems(plain["scope_words"]),
         event_words=stems(plain["event_words"]),
+        kin_pronouns=(
+            (stems(plain["male_kin"]), stems(plain["male_pronouns"])),
+            (stems(plain["female_kin"]), stems(plain["female_pronouns"])),
+        ),
         redo_words=stems(plain["redo_words"]),
         abbreviations=dict(data["abbreviations"]),
         contractions=dict(data["contractions"]),
