@@ -3556,3 +3556,63 @@ def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text:
 )
 def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a question tag's "not" denies nothing: small talk stays unclear
+        ("pp.plan_review", "Busy week on the ward, wasn't it", "unclear"),
+        ("ss.engagement", "The traffic on the ring road has been dreadful, hasn't it?", "unclear"),
+        ("rr.plan_review", "It was updated as soon as he moved, wasn't it? So yes.", "sufficient"),
+        # a tag that asks which, or a "there" that says where, keeps its reading
+        (
+            "pp.plan_review",
+            "The review was booked but the manager says it never happened, so did it or didn't it?",
+            "unclear",
+        ),
+        (
+            "rr.plan",
+            "The actions are fine but the contingency section isn't there.",
+            "insufficient",
+        ),
+        ("rr.plan_review", "It hasn't been touched since March, has it.", "insufficient"),
+    ],
+)
+def test_a_question_tag_denies_nothing(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the speaker has not got the record to hand, or it is kept elsewhere: unclear
+        (
+            "ss.health",
+            "I reckon CAMHS picked it up, I don't have access to their notes.",
+            "unclear",
+        ),
+        (
+            "rr.plan",
+            "There were some goals in it? Haven't got the plan in front of me now.",
+            "unclear",
+        ),
+        (
+            "rr.custody_plan",
+            "The YOI would have done that, it would be on their database.",
+            "unclear",
+        ),
+        ("rr.psr", "Can't locate the signed copy anywhere, only an early draft.", "unclear"),
+        # someone else's lack of access, or a thing not found on the file, judges the work
+        (
+            "ss.engagement",
+            "Dad doesn't have access to the plan and nobody asked him.",
+            "insufficient",
+        ),
+        ("rr.plan", "I couldn't find a contingency plan anywhere on the file.", "insufficient"),
+    ],
+)
+def test_an_answer_without_the_record_to_hand_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome

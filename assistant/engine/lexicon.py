@@ -223,7 +223,12 @@ def lexicon() -> Lexicon:
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
         hedge_re=_any_of(
-            [*phrases["hedge"], *phrases["hedge_unread"], *phrases["hedge_second_hand"]]
+            [
+                *phrases["hedge"],
+                *phrases["hedge_unread"],
+                *phrases["hedge_second_hand"],
+                *phrases["hedge_no_record"],
+            ]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
         hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
