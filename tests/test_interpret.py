@@ -3616,3 +3616,39 @@ def test_an_answer_without_the_record_to_hand_is_unclear(
     criterion_id: str, text: str, outcome: str
 ):
     assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # an answer about the child's life is unclear even when a reason's topic word comes up
+        # in it (where the child lives, the school), and when it opens without "he" or "she"
+        (
+            "cy.assessment",
+            "He's a cheerful lad, plays rugby, lives with his aunt and goes to college on Mondays.",
+            "unclear",
+        ),
+        ("ss.engagement", "living with his nan mostly, dad's around now and then", "unclear"),
+        (
+            "cy.assessment",
+            "Mia is 14, stays with her gran and goes to the PRU in the mornings.",
+            "unclear",
+        ),
+        # a part of the work named beside the child's life keeps the judgement
+        (
+            "cy.assessment",
+            "Mia is 14 and the assessment never mentioned her living with her gran.",
+            "insufficient",
+        ),
+        (
+            "cy.assessment",
+            "He lives with his aunt now and the assessment covered that move thoroughly.",
+            "sufficient",
+        ),
+        ("rr.plan_review", "It is 20 days past the review date.", "insufficient"),
+    ],
+)
+def test_the_childs_life_with_a_topic_word_or_no_subject_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome

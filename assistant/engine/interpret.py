@@ -408,7 +408,7 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
-    if (named or not hits) and childs_life(without_na, words, toks, matcher, lex):
+    if childs_life(without_na, words, toks, matcher, lex):
         return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken

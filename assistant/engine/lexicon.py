@@ -56,6 +56,7 @@ class Lexicon:
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
     child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
+    child_opens_re: re.Pattern[str]  # "lives with his nan, ...": the child, the subject unsaid
     source_says_re: re.Pattern[str]  # "the system says", "case notes say"
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
@@ -233,6 +234,7 @@ def lexicon() -> Lexicon:
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
         hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
         child_absent_re=_any_of(phrases["child_absent"]),
+        child_opens_re=_any_of(phrases["child_opens"]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
