@@ -3652,3 +3652,21 @@ def test_the_childs_life_with_a_topic_word_or_no_subject_is_unclear(
     criterion_id: str, text: str, outcome: str
 ):
     assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the same word said, then said again as "also not": both
+        ("ss.compliance", "It was swift and it fitted. It also wasn't swift at all.", "unclear"),
+        ("rr.plan", "Goals were measurable. They were also not measurable, honestly.", "unclear"),
+        # "also not" of another word judges one part of it
+        (
+            "ss.compliance",
+            "The response was swift, but it also wasn't proportionate to the breach.",
+            "insufficient",
+        ),
+    ],
+)
+def test_said_and_then_also_not_said_is_both(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
