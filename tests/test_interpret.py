@@ -3670,3 +3670,20 @@ def test_the_childs_life_with_a_topic_word_or_no_subject_is_unclear(
 )
 def test_said_and_then_also_not_said_is_both(criterion_id: str, text: str, outcome: str):
     assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the criterion's own kind of work named by a word its text never uses: other work
+        ("rr.psr", "The transfer report we sent to the new area was excellent.", "unclear"),
+        ("rr.plan", "The reparation plan is all in hand, he's done most of his hours.", "unclear"),
+        # a stage or copy of its own work, its own words, or a name, keep the judgement
+        ("rr.psr", "The final report was balanced and covered his remorse well.", "sufficient"),
+        ("rr.plan", "The revised plan was solid and realistic.", "sufficient"),
+        ("rr.psr", "The court report was clear and balanced.", "sufficient"),
+        ("rr.psr", "Priya's report was thorough and balanced.", "sufficient"),
+    ],
+)
+def test_own_work_of_another_kind_is_another_part(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome

@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
@@ -200,6 +201,11 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return False
     if not subject:
         return False
+    # "the bail report we did": its own kind of work, named by a word its text never uses
+    for before, token in pairwise(subject[1:5]):  # not a name: "Sam's report"
+        said = before in matcher.topic or before in lex.generic or before in lex.work_states
+        if token in lex.work_nouns and not said and before not in lex.stopwords and len(before) > 2:
+            return True
     if len(subject) > 6:  # a long subject: only a name of other work opening it counts
         opening = f" {' '.join(subject[:5])} "
         if any(f" {' '.join(name)} " in opening for name in matcher.other_work):

@@ -89,6 +89,7 @@ class Lexicon:
     family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
     family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
     child_troubles: frozenset[str]  # stems: "struggling", "anxious": the child's own troubles
+    work_states: frozenset[str]  # stems: "final", "revised": a stage of the work, not its kind
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -273,6 +274,7 @@ def lexicon() -> Lexicon:
         family_subject=words(plain["family_subject"]),
         family_determiners=words(plain["family_determiners"]),
         child_troubles=stems(plain["child_troubles"]),
+        work_states=stems(plain["work_states"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
