@@ -203,8 +203,8 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return False
     # "the bail report we did": its own kind of work, named by a word its text never uses
     for before, token in pairwise(subject[1:5]):  # not a name: "Sam's report"
-        said = before in matcher.topic or before in lex.generic or before in lex.work_states
-        if token in lex.work_nouns and not said and before not in lex.stopwords and len(before) > 2:
+        kind = not (before in matcher.topic or before in lex.generic or before in lex.work_states)
+        if token in lex.work_nouns and kind and before not in lex.stopwords and len(before) > 2:
             return True
     if len(subject) > 6:  # a long subject: only a name of other work opening it counts
         opening = f" {' '.join(subject[:5])} "
@@ -414,7 +414,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
-    if childs_life(without_na, words, toks, matcher, lex):
+    opened = named or not hits or lex.child_opens_re.match(without_na)  # "lives with his nan, ..."
+    if opened and childs_life(without_na, words, toks, matcher, lex):
         return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken
