@@ -32,6 +32,9 @@ How a sentence is read:
    safety plan: the criterion's ``other_work_words``) or what another criterion is about
    ("education in custody was brilliant" to the risk of harm in custody), and two accounts
    set against each other ("the CM says it was done, but the case record shows nothing").
+   So are answers without the record to hand ("don't have access to that", "it'd be on their
+   system"), and those naming the criterion's kind of work by another name ("the bail report");
+   a question tag's "not" denies nothing ("awful weather, hasn't it").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
