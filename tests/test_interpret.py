@@ -3618,3 +3618,134 @@ def test_an_event_clause_opening_the_sentence_narrows_the_deficit(
 ):
     reading = read(criterion_id, text)
     assert (reading.outcome, set(reading.reasons)) == ("insufficient", reasons)
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a question tag's "not" denies nothing: small talk stays unclear
+        ("pp.plan_review", "Busy week on the ward, wasn't it", "unclear"),
+        ("ss.engagement", "The traffic on the ring road has been dreadful, hasn't it?", "unclear"),
+        ("rr.plan_review", "It was updated as soon as he moved, wasn't it? So yes.", "sufficient"),
+        # a tag that asks which, or a "there" that says where, keeps its reading
+        (
+            "pp.plan_review",
+            "The review was booked but the manager says it never happened, so did it or didn't it?",
+            "unclear",
+        ),
+        (
+            "rr.plan",
+            "The actions are fine but the contingency section isn't there.",
+            "insufficient",
+        ),
+        ("rr.plan_review", "It hasn't been touched since March, has it.", "insufficient"),
+    ],
+)
+def test_a_question_tag_denies_nothing(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the speaker has not got the record to hand, or it is kept elsewhere: unclear
+        (
+            "ss.health",
+            "I reckon CAMHS picked it up, I don't have access to their notes.",
+            "unclear",
+        ),
+        (
+            "rr.plan",
+            "There were some goals in it? Haven't got the plan in front of me now.",
+            "unclear",
+        ),
+        (
+            "rr.custody_plan",
+            "The YOI would have done that, it would be on their database.",
+            "unclear",
+        ),
+        ("rr.psr", "Can't locate the signed copy anywhere, only an early draft.", "unclear"),
+        # someone else's lack of access, or a thing not found on the file, judges the work
+        (
+            "ss.engagement",
+            "Dad doesn't have access to the plan and nobody asked him.",
+            "insufficient",
+        ),
+        ("rr.plan", "I couldn't find a contingency plan anywhere on the file.", "insufficient"),
+    ],
+)
+def test_an_answer_without_the_record_to_hand_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # an answer about the child's life that opens without "he" or "she" ("lives with ...",
+        # a name and an age) is unclear, even when a reason's topic word comes up in it
+        (
+            "cy.assessment",
+            "Lives with his aunt, cheerful lad, plays rugby and goes to college on Mondays.",
+            "unclear",
+        ),
+        ("ss.engagement", "living with his nan mostly, dad's around now and then", "unclear"),
+        (
+            "cy.assessment",
+            "Mia is 14, stays with her gran and goes to the PRU in the mornings.",
+            "unclear",
+        ),
+        # a part of the work named beside the child's life keeps the judgement
+        (
+            "cy.assessment",
+            "Mia is 14 and the assessment never mentioned her living with her gran.",
+            "insufficient",
+        ),
+        (
+            "cy.assessment",
+            "He lives with his aunt now and the assessment covered that move thoroughly.",
+            "sufficient",
+        ),
+        ("rr.plan_review", "It is 20 days past the review date.", "insufficient"),
+    ],
+)
+def test_the_childs_life_with_a_topic_word_or_no_subject_is_unclear(
+    criterion_id: str, text: str, outcome: str
+):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the same word said, then said again as "also not": both
+        ("ss.compliance", "It was swift and it fitted. It also wasn't swift at all.", "unclear"),
+        ("rr.plan", "Goals were measurable. They were also not measurable, honestly.", "unclear"),
+        # "also not" of another word judges one part of it
+        (
+            "ss.compliance",
+            "The response was swift, but it also wasn't proportionate to the breach.",
+            "insufficient",
+        ),
+    ],
+)
+def test_said_and_then_also_not_said_is_both(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the criterion's own kind of work named by a word its text never uses: other work
+        ("rr.psr", "The transfer report we sent to the new area was excellent.", "unclear"),
+        ("rr.plan", "The reparation plan is all in hand, he's done most of his hours.", "unclear"),
+        # a stage or copy of its own work, its own words, or a name, keep the judgement
+        ("rr.psr", "The final report was balanced and covered his remorse well.", "sufficient"),
+        ("rr.plan", "The revised plan was solid and realistic.", "sufficient"),
+        ("rr.psr", "The court report was clear and balanced.", "sufficient"),
+        ("rr.psr", "Priya's report was thorough and balanced.", "sufficient"),
+    ],
+)
+def test_own_work_of_another_kind_is_another_part(criterion_id: str, text: str, outcome: str):
+    assert interpret(FW.criterion(criterion_id), text).outcome == outcome

@@ -32,6 +32,9 @@ How a sentence is read:
    safety plan: the criterion's ``other_work_words``) or what another criterion is about
    ("education in custody was brilliant" to the risk of harm in custody), and two accounts
    set against each other ("the CM says it was done, but the case record shows nothing").
+   So are answers without the record to hand ("don't have access to that", "it'd be on their
+   system"), and those naming the criterion's kind of work by another name ("the bail report");
+   a question tag's "not" denies nothing ("awful weather, hasn't it").
 4. Each reason's words are matched as token sequences; a phrase that carries its own negative
    ("never reviewed", "no RMP") names the deficit unless negated; a plain topic phrase
    ("contingency") names it only when a negative bears on it (``interpret_cues``).
@@ -54,6 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
@@ -201,6 +205,11 @@ def _other_subject(normalised: str, matcher: Compiled, lex: Lexicon) -> bool:
         return False
     if not subject:
         return False
+    # "the bail report we did": its own kind of work, named by a word its text never uses
+    for before, token in pairwise(subject[1:5]):  # not a name: "Sam's report"
+        kind = not (before in matcher.topic or before in lex.generic or before in lex.work_states)
+        if token in lex.work_nouns and kind and before not in lex.stopwords and len(before) > 2:
+            return True
     if len(subject) > 6:  # a long subject: only a name of other work opening it counts
         opening = f" {' '.join(subject[:5])} "
         if any(f" {' '.join(name)} " in opening for name in matcher.other_work):
@@ -409,7 +418,8 @@ def _read(criterion: Criterion, text: str) -> tuple[Outcome, tuple[str, ...], bo
         return "insufficient", tuple(matcher.reason_ids[i] for i in sorted(named)), False, spoken
     if not_applicable:
         return "not_applicable", (), False, spoken
-    if (named or not hits) and childs_life(without_na, words, toks, matcher, lex):
+    opened = named or not hits or lex.child_opens_re.match(without_na)  # "lives with his nan, ..."
+    if opened and childs_life(without_na, words, toks, matcher, lex):
         return "unclear", (), False, spoken  # "he's a quiet lad, doesn't say much in sessions"
     if lex.hedge_weak_re.search(spoken):
         return "unclear", (), False, spoken

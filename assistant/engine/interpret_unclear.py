@@ -100,6 +100,8 @@ def childs_life(
     opens = first in lex.child_subject or first in lex.family_subject
     if not opens and first in lex.family_determiners and len(words) > 1:
         opens = words[1] in lex.family_subject
+    if not opens:  # "lives with his nan, ...", "Kai is 16, ..."
+        opens = bool(lex.child_opens_re.match(normalised))
     if not opens:
         return False
     for clause in CLAUSE_SPLIT.split(normalised):  # "..., a warning letter went the next day"

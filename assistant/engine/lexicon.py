@@ -56,6 +56,7 @@ class Lexicon:
     hedge_whole_re: re.Pattern[str]
     hedge_weak_re: re.Pattern[str]
     child_absent_re: re.Pattern[str]  # "she has not been to school": the child, not the work
+    child_opens_re: re.Pattern[str]  # "lives with his nan, ...": the child, the subject unsaid
     source_says_re: re.Pattern[str]  # "the system says", "case notes say"
     account_re: re.Pattern[str]  # "the judge said", "according to the CM"
     record_re: re.Pattern[str]  # "on the system", "the case record"
@@ -88,6 +89,7 @@ class Lexicon:
     family_subject: frozenset[str]  # "mum", "the young person": the child's life, not the work
     family_determiners: frozenset[str]  # "the", "his": before a family word ("his mum")
     child_troubles: frozenset[str]  # stems: "struggling", "anxious": the child's own troubles
+    work_states: frozenset[str]  # stems: "final", "revised": a stage of the work, not its kind
     work_pronouns: frozenset[str]
     subject_ends: frozenset[str]  # auxiliaries: where an answer's subject ends
     work_nouns: frozenset[str]  # stemmed
@@ -224,11 +226,17 @@ def lexicon() -> Lexicon:
         partly_re=_any_of(phrases["partly"]),
         said_partly_re=_any_of(phrases["said_partly"]),
         hedge_re=_any_of(
-            [*phrases["hedge"], *phrases["hedge_unread"], *phrases["hedge_second_hand"]]
+            [
+                *phrases["hedge"],
+                *phrases["hedge_unread"],
+                *phrases["hedge_second_hand"],
+                *phrases["hedge_no_record"],
+            ]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
         hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
         child_absent_re=_any_of(phrases["child_absent"]),
+        child_opens_re=_any_of(phrases["child_opens"]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
@@ -267,6 +275,7 @@ def lexicon() -> Lexicon:
         family_subject=words(plain["family_subject"]),
         family_determiners=words(plain["family_determiners"]),
         child_troubles=stems(plain["child_troubles"]),
+        work_states=stems(plain["work_states"]),
         work_pronouns=words(plain["work_pronouns"]),
         subject_ends=words(plain["subject_ends"]),
         work_nouns=stems(plain["work_nouns"]),
