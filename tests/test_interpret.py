@@ -3556,3 +3556,61 @@ def test_back_and_forth_past_a_clause_that_says_neither(criterion_id: str, text:
 )
 def test_cant_comment_and_another_matters_side(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # nothing more to wish for is praise, however its "not" is said
+        (
+            "pp.custody",
+            "Honestly couldn't have asked for more from the release work.",
+            "sufficient",
+        ),
+        (
+            "pp.victims",
+            "Hard to see what more anyone could have done for the neighbour.",
+            "sufficient",
+        ),
+        (
+            "pp.victims",
+            "It's difficult to think what else they could do to keep her safe.",
+            "sufficient",
+        ),
+        # counter-examples: more that should have been done stays a criticism or a doubt
+        ("pp.victims", "They could have done more for the neighbour.", "unclear"),
+        ("pp.victims", "Nothing was done to protect the neighbour.", "insufficient"),
+        # criticism said as "ineffective" or "ignores"
+        ("pp.oversight", "The manager's oversight was ineffective.", "insufficient"),
+        ("cy.plan", "Decent on housing but it completely ignores the drinking.", "insufficient"),
+        ("pp.oversight", "Oversight was effective and timely.", "sufficient"),
+    ],
+)
+def test_rules_of_the_interp15_round(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # nothing for the work to respond to, or a case not of the criterion's kind
+        ("ss.compliance", "There hasn't been any non-compliance so far.", "not_applicable"),
+        ("ss.compliance", "No breaches to respond to yet.", "not_applicable"),
+        (
+            "rr.psr_alternatives",
+            "Not a custody case; a fine was always the likely outcome.",
+            "not_applicable",
+        ),
+        ("rr.custody_plan", "He has never been sentenced to custody.", "not_applicable"),
+        # counter-examples: non-compliance that was there, a custody case badly handled
+        ("ss.compliance", "There has been non-compliance and it was ignored.", "insufficient"),
+        ("ss.compliance", "There hasn't been any response to the non-compliance.", "insufficient"),
+        (
+            "rr.psr_alternatives",
+            "It was a custody case and alternatives weren't offered.",
+            "insufficient",
+        ),
+    ],
+)
+def test_nothing_for_the_work_to_answer_does_not_apply(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -177,7 +177,7 @@ def lexicon() -> Lexicon:
     def stems(text: str) -> frozenset[str]:
         return frozenset(stem_with(keep, w) for w in words(text))
 
-    negative = stems(cues["negative"]) - {NOT, NUM}
+    negative = stems(cues["negative"] + " " + cues["negative_more"]) - {NOT, NUM}
     # ("noted" would stem to "not": the negator itself is never a cue word)
     positive = stems(cues["positive"]) - negative - {NOT, NUM}
     facts = data["facts"]
@@ -237,7 +237,7 @@ def lexicon() -> Lexicon:
         correction_re=re.compile("|".join(phrases["correction"])),
         elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
         elliptic_filler=words(phrases["elliptic_filler"]),
-        not_applicable_re=_any_of(phrases["not_applicable"]),
+        not_applicable_re=_any_of([*phrases["not_applicable"], *phrases["not_applicable_more"]]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
         not_applicable_no_event_re=_any_of(phrases["not_applicable_no_event"]),
