@@ -3614,3 +3614,38 @@ def test_rules_of_the_interp15_round(criterion_id: str, text: str, outcome: str)
 )
 def test_nothing_for_the_work_to_answer_does_not_apply(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "neither of them" with an adverb, or with its verb but no "was": a no
+        ("ss.engagement", "Neither of them really.", "insufficient"),
+        (
+            "ss.engagement",
+            "Neither of them properly consulted, all done from the file.",
+            "insufficient",
+        ),
+        # nothing yet due, no custodial sentence ever served
+        (
+            "pp.assessment_review",
+            "Only allocated last week. Nothing's been due yet.",
+            "not_applicable",
+        ),
+        (
+            "rr.custody_plan",
+            "Bailed at court. Never served a custodial sentence.",
+            "not_applicable",
+        ),
+        # counter-examples keep their reading
+        ("ss.engagement", "Both of them properly involved.", "sufficient"),
+        ("pp.assessment_review", "Nothing was done when it was due.", "insufficient"),
+        (
+            "rr.custody_plan",
+            "He was sentenced to custody and the plan never covered release.",
+            "insufficient",
+        ),
+    ],
+)
+def test_neither_with_an_adverb_and_nothing_yet_due(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
