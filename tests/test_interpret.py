@@ -3649,3 +3649,24 @@ def test_nothing_for_the_work_to_answer_does_not_apply(criterion_id: str, text: 
 )
 def test_neither_with_an_adverb_and_nothing_yet_due(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "ok" right after a word praises that word: no reply weight, and no "yes" to set
+        # against a later "no"
+        ("cy.plan", "Plan's ok on housing but it ignores the drinking.", "insufficient"),
+        (
+            "cy.plan",
+            "The plan's ok on school but ignores the cannabis use, no referral to the drugs team.",
+            "insufficient",
+        ),
+        # counter-examples: "ok" as a reply keeps its weight; "ok, no" still says both
+        ("cy.plan", "Ok, the plan covers it all.", "sufficient"),
+        ("cy.plan", "The plan is ok.", "sufficient"),
+        ("cy.plan", "Ok, no.", "unclear"),
+    ],
+)
+def test_ok_after_a_word_is_praise_not_a_reply(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -32,6 +32,7 @@ class Lexicon:
     reply_filler: frozenset[str]
     yes_like: frozenset[str]
     weak_yes: frozenset[str]
+    adjective_yes: frozenset[str]  # yes words that after a word praise, not reply: "plan's ok"
     weak_no: frozenset[str]
     strong_no: frozenset[str]
     fact_no_start: frozenset[str]
@@ -204,6 +205,7 @@ def lexicon() -> Lexicon:
         reply_filler=words(replies["filler"]),
         yes_like=words(replies["yes_like"]),
         weak_yes=words(replies["weak_yes"]),
+        adjective_yes=words(replies["adjective_yes"]),
         weak_no=words(replies["weak_no"]),
         strong_no=words(replies["strong_no"]),
         fact_no_start=words(replies["fact_no_start"]),
