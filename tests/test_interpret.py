@@ -3670,3 +3670,34 @@ def test_neither_with_an_adverb_and_nothing_yet_due(criterion_id: str, text: str
 )
 def test_ok_after_a_word_is_praise_not_a_reply(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a section that is a line or two, or has nothing behind it, is thin work
+        (
+            "pp.assessment",
+            "Done on time, but the analysis was two lines with nothing behind it.",
+            "insufficient",
+        ),
+        (
+            "pp.assessment",
+            "In time, but the harm section is a couple of sentences.",
+            "insufficient",
+        ),
+        # counter-examples: long sections, and a line of enquiry, keep their praise
+        (
+            "pp.assessment",
+            "Done on time and the analysis runs to four detailed paragraphs.",
+            "sufficient",
+        ),
+        (
+            "pp.assessment",
+            "The analysis is thorough; one line of enquiry was followed through to the end.",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_line_or_two_is_thin(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
