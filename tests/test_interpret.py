@@ -3701,3 +3701,39 @@ def test_ok_after_a_word_is_praise_not_a_reply(criterion_id: str, text: str, out
 )
 def test_a_line_or_two_is_thin(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the child's needs listed after a verb of finding are what the work found
+        (
+            "cy.assessment",
+            "Good, it covered her eczema, the overdose last spring and that she's out of school.",
+            "sufficient",
+        ),
+        (
+            "ss.diversity",
+            "Yes, picked up that she's dyslexic with slow processing, and the plan adapts for it.",
+            "sufficient",
+        ),
+        # counter-examples: a need left unmet, a verb of finding denied, a finding the plan
+        # then leaves out
+        (
+            "cy.assessment",
+            "Covered her eczema but she's out of school and nothing on that.",
+            "insufficient",
+        ),
+        ("cy.assessment", "Never picked up that she's out of school.", "insufficient"),
+        (
+            "rr.plan",
+            "The plan leaves out the drinking the assessment identified, and every action is just"
+            " 'attend appointments'.",
+            "insufficient",
+        ),
+    ],
+)
+def test_needs_listed_after_a_verb_of_finding_were_found(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome

@@ -48,6 +48,7 @@ class Lexicon:
     yes_stems: frozenset[str]
     concern_nouns: frozenset[str]
     remedy_verbs: frozenset[str]
+    found_verbs: frozenset[str]  # what the work found in the child: "covered his asthma, ..."
     remediable: frozenset[str]  # put right by a remedy verb before them, like concern nouns
     # phrase patterns
     positive_phrases: re.Pattern[str]
@@ -220,6 +221,7 @@ def lexicon() -> Lexicon:
         yes_stems=stems(replies["yes"]),
         concern_nouns=stems(cues["concern_nouns"]),
         remedy_verbs=stems(cues["remedy_verbs"]),
+        found_verbs=stems(cues["found_verbs"]),
         remediable=stems(cues["remediable"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
