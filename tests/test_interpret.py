@@ -3737,3 +3737,24 @@ def test_needs_listed_after_a_verb_of_finding_were_found(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a manager who caught or spotted a problem did the oversight asked about
+        (
+            "pp.oversight",
+            "The TM caught that the RMP and the AssetPlus had different risk levels, and sent it back the same day.",
+            "sufficient",
+        ),
+        # counter-examples: a problem not caught, or caught and left
+        (
+            "pp.oversight",
+            "Nobody caught that the RMP and the PSR gave different risk levels.",
+            "insufficient",
+        ),
+    ],
+)
+def test_a_problem_the_manager_caught_is_oversight_done(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
