@@ -1135,18 +1135,24 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.98, 0.93, 0.96, 0.98),
+    # interp15 (judgements whose outcome was misread): 98.9%, 93.9%, 96.8%, 99.3%.
+    "blind-16": (0.98, 0.93, 0.96, 0.99),
     "blind-17": (0.96, 0.88, 0.96, 0.96),
-    "blind-18": (0.94, 0.89, 0.90, 0.94),
-    "blind-19": (0.96, 0.89, 1.00, 0.95),
+    # interp15: 96.3%, 91.0%, 90.6%, 97.4%.
+    "blind-18": (0.96, 0.90, 0.90, 0.97),
+    # interp15: 97.3%, 90.9%, 100.0%, 96.8%.
+    "blind-19": (0.97, 0.90, 1.00, 0.96),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
     # pooled first runs: 88.6%, 80.7%, 72.7%, 91.8% on the code before the rounds on 12-15;
     # 90.6%, 84.3%, 80.2%, 92.6% after them; 91.5%, 86.0%, 81.8%, 93.4% after the rounds on
     # 16-19 (never tuned on until then).  Floors at those last figures.
-    "blind-20": (0.91, 0.88, 0.80, 0.93),
+    # interp15: 93.5%, 89.7%, 80.6%, 96.1%.
+    "blind-20": (0.93, 0.89, 0.80, 0.96),
     "blind-21": (0.93, 0.89, 0.73, 0.98),
-    "blind-22": (0.91, 0.85, 0.86, 0.92),
-    "blind-23": (0.89, 0.80, 0.86, 0.89),
+    # interp15: 92.2%, 86.1%, 86.7%, 93.3%.
+    "blind-22": (0.92, 0.86, 0.86, 0.93),
+    # interp15: 93.5%, 84.8%, 86.7%, 94.8%.
+    "blind-23": (0.93, 0.84, 0.86, 0.94),
 }
 
 
@@ -3745,7 +3751,8 @@ def test_needs_listed_after_a_verb_of_finding_were_found(
         # a manager who caught or spotted a problem did the oversight asked about
         (
             "pp.oversight",
-            "The TM caught that the RMP and the AssetPlus had different risk levels, and sent it back the same day.",
+            "The TM caught that the RMP and the AssetPlus had different risk levels, and sent it"
+            " back the same day.",
             "sufficient",
         ),
         # counter-examples: a problem not caught, or caught and left
