@@ -1138,8 +1138,8 @@ BLIND_FLOORS = {
     # interp15 (judgements whose outcome was misread): 98.9%, 93.9%, 96.8%, 99.3%.
     "blind-16": (0.98, 0.93, 0.96, 0.99),
     "blind-17": (0.96, 0.88, 0.96, 0.96),
-    # interp15: 96.3%, 91.0%, 90.6%, 97.4%.
-    "blind-18": (0.96, 0.90, 0.90, 0.97),
+    # interp15: 96.8%, 91.5%, 90.6%, 98.1%.
+    "blind-18": (0.96, 0.91, 0.90, 0.98),
     # interp15: 97.3%, 90.9%, 100.0%, 96.8%.
     "blind-19": (0.97, 0.90, 1.00, 0.96),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
@@ -1149,8 +1149,8 @@ BLIND_FLOORS = {
     # interp15: 93.5%, 89.7%, 80.6%, 96.1%.
     "blind-20": (0.93, 0.89, 0.80, 0.96),
     "blind-21": (0.93, 0.89, 0.73, 0.98),
-    # interp15: 92.2%, 86.1%, 86.7%, 93.3%.
-    "blind-22": (0.92, 0.86, 0.86, 0.93),
+    # interp15: 92.8%, 86.7%, 86.7%, 94.0%.
+    "blind-22": (0.92, 0.86, 0.86, 0.94),
     # interp15: 93.5%, 84.8%, 86.7%, 94.8%.
     "blind-23": (0.93, 0.84, 0.86, 0.94),
 }
@@ -3764,4 +3764,27 @@ def test_needs_listed_after_a_verb_of_finding_were_found(
     ],
 )
 def test_a_problem_the_manager_caught_is_oversight_done(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "can't say it didn't": a yes said by denying the denial
+        (
+            "cy.psr",
+            "Can't say it didn't; the report built its whole proposal around her safety.",
+            "sufficient",
+        ),
+        (
+            "rr.plan",
+            "I can't say the plan didn't cover the factors; it has dated targets for each one.",
+            "sufficient",
+        ),
+        # counter-examples: not knowing whether, and doubt of the work, are no yes
+        ("rr.plan", "I can't say whether the plan was reviewed.", "unclear"),
+        ("rr.plan", "I can't say the plan was any good.", "insufficient"),
+    ],
+)
+def test_cant_say_it_didnt_is_a_yes(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
