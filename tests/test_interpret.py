@@ -1121,7 +1121,7 @@ BLIND_FLOORS = {
     # 94.2% at the start of the night; 94.4%, 85.6%, 79.3%, 97.4% and 92.5%, 86.0%, 80.6%,
     # 94.8% after the rounds on 11, 12 and 13.  Now: 96.8%, 92.6%, 87.1%,
     # 98.7%; 95.6%, 92.3%, 86.7%, 97.4%; 98.3%, 93.9%, 89.7%, 100.0%; 97.8%, 94.6%, 96.8%, 98.1%.
-    "blind-12": (0.97, 0.93, 0.90, 0.98),
+    "blind-12": (0.97, 0.93, 0.93, 0.98),
     # Batch 13 then tuned on (interp13: judgements whose outcome was misread) to 96.1%, 92.8%,
     # 86.7%, 98.0%.
     "blind-13": (0.97, 0.94, 0.93, 0.98),
@@ -1135,10 +1135,10 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.98, 0.94, 0.96, 0.98),
+    "blind-16": (0.98, 0.94, 0.96, 0.99),
     "blind-17": (0.96, 0.88, 0.96, 0.96),
-    "blind-18": (0.94, 0.89, 0.90, 0.94),
-    "blind-19": (0.96, 0.91, 1.00, 0.95),
+    "blind-18": (0.96, 0.92, 0.90, 0.98),
+    "blind-19": (0.97, 0.93, 1.00, 0.96),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
     # pooled first runs: 88.6%, 80.7%, 72.7%, 91.8% on the code before the rounds on 12-15;
     # 90.6%, 84.3%, 80.2%, 92.6% after them; 91.5%, 86.0%, 81.8%, 93.4% after the rounds on
@@ -1147,10 +1147,10 @@ BLIND_FLOORS = {
     # exact reasons 88.6%, 91.8%, 87.8%, 83.7% on 20-23; 94.5%, 97.8% on 13, 14; 94.4%,
     # 88.9%, 89.9%, 92.0% on 16-19; 95.4% on 7 (no other figure moved): reasons floors of the
     # sets that rose sit at those figures floored.
-    "blind-20": (0.91, 0.88, 0.80, 0.93),
-    "blind-21": (0.93, 0.91, 0.73, 0.98),
-    "blind-22": (0.91, 0.87, 0.86, 0.92),
-    "blind-23": (0.89, 0.83, 0.86, 0.89),
+    "blind-20": (0.95, 0.92, 0.93, 0.96),
+    "blind-21": (0.95, 0.93, 0.83, 0.98),
+    "blind-22": (0.94, 0.90, 0.96, 0.94),
+    "blind-23": (0.93, 0.87, 0.86, 0.94),
 }
 
 
@@ -3749,3 +3749,236 @@ def test_said_and_then_also_not_said_is_both(criterion_id: str, text: str, outco
 )
 def test_own_work_of_another_kind_is_another_part(criterion_id: str, text: str, outcome: str):
     assert interpret(FW.criterion(criterion_id), text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # nothing more to wish for is praise, however its "not" is said
+        (
+            "pp.custody",
+            "Honestly couldn't have asked for more from the release work.",
+            "sufficient",
+        ),
+        (
+            "pp.victims",
+            "Hard to see what more anyone could have done for the neighbour.",
+            "sufficient",
+        ),
+        (
+            "pp.victims",
+            "It's difficult to think what else they could do to keep her safe.",
+            "sufficient",
+        ),
+        # counter-examples: more that should have been done stays a criticism or a doubt
+        ("pp.victims", "They could have done more for the neighbour.", "unclear"),
+        ("pp.victims", "Nothing was done to protect the neighbour.", "insufficient"),
+        # criticism said as "ineffective" or "ignores"
+        ("pp.oversight", "The manager's oversight was ineffective.", "insufficient"),
+        ("cy.plan", "Decent on housing but it completely ignores the drinking.", "insufficient"),
+        ("pp.oversight", "Oversight was effective and timely.", "sufficient"),
+    ],
+)
+def test_rules_of_the_interp15_round(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # nothing for the work to respond to, or a case not of the criterion's kind
+        ("ss.compliance", "There hasn't been any non-compliance so far.", "not_applicable"),
+        ("ss.compliance", "No breaches to respond to yet.", "not_applicable"),
+        (
+            "rr.psr_alternatives",
+            "Not a custody case; a fine was always the likely outcome.",
+            "not_applicable",
+        ),
+        ("rr.custody_plan", "He has never been sentenced to custody.", "not_applicable"),
+        # counter-examples: non-compliance that was there, a custody case badly handled
+        ("ss.compliance", "There has been non-compliance and it was ignored.", "insufficient"),
+        ("ss.compliance", "There hasn't been any response to the non-compliance.", "insufficient"),
+        (
+            "rr.psr_alternatives",
+            "It was a custody case and alternatives weren't offered.",
+            "insufficient",
+        ),
+    ],
+)
+def test_nothing_for_the_work_to_answer_does_not_apply(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "neither of them" with an adverb, or with its verb but no "was": a no
+        ("ss.engagement", "Neither of them really.", "insufficient"),
+        (
+            "ss.engagement",
+            "Neither of them properly consulted, all done from the file.",
+            "insufficient",
+        ),
+        # nothing yet due, no custodial sentence ever served
+        (
+            "pp.assessment_review",
+            "Only allocated last week. Nothing's been due yet.",
+            "not_applicable",
+        ),
+        (
+            "rr.custody_plan",
+            "Bailed at court. Never served a custodial sentence.",
+            "not_applicable",
+        ),
+        # counter-examples keep their reading
+        ("ss.engagement", "Both of them properly involved.", "sufficient"),
+        ("pp.assessment_review", "Nothing was done when it was due.", "insufficient"),
+        (
+            "rr.custody_plan",
+            "He was sentenced to custody and the plan never covered release.",
+            "insufficient",
+        ),
+    ],
+)
+def test_neither_with_an_adverb_and_nothing_yet_due(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "ok" right after a word praises that word: no reply weight, and no "yes" to set
+        # against a later "no"
+        ("cy.plan", "Plan's ok on housing but it ignores the drinking.", "insufficient"),
+        (
+            "cy.plan",
+            "The plan's ok on school but ignores the cannabis use, no referral to the drugs team.",
+            "insufficient",
+        ),
+        # counter-examples: "ok" as a reply keeps its weight; "ok, no" still says both
+        ("cy.plan", "Ok, the plan covers it all.", "sufficient"),
+        ("cy.plan", "The plan is ok.", "sufficient"),
+        ("cy.plan", "Ok, no.", "unclear"),
+    ],
+)
+def test_ok_after_a_word_is_praise_not_a_reply(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a section that is a line or two, or has nothing behind it, is thin work
+        (
+            "pp.assessment",
+            "Done on time, but the analysis was two lines with nothing behind it.",
+            "insufficient",
+        ),
+        (
+            "pp.assessment",
+            "In time, but the harm section is a couple of sentences.",
+            "insufficient",
+        ),
+        # counter-examples: long sections, and a line of enquiry, keep their praise
+        (
+            "pp.assessment",
+            "Done on time and the analysis runs to four detailed paragraphs.",
+            "sufficient",
+        ),
+        (
+            "pp.assessment",
+            "The analysis is thorough; one line of enquiry was followed through to the end.",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_line_or_two_is_thin(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # the child's needs listed after a verb of finding are what the work found
+        (
+            "cy.assessment",
+            "Good, it covered her eczema, the overdose last spring and that she's out of school.",
+            "sufficient",
+        ),
+        (
+            "ss.diversity",
+            "Yes, picked up that she's dyslexic with slow processing, and the plan adapts for it.",
+            "sufficient",
+        ),
+        # counter-examples: a need left unmet, a verb of finding denied, a finding the plan
+        # then leaves out
+        (
+            "cy.assessment",
+            "Covered her eczema but she's out of school and nothing on that.",
+            "insufficient",
+        ),
+        ("cy.assessment", "Never picked up that she's out of school.", "insufficient"),
+        (
+            "rr.plan",
+            "The plan leaves out the drinking the assessment identified, and every action is just"
+            " 'attend appointments'.",
+            "insufficient",
+        ),
+    ],
+)
+def test_needs_listed_after_a_verb_of_finding_were_found(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a manager who caught or spotted a problem did the oversight asked about
+        (
+            "pp.oversight",
+            "The TM caught that the RMP and the AssetPlus had different risk levels, and sent it"
+            " back the same day.",
+            "sufficient",
+        ),
+        # counter-examples: a problem not caught, or caught and left
+        (
+            "pp.oversight",
+            "Nobody caught that the RMP and the PSR gave different risk levels.",
+            "insufficient",
+        ),
+    ],
+)
+def test_a_problem_the_manager_caught_is_oversight_done(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # "can't say it didn't": a yes said by denying the denial
+        (
+            "cy.psr",
+            "Can't say it didn't; the report built its whole proposal around her safety.",
+            "sufficient",
+        ),
+        (
+            "rr.plan",
+            "I can't say the plan didn't cover the factors; it has dated targets for each one.",
+            "sufficient",
+        ),
+        # counter-examples: not knowing whether, and doubt of the work, are no yes
+        ("rr.plan", "I can't say whether the plan was reviewed.", "unclear"),
+        ("rr.plan", "I can't say the plan was any good.", "insufficient"),
+    ],
+)
+def test_cant_say_it_didnt_is_a_yes(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+def test_the_resettlement_plan_is_the_custody_plans_own_work():
+    # the framework's help for the custodial phase names resettlement, so praise of "the
+    # resettlement plan" judges that plan; another kind of work under its own name does not
+    assert read("rr.custody_plan", "The resettlement plan was good.").outcome == "sufficient"
+    assert read("rr.custody_plan", "The bail report was good.").outcome == "unclear"

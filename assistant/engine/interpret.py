@@ -142,7 +142,10 @@ def _both(spoken: str, lex: Lexicon) -> bool:
         return True
     # "no" in a phrase of praise ("yep, tied to the factors. no concerns") is no reply "no"
     words = lex.positive_phrases.sub(" ", spoken).split()
-    said_yes = any(w in lex.yes and w not in lex.weak_yes for w in words)
+    said_yes = any(  # (a "plan's ok" after a word is praise, no reply "yes")
+        w in lex.yes and w not in lex.weak_yes and not (i and w in lex.adjective_yes)
+        for i, w in enumerate(words)
+    )
     return said_yes and any(w in lex.no and w not in lex.weak_no for w in words)
 
 
@@ -309,8 +312,9 @@ def _reply_bonus(normalised: str) -> tuple[int, int]:
     for i, word in enumerate(words):
         following = words[i + 1] if i + 1 < len(words) else ""
         bare_no = word == "no" and i == 0 and (following == "" or not following[0].isalnum())
-        if word in lex.yes and word not in lex.weak_yes and len(word) > 1:
-            positive += 2
+        adjective = word in lex.adjective_yes and i > 0 and words[i - 1][0].isalnum()
+        if word in lex.yes and word not in lex.weak_yes and len(word) > 1 and not adjective:
+            positive += 2  # (not "plan's ok on X": a word of praise, not a reply)
         elif word in lex.strong_no or bare_no:
             negative += 2
     return positive, negative

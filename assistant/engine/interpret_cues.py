@@ -272,7 +272,7 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
             and tokens[hit.start] != NOT
             and tokens[hit.start] in negative_cues
         ) or (tokens[hit.start] == NOT and hit.start in found.cancelled)
-        if negated or _flipped(tokens, hit, found, negative_cues):
+        if negated or _flipped(tokens, hit, found, negative_cues) or _found_by(tokens, hit, found):
             continue
         narrowed = None
         if hit.general:  # only topics close by can narrow it (the clause, a few words)
@@ -288,12 +288,27 @@ def deficits(tokens: list[str], hits: list[Hit], found: Cues, lenient: bool) -> 
         for p in range(hit.start, hit.end + 1):
             owner.setdefault(p, hit.reason)
     for hit in topical:
-        if _negative_near(tokens, hit, found, owner, lenient):
+        if _negative_near(tokens, hit, found, owner, lenient) and not _found_by(tokens, hit, found):
             named.add(hit.reason)
     named |= _named_back(tokens, hits, topical, found)
     if not named and lenient:
         named = {hit.reason for hit in topical if hit.size >= 2}
     return named
+
+
+def _found_by(tokens: list[str], hit: Hit, found: Cues) -> bool:
+    """Whether a match is a need the work found: in a list after a verb of finding said as
+    praise, in its clause ("covered his asthma, the self-harm, that he's out of school",
+    "picked up that he's autistic with slow processing"); a "not" between, or in it, ends it."""
+    verbs = lexicon().found_verbs
+    if NOT in tokens[hit.start : hit.end + 1]:
+        return False
+    for j in range(hit.start - 1, max(-1, hit.start - 30), -1):
+        if tokens[j] in (BOUNDARY, NOT):
+            return False
+        if tokens[j] in verbs:  # (its object right after it: not "the gaps it identified, ...")
+            return j in found.positive_at and tokens[j + 1] not in BREAKS
+    return False
 
 
 def _flipped(tokens: list[str], hit: Hit, found: Cues, negative_cues: frozenset[str]) -> bool:

@@ -32,6 +32,7 @@ class Lexicon:
     reply_filler: frozenset[str]
     yes_like: frozenset[str]
     weak_yes: frozenset[str]
+    adjective_yes: frozenset[str]  # yes words that after a word praise, not reply: "plan's ok"
     weak_no: frozenset[str]
     strong_no: frozenset[str]
     fact_no_start: frozenset[str]
@@ -47,6 +48,7 @@ class Lexicon:
     yes_stems: frozenset[str]
     concern_nouns: frozenset[str]
     remedy_verbs: frozenset[str]
+    found_verbs: frozenset[str]  # what the work found in the child: "covered his asthma, ..."
     remediable: frozenset[str]  # put right by a remedy verb before them, like concern nouns
     # phrase patterns
     positive_phrases: re.Pattern[str]
@@ -180,7 +182,7 @@ def lexicon() -> Lexicon:
     def stems(text: str) -> frozenset[str]:
         return frozenset(stem_with(keep, w) for w in words(text))
 
-    negative = stems(cues["negative"]) - {NOT, NUM}
+    negative = stems(cues["negative"] + " " + cues["negative_more"]) - {NOT, NUM}
     # ("noted" would stem to "not": the negator itself is never a cue word)
     positive = stems(cues["positive"]) - negative - {NOT, NUM}
     facts = data["facts"]
@@ -207,6 +209,7 @@ def lexicon() -> Lexicon:
         reply_filler=words(replies["filler"]),
         yes_like=words(replies["yes_like"]),
         weak_yes=words(replies["weak_yes"]),
+        adjective_yes=words(replies["adjective_yes"]),
         weak_no=words(replies["weak_no"]),
         strong_no=words(replies["strong_no"]),
         fact_no_start=words(replies["fact_no_start"]),
@@ -221,6 +224,7 @@ def lexicon() -> Lexicon:
         yes_stems=stems(replies["yes"]),
         concern_nouns=stems(cues["concern_nouns"]),
         remedy_verbs=stems(cues["remedy_verbs"]),
+        found_verbs=stems(cues["found_verbs"]),
         remediable=stems(cues["remediable"]),
         positive_phrases=_any_of(cues["positive_phrases"]),
         partly_re=_any_of(phrases["partly"]),
@@ -246,7 +250,7 @@ def lexicon() -> Lexicon:
         correction_re=re.compile("|".join(phrases["correction"])),
         elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
         elliptic_filler=words(phrases["elliptic_filler"]),
-        not_applicable_re=_any_of(phrases["not_applicable"]),
+        not_applicable_re=_any_of([*phrases["not_applicable"], *phrases["not_applicable_more"]]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
         not_applicable_no_event_re=_any_of(phrases["not_applicable_no_event"]),
