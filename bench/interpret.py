@@ -1,7 +1,7 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -27; or only the named
+under tests/data (answers-dev, answers-holdout, answers-blind-3 to -31; or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
@@ -55,6 +55,10 @@ SETS = {
     "blind-25": DATA / "answers-blind-25.jsonl",
     "blind-26": DATA / "answers-blind-26.jsonl",
     "blind-27": DATA / "answers-blind-27.jsonl",
+    "blind-28": DATA / "answers-blind-28.jsonl",
+    "blind-29": DATA / "answers-blind-29.jsonl",
+    "blind-30": DATA / "answers-blind-30.jsonl",
+    "blind-31": DATA / "answers-blind-31.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

@@ -53,6 +53,10 @@ BLIND_20 = ROOT / "tests" / "data" / "answers-blind-20.jsonl"
 BLIND_21 = ROOT / "tests" / "data" / "answers-blind-21.jsonl"
 BLIND_22 = ROOT / "tests" / "data" / "answers-blind-22.jsonl"
 BLIND_23 = ROOT / "tests" / "data" / "answers-blind-23.jsonl"
+BLIND_24 = ROOT / "tests" / "data" / "answers-blind-24.jsonl"
+BLIND_25 = ROOT / "tests" / "data" / "answers-blind-25.jsonl"
+BLIND_26 = ROOT / "tests" / "data" / "answers-blind-26.jsonl"
+BLIND_27 = ROOT / "tests" / "data" / "answers-blind-27.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1151,6 +1155,14 @@ BLIND_FLOORS = {
     "blind-21": (0.95, 0.93, 0.83, 0.98),
     "blind-22": (0.94, 0.90, 0.96, 0.94),
     "blind-23": (0.93, 0.87, 0.86, 0.94),
+    # Batches 24 to 27, written blind from the criteria alone before the rounds on 16-23;
+    # pooled first runs: 89.0%, 82.6%, 77.9%, 91.3% after the rounds on 12-15; 90.5%, 84.1%,
+    # 78.7%, 92.9% after those on 16-19; 91.5%, 85.3%, 81.1%, 93.6% after those on 20-23
+    # (never tuned on until then).  Floors at those last figures.
+    "blind-24": (0.91, 0.86, 0.74, 0.94),
+    "blind-25": (0.91, 0.86, 0.87, 0.92),
+    "blind-26": (0.90, 0.82, 0.73, 0.94),
+    "blind-27": (0.92, 0.85, 0.90, 0.92),
 }
 
 
@@ -1178,6 +1190,10 @@ BLIND_FLOORS = {
         ("blind-21", BLIND_21),
         ("blind-22", BLIND_22),
         ("blind-23", BLIND_23),
+        ("blind-24", BLIND_24),
+        ("blind-25", BLIND_25),
+        ("blind-26", BLIND_26),
+        ("blind-27", BLIND_27),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
