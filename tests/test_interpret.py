@@ -3998,3 +3998,93 @@ def test_the_resettlement_plan_is_the_custody_plans_own_work():
     # resettlement plan" judges that plan; another kind of work under its own name does not
     assert read("rr.custody_plan", "The resettlement plan was good.").outcome == "sufficient"
     assert read("rr.custody_plan", "The bail report was good.").outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a look still to take, said without "to see": the answer does not know yet
+        (
+            "rr.plan",
+            "I think it has targets but I'd have to go onto the case file and check.",
+            "unclear",
+        ),
+        (
+            "cy.assessment",
+            "Someone did one last year, I'd need to go back through the notes.",
+            "unclear",
+        ),
+        (
+            "pp.assessment",
+            "It was done in time I think. Let me look and come back to you.",
+            "unclear",
+        ),
+        # counter-examples: a look already taken, and a plain judgement, keep their reading
+        (
+            "rr.plan",
+            "I went through the case file and checked: it has clear dated targets.",
+            "sufficient",
+        ),
+        ("rr.plan", "Let me be clear, the plan had no targets at all.", "insufficient"),
+    ],
+)
+def test_a_look_still_to_take_is_a_hedge(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a message to colleagues, not an answer
+        ("rr.plan", "Yes has anyone seen my charger, I had it this morning", "unclear"),
+        (
+            "cy.plan_review",
+            "the printer is jammed again, is it happening for anybody else",
+            "unclear",
+        ),
+        # counter-example: whether anyone saw the work can judge it
+        ("rr.plan", "Nobody has seen a plan, there isn't one on file.", "insufficient"),
+    ],
+)
+def test_a_message_to_colleagues_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # both said and left standing
+        ("rr.plan", "The plan had targets. Or it didn't, either way really.", "unclear"),
+        ("rr.plan", "It set out goals clearly. It set no goals. Both, sort of.", "unclear"),
+        # counter-examples: "both" and "either way" that judge
+        ("rr.plan", "The plan covers school and family, it deals well with both.", "sufficient"),
+        ("rr.plan", "Either way it had no targets at all.", "insufficient"),
+    ],
+)
+def test_both_left_standing_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # an age or a kind of young person after the pronoun opens an answer about the child
+        (
+            "rr.assessment",
+            "She's 14, lives with her gran, loves drawing and has settled well at her new school.",
+            "unclear",
+        ),
+        (
+            "cy.assessment",
+            "He's a polite lad, keen on boxing, and doing really well at school this year.",
+            "unclear",
+        ),
+        # counter-examples: a number of days, and the work itself, keep their reading
+        ("pp.assessment", "It's 15 days late and nobody chased it.", "insufficient"),
+        ("rr.assessment", "It's a thorough assessment, clear on why he offended.", "sufficient"),
+    ],
+)
+def test_an_age_or_kind_of_young_person_opens_on_the_child(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome

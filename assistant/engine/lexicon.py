@@ -235,12 +235,14 @@ def lexicon() -> Lexicon:
                 *phrases["hedge_unread"],
                 *phrases["hedge_second_hand"],
                 *phrases["hedge_no_record"],
+                *phrases["hedge_look_later"],
+                *phrases["asks_the_room"],
             ]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
         hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
         child_absent_re=_any_of(phrases["child_absent"]),
-        child_opens_re=_any_of(phrases["child_opens"]),
+        child_opens_re=_any_of([*phrases["child_opens"], *phrases["child_opens_more"]]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
@@ -268,7 +270,12 @@ def lexicon() -> Lexicon:
         contrast_re=_any_of(sorted(words(plain["contrast"]))),
         both_res=tuple(
             re.compile(rf"\b(?:{p})\b")
-            for p in [*phrases["both"], *phrases["both_views"], *phrases["both_more"]]
+            for p in [
+                *phrases["both"],
+                *phrases["both_views"],
+                *phrases["both_more"],
+                *phrases["both_either"],
+            ]
         ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
         no_clause_re=re.compile(rf"^(?:{phrases['no_clause']})"),
