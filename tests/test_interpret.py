@@ -4088,3 +4088,18 @@ def test_an_age_or_kind_of_young_person_opens_on_the_child(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # arranging a meeting is not an answer
+        ("rr.plan", "Yes 3pm works for me, I can book the meeting room.", "unclear"),
+        ("pp.oversight", "Wednesday is fine for us if the manager is free.", "unclear"),
+        # counter-examples: "fine" of the work, and a date the work was done by
+        ("rr.plan", "The plan is fine for what he needs, clear targets.", "sufficient"),
+        ("pp.assessment", "It was done by Friday, well within the time limit.", "sufficient"),
+    ],
+)
+def test_arranging_a_meeting_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

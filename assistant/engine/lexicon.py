@@ -237,6 +237,7 @@ def lexicon() -> Lexicon:
                 *phrases["hedge_no_record"],
                 *phrases["hedge_look_later"],
                 *phrases["asks_the_room"],
+                *phrases["arranging_a_meeting"],
             ]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
