@@ -4103,3 +4103,21 @@ def test_an_age_or_kind_of_young_person_opens_on_the_child(
 )
 def test_arranging_a_meeting_is_unclear(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # a thing praised, then said not to exist at all
+        (
+            "rr.plan",
+            "The targets in the plan were really clear. There weren't any targets in it though.",
+            "unclear",
+        ),
+        # counter-examples: none of a kind of the thing praised; none of another thing
+        ("rr.plan", "The targets were clear, there weren't any vague targets.", "insufficient"),
+        ("rr.plan", "The layout was clear but there weren't any targets.", "insufficient"),
+    ],
+)
+def test_praised_then_said_not_to_exist_is_unclear(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
