@@ -3998,3 +3998,62 @@ def test_the_resettlement_plan_is_the_custody_plans_own_work():
     # resettlement plan" judges that plan; another kind of work under its own name does not
     assert read("rr.custody_plan", "The resettlement plan was good.").outcome == "sufficient"
     assert read("rr.custody_plan", "The bail report was good.").outcome == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "NA." opening the answer, then why: not applicable said first
+        (
+            "pp.custody",
+            "NA - he was given a referral order, so no release to plan.",
+            "not_applicable",
+        ),
+        # custody that never came about; no event for the work to answer
+        ("cy.custody", "In the end he got a YRO, so custody never happened.", "not_applicable"),
+        (
+            "ss.compliance",
+            "He's attended every session, so nothing to respond to.",
+            "not_applicable",
+        ),
+        # counter-examples: "na" as a no, work that never happened, a response never made
+        ("rr.plan", "na mate, the plan never got written", "insufficient"),
+        ("cy.custody", "The safety review after the fight never happened.", "insufficient"),
+        ("ss.compliance", "Nothing was done to respond to the missed sessions.", "insufficient"),
+    ],
+)
+def test_na_said_first_and_nothing_that_arose(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) no significant change in the child's life is a finding, not work left undone
+        (
+            "pp.assessment_review",
+            "Reviewed on schedule, and there were no major changes since, so that's fine.",
+            "sufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed on time and nothing major happened in the meantime.",
+            "sufficient",
+        ),
+        # counter-examples: no changes made to the plan itself
+        (
+            "rr.plan_review",
+            "No real changes were made to the plan after he moved out.",
+            "insufficient",
+        ),
+        (
+            "rr.plan_review",
+            "No significant changes to the plan even though he was excluded.",
+            "insufficient",
+        ),
+    ],
+)
+def test_no_significant_change_in_the_childs_life_is_no_gap(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
