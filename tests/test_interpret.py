@@ -4057,3 +4057,28 @@ def test_no_significant_change_in_the_childs_life_is_no_gap(
     criterion_id: str, text: str, outcome: str
 ):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) a bare "it did." first answers yes; the rest says how
+        (
+            "cy.psr",
+            "It did. A full page on the grooming by older boys and why custody was riskier.",
+            "sufficient",
+        ),
+        # "can't say there wasn't a plan - there was": the absence denied
+        (
+            "rr.plan",
+            "I can't say there wasn't a plan - there was, and a decent one with dated targets.",
+            "sufficient",
+        ),
+        # counter-examples: a yes taken back or qualified, doubt that there was one at all
+        ("rr.plan", "It was. Well, sort of - half the targets are vague.", "unclear"),
+        ("rr.plan", "It did, but only after six months.", "insufficient"),
+        ("rr.plan", "I can't say there was a plan at all.", "insufficient"),
+    ],
+)
+def test_a_bare_it_did_and_a_denied_absence_are_yes(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
