@@ -4082,3 +4082,29 @@ def test_no_significant_change_in_the_childs_life_is_no_gap(
 )
 def test_a_bare_it_did_and_a_denied_absence_are_yes(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) an event, then a bare "nothing": the work it called for was not done
+        (
+            "rr.plan_review",
+            "Reviewed at three months, but since he was excluded, nothing.",
+            "insufficient",
+        ),
+        (
+            "pp.assessment_review",
+            "Routine review fine. After the stabbing in May, nothing.",
+            "insufficient",
+        ),
+        # counter-example: nothing of note happened, no work left undone
+        (
+            "pp.assessment_review",
+            "Reviewed on time. Since the order began, nothing of note.",
+            "sufficient",
+        ),
+    ],
+)
+def test_an_event_then_a_bare_nothing_is_work_not_done(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
