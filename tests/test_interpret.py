@@ -4108,3 +4108,25 @@ def test_a_bare_it_did_and_a_denied_absence_are_yes(criterion_id: str, text: str
 )
 def test_an_event_then_a_bare_nothing_is_work_not_done(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "partly because", "largely due to": a cause, not a verdict of partly
+        (
+            "rr.psr",
+            "Yes, it proposed a referral order, largely due to his good progress at college.",
+            "sufficient",
+        ),
+        # counter-examples: partly said as the verdict
+        (
+            "rr.psr",
+            "Partly. It proposed a referral order but the analysis was thin.",
+            "insufficient",
+        ),
+        ("rr.psr", "It was partly done, because the author went off sick.", "insufficient"),
+    ],
+)
+def test_partly_because_gives_a_cause_not_a_verdict(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
