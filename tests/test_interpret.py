@@ -4130,3 +4130,18 @@ def test_an_event_then_a_bare_nothing_is_work_not_done(criterion_id: str, text: 
 )
 def test_partly_because_gives_a_cause_not_a_verdict(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "..., if your idea of X is Y": sarcasm taking back the praise before it
+        ("rr.psr", "Really thorough, if your idea of thorough is half a page.", "insufficient"),
+        ("rr.plan", "A lovely plan, if anyone's idea of a target is 'try harder'.", "insufficient"),
+        # counter-examples: an idea that is no sarcasm
+        ("rr.psr", "Thorough and balanced, just the court's idea of a good report.", "sufficient"),
+        ("rr.plan", "Good plan; the idea of dated targets came from his mum.", "sufficient"),
+    ],
+)
+def test_if_your_idea_of_is_sarcasm(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
