@@ -4145,3 +4145,25 @@ def test_partly_because_gives_a_cause_not_a_verdict(criterion_id: str, text: str
 )
 def test_if_your_idea_of_is_sarcasm(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) a question answered "not a word", "not really": nothing on what was asked
+        (
+            "rr.custody_plan",
+            "Custody targets were fine, but what about after release? Not a word.",
+            "insufficient",
+        ),
+        ("pp.victims", "Identified, sure. Protected? Not really.", "insufficient"),
+        # counter-example: "not really" with more said after it is no such answer
+        (
+            "pp.assessment_review",
+            "Was a review needed? Not really, nothing happened.",
+            "insufficient",
+        ),
+    ],
+)
+def test_a_question_answered_not_a_word(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
