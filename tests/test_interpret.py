@@ -4157,11 +4157,11 @@ def test_if_your_idea_of_is_sarcasm(criterion_id: str, text: str, outcome: str):
             "insufficient",
         ),
         ("pp.victims", "Identified, sure. Protected? Not really.", "insufficient"),
-        # counter-example: "not really" with more said after it is no such answer
+        # counter-example: the question answered yes
         (
-            "pp.assessment_review",
-            "Was a review needed? Not really, nothing happened.",
-            "insufficient",
+            "pp.victims",
+            "Identified, sure. Protected? Yes, an exclusion zone is in place and monitored.",
+            "sufficient",
         ),
     ],
 )
