@@ -4167,3 +4167,20 @@ def test_if_your_idea_of_is_sarcasm(criterion_id: str, text: str, outcome: str):
 )
 def test_a_question_answered_not_a_word(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "nothing in the file mentions X": the record is silent on it
+        ("pp.victims", "Nothing in the file mentions her safety.", "insufficient"),
+        # counter-example: the record speaks of it
+        (
+            "pp.victims",
+            "The file mentions her safety and the exclusion zone is monitored.",
+            "sufficient",
+        ),
+    ],
+)
+def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
