@@ -4121,3 +4121,189 @@ def test_arranging_a_meeting_is_unclear(criterion_id: str, text: str, outcome: s
 )
 def test_praised_then_said_not_to_exist_is_unclear(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "NA." opening the answer, then why: not applicable said first
+        (
+            "pp.custody",
+            "NA - he was given a referral order, so no release to plan.",
+            "not_applicable",
+        ),
+        # custody that never came about; no event for the work to answer
+        ("cy.custody", "In the end he got a YRO, so custody never happened.", "not_applicable"),
+        (
+            "ss.compliance",
+            "He's attended every session, so nothing to respond to.",
+            "not_applicable",
+        ),
+        # counter-examples: "na" as a no, work that never happened, a response never made
+        ("rr.plan", "na mate, the plan never got written", "insufficient"),
+        ("cy.custody", "The safety review after the fight never happened.", "insufficient"),
+        ("ss.compliance", "Nothing was done to respond to the missed sessions.", "insufficient"),
+    ],
+)
+def test_na_said_first_and_nothing_that_arose(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) no significant change in the child's life is a finding, not work left undone
+        (
+            "pp.assessment_review",
+            "Reviewed on schedule, and there were no major changes since, so that's fine.",
+            "sufficient",
+        ),
+        (
+            "rr.plan_review",
+            "Reviewed on time and nothing major happened in the meantime.",
+            "sufficient",
+        ),
+        # counter-examples: no changes made to the plan itself
+        (
+            "rr.plan_review",
+            "No real changes were made to the plan after he moved out.",
+            "insufficient",
+        ),
+        (
+            "rr.plan_review",
+            "No significant changes to the plan even though he was excluded.",
+            "insufficient",
+        ),
+    ],
+)
+def test_no_significant_change_in_the_childs_life_is_no_gap(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) a bare "it did." first answers yes; the rest says how
+        (
+            "cy.psr",
+            "It did. A full page on the grooming by older boys and why custody was riskier.",
+            "sufficient",
+        ),
+        # "can't say there wasn't a plan - there was": the absence denied
+        (
+            "rr.plan",
+            "I can't say there wasn't a plan - there was, and a decent one with dated targets.",
+            "sufficient",
+        ),
+        # counter-examples: a yes taken back or qualified, doubt that there was one at all
+        ("rr.plan", "It was. Well, sort of - half the targets are vague.", "unclear"),
+        ("rr.plan", "It did, but only after six months.", "insufficient"),
+        ("rr.plan", "I can't say there was a plan at all.", "insufficient"),
+    ],
+)
+def test_a_bare_it_did_and_a_denied_absence_are_yes(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) an event, then a bare "nothing": the work it called for was not done
+        (
+            "rr.plan_review",
+            "Reviewed at three months, but since he was excluded, nothing.",
+            "insufficient",
+        ),
+        (
+            "pp.assessment_review",
+            "Routine review fine. After the stabbing in May, nothing.",
+            "insufficient",
+        ),
+        # counter-example: nothing of note happened, no work left undone
+        (
+            "pp.assessment_review",
+            "Reviewed on time. Since the order began, nothing of note.",
+            "sufficient",
+        ),
+    ],
+)
+def test_an_event_then_a_bare_nothing_is_work_not_done(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "partly because", "largely due to": a cause, not a verdict of partly
+        (
+            "rr.psr",
+            "Yes, it proposed a referral order, largely due to his good progress at college.",
+            "sufficient",
+        ),
+        # counter-examples: partly said as the verdict
+        (
+            "rr.psr",
+            "Partly. It proposed a referral order but the analysis was thin.",
+            "insufficient",
+        ),
+        ("rr.psr", "It was partly done, because the author went off sick.", "insufficient"),
+    ],
+)
+def test_partly_because_gives_a_cause_not_a_verdict(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "..., if your idea of X is Y": sarcasm taking back the praise before it
+        ("rr.psr", "Really thorough, if your idea of thorough is half a page.", "insufficient"),
+        ("rr.plan", "A lovely plan, if anyone's idea of a target is 'try harder'.", "insufficient"),
+        # counter-examples: an idea that is no sarcasm
+        ("rr.psr", "Thorough and balanced, just the court's idea of a good report.", "sufficient"),
+        ("rr.plan", "Good plan; the idea of dated targets came from his mum.", "sufficient"),
+    ],
+)
+def test_if_your_idea_of_is_sarcasm(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) a question answered "not a word", "not really": nothing on what was asked
+        (
+            "rr.custody_plan",
+            "Custody targets were fine, but what about after release? Not a word.",
+            "insufficient",
+        ),
+        ("pp.victims", "Identified, sure. Protected? Not really.", "insufficient"),
+        # counter-example: the question answered yes
+        (
+            "pp.victims",
+            "Identified, sure. Protected? Yes, an exclusion zone is in place and monitored.",
+            "sufficient",
+        ),
+    ],
+)
+def test_a_question_answered_not_a_word(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp17) "nothing in the file mentions X": the record is silent on it
+        ("pp.victims", "Nothing in the file mentions her safety.", "insufficient"),
+        # counter-example: the record speaks of it
+        (
+            "pp.victims",
+            "The file mentions her safety and the exclusion zone is monitored.",
+            "sufficient",
+        ),
+    ],
+)
+def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
