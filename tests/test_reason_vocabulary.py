@@ -1197,6 +1197,23 @@ FAMILIES: list[tuple[str, str, set[str]]] = [
         {"not_timely"},
     ),
     ("cy.oversight", "Manager took seven weeks to countersign it.", {"countersign_late"}),
+    # licence conditions off a template; custody safeguarding that is non-existent
+    (
+        "pp.custody",
+        "Weak. The licence conditions were lifted from the template, nothing on his risk to his ex.",
+        {"planning_weak"},
+    ),
+    (
+        "cy.custody",
+        "Safeguarding planning for her time in the STC was basically non-existent.",
+        {"planning_insufficient"},
+    ),
+    # a vulnerability section of one line
+    (
+        "rr.psr",
+        "Vulnerability section is one line, and it says no concerns.",
+        {"vulnerability_not_assessed"},
+    ),
 ]
 
 FAMILY_COUNTERS: list[tuple[str, str, str]] = [
@@ -1210,6 +1227,21 @@ FAMILY_COUNTERS: list[tuple[str, str, str]] = [
     (
         "cy.oversight",
         "Countersigned within the week, with sharp comments on the gaps.",
+        "sufficient",
+    ),
+    (
+        "pp.custody",
+        "Release planning was thorough and the licence conditions were written for his own risks.",
+        "sufficient",
+    ),
+    (
+        "cy.custody",
+        "Safeguarding planning in the STC was detailed and shared before she arrived.",
+        "sufficient",
+    ),
+    (
+        "rr.psr",
+        "Thorough report, the vulnerability section is detailed and balanced.",
         "sufficient",
     ),
 ]
