@@ -1200,7 +1200,7 @@ FAMILIES: list[tuple[str, str, set[str]]] = [
     # licence conditions off a template; custody safeguarding that is non-existent
     (
         "pp.custody",
-        "Weak. The licence conditions were lifted from the template, nothing on his risk to his ex.",
+        "Weak. Licence conditions lifted from the template, nothing on his risk to his ex.",
         {"planning_weak"},
     ),
     (
@@ -1220,7 +1220,7 @@ FAMILY_COUNTERS: list[tuple[str, str, str]] = [
     # (criterion, answer, outcome): praise in the same words, or nothing that late
     (
         "rr.plan",
-        "The plan is clear about what the family sessions will cover, as required by the standards.",
+        "The plan is clear on what the family sessions will cover, as required by the standards.",
         "sufficient",
     ),
     ("ss.compliance", "The home visit the same day was the right call.", "sufficient"),
