@@ -1154,3 +1154,113 @@ CHILD: list[tuple[str, str]] = [
 @pytest.mark.parametrize(("criterion", "text"), CHILD)
 def test_the_child_described_in_the_same_words_stays_unclear(criterion: str, text: str) -> None:
     assert interpret(CRITERIA[criterion], text).outcome == "unclear", text
+
+
+# Word families added on the rounds on batches 12-27 (reasons right in outcome, wrong in set):
+# each deficit sentence with its exact reasons, and a counter-example in the same words that
+# must not name the reason.
+FAMILIES: list[tuple[str, str, set[str]]] = [
+    # the plan's actions are only the order's conditions, or work "to be offered"
+    ("rr.plan", "Poor, the actions are nothing but the order conditions.", {"generic_actions"}),
+    (
+        "rr.plan",
+        "Weak. The victim work is just 'to be offered' and the rest 'as required'.",
+        {"generic_actions"},
+    ),
+    # a vulnerability the plan ignores
+    (
+        "cy.plan",
+        "It covers the missing episodes well but ignores the cannabis use.",
+        {"responses_insufficient"},
+    ),
+    ("cy.plan", "The responses to her risks are tokenistic at best.", {"responses_insufficient"}),
+    # a response to non-compliance that was the wrong call, or missed why
+    (
+        "ss.compliance",
+        "Breaching her was the wrong call when she'd just lost her place at college.",
+        {"response_inappropriate"},
+    ),
+    (
+        "ss.compliance",
+        "Poor, the warning letter went to a lad who didn't understand the letter at all.",
+        {"response_inappropriate"},
+    ),
+    # nothing until later: late, not absent
+    (
+        "ss.compliance",
+        "He missed two sessions and nothing happened until the following month.",
+        {"not_timely"},
+    ),
+    (
+        "ss.compliance",
+        "No contact made until three weeks after he stopped coming.",
+        {"not_timely"},
+    ),
+    ("cy.oversight", "Manager took seven weeks to countersign it.", {"countersign_late"}),
+    # licence conditions off a template; custody safeguarding that is non-existent
+    (
+        "pp.custody",
+        "Weak. Licence conditions lifted from the template, nothing on his risk to his ex.",
+        {"planning_weak"},
+    ),
+    (
+        "cy.custody",
+        "Safeguarding planning for her time in the STC was basically non-existent.",
+        {"planning_insufficient"},
+    ),
+    # a vulnerability section of one line
+    (
+        "rr.psr",
+        "Vulnerability section is one line, and it says no concerns.",
+        {"vulnerability_not_assessed"},
+    ),
+]
+
+FAMILY_COUNTERS: list[tuple[str, str, str]] = [
+    # (criterion, answer, outcome): praise in the same words, or nothing that late
+    (
+        "rr.plan",
+        "The plan is clear on what the family sessions will cover, as required by the standards.",
+        "sufficient",
+    ),
+    ("ss.compliance", "The home visit the same day was the right call.", "sufficient"),
+    (
+        "cy.oversight",
+        "Countersigned within the week, with sharp comments on the gaps.",
+        "sufficient",
+    ),
+    (
+        "pp.custody",
+        "Release planning was thorough and the licence conditions were written for his own risks.",
+        "sufficient",
+    ),
+    (
+        "cy.custody",
+        "Safeguarding planning in the STC was detailed and shared before she arrived.",
+        "sufficient",
+    ),
+    (
+        "rr.psr",
+        "Thorough report, the vulnerability section is detailed and balanced.",
+        "sufficient",
+    ),
+]
+
+
+@pytest.mark.parametrize(("criterion", "text", "reasons"), FAMILIES)
+def test_word_families_name_their_reason(criterion: str, text: str, reasons: set[str]) -> None:
+    reading = interpret(CRITERIA[criterion], text)
+    assert (reading.outcome, set(reading.reasons)) == ("insufficient", reasons)
+
+
+@pytest.mark.parametrize(("criterion", "text", "outcome"), FAMILY_COUNTERS)
+def test_word_families_leave_praise_alone(criterion: str, text: str, outcome: str) -> None:
+    reading = interpret(CRITERIA[criterion], text)
+    assert (reading.outcome, reading.reasons) == (outcome, ())
+
+
+def test_nothing_happened_until_is_late_not_absent() -> None:
+    late = interpret(CRITERIA["ss.compliance"], "Nothing happened until a month later.")
+    never = interpret(CRITERIA["ss.compliance"], "Nothing happened, no letter, no visit, nothing.")
+    assert set(late.reasons) == {"not_timely"}
+    assert set(never.reasons) == {"no_response"}
