@@ -57,6 +57,10 @@ BLIND_24 = ROOT / "tests" / "data" / "answers-blind-24.jsonl"
 BLIND_25 = ROOT / "tests" / "data" / "answers-blind-25.jsonl"
 BLIND_26 = ROOT / "tests" / "data" / "answers-blind-26.jsonl"
 BLIND_27 = ROOT / "tests" / "data" / "answers-blind-27.jsonl"
+BLIND_28 = ROOT / "tests" / "data" / "answers-blind-28.jsonl"
+BLIND_29 = ROOT / "tests" / "data" / "answers-blind-29.jsonl"
+BLIND_30 = ROOT / "tests" / "data" / "answers-blind-30.jsonl"
+BLIND_31 = ROOT / "tests" / "data" / "answers-blind-31.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1163,6 +1167,14 @@ BLIND_FLOORS = {
     "blind-25": (0.93, 0.90, 0.93, 0.94),
     "blind-26": (0.94, 0.86, 0.90, 0.95),
     "blind-27": (0.94, 0.88, 0.93, 0.94),
+    # Batches 28 to 31, written blind from the criteria alone before the rounds on 24-27 and
+    # never tuned on (the newest held-out group): pooled 89.1%, 80.9%, 73.8%, 92.2% on the code
+    # of the start of 2026-11-29's night; 92.8%, 86.9%, 86.1%, 94.1% after the rounds on 20-23;
+    # 92.9%, 87.2%, 86.9%, 94.1% after those on 24-27.  Floors at those last figures.
+    "blind-28": (0.91, 0.85, 0.83, 0.92),
+    "blind-29": (0.92, 0.90, 0.90, 0.93),
+    "blind-30": (0.94, 0.85, 0.90, 0.95),
+    "blind-31": (0.92, 0.87, 0.83, 0.94),
 }
 
 
@@ -1194,6 +1206,10 @@ BLIND_FLOORS = {
         ("blind-25", BLIND_25),
         ("blind-26", BLIND_26),
         ("blind-27", BLIND_27),
+        ("blind-28", BLIND_28),
+        ("blind-29", BLIND_29),
+        ("blind-30", BLIND_30),
+        ("blind-31", BLIND_31),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
