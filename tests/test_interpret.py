@@ -4323,3 +4323,61 @@ def test_a_question_answered_not_a_word(criterion_id: str, text: str, outcome: s
 )
 def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) sarcasm: "good luck measuring that" takes back the praise before it
+        (
+            "rr.plan",
+            "Lovely plan. Targets are 'behave' and 'do better'. Good luck tracking progress on those.",
+            "insufficient",
+        ),
+        # counter-example: "good luck to him" is a farewell, not a verdict
+        ("rr.plan", "A good plan with measurable targets. Good luck to him.", "sufficient"),
+    ],
+)
+def test_good_luck_measuring_that_is_sarcasm(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) breach made needless by the response is praise, not "not applicable"
+        (
+            "ss.compliance",
+            "CM rang him the same afternoon and rebooked; no breach was needed after that.",
+            "sufficient",
+        ),
+        (
+            "ss.compliance",
+            "Home visit within two days, sorted out the bus fare. No need for a breach.",
+            "sufficient",
+        ),
+        # counter-example: nothing arose at all
+        ("ss.compliance", "Not applicable, he never missed a session.", "not_applicable"),
+    ],
+)
+def test_no_breach_needed_is_praise(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) "X yes, Y no": one part met, another denied
+        (
+            "pp.assessment",
+            "On time yes, analysis no. It just lists his convictions.",
+            "insufficient",
+        ),
+        ("pp.assessment", "Prompt, yes. Thorough, no.", "insufficient"),
+        # counter-examples: both said at once stays unclear
+        ("pp.assessment", "Sort of yes, sort of no.", "unclear"),
+        ("pp.assessment", "Done yes. Also no. Hard to say.", "unclear"),
+    ],
+)
+def test_one_part_yes_another_no(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
