@@ -4381,3 +4381,42 @@ def test_no_breach_needed_is_praise(criterion_id: str, text: str, outcome: str):
 )
 def test_one_part_yes_another_no(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) a shortfall weighed and let pass
+        (
+            "rr.plan",
+            "Good targets, all dated. A little thin on victim work but not so much that I'd fail it.",
+            "sufficient",
+        ),
+        # counter-example: "not enough to" naming a lack
+        ("rr.plan", "Decent targets but not enough to keep her safe.", "insufficient"),
+    ],
+)
+def test_not_enough_to_mark_it_down(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) short of the standard
+        ("rr.assessment", "Nowhere near the standard required, sadly.", "insufficient"),
+        (
+            "rr.assessment",
+            "No. Not to the level you'd want for a child this risky.",
+            "insufficient",
+        ),
+        # counter-example: the standard met
+        (
+            "rr.assessment",
+            "A thorough assessment, exactly to the standard I'd expect.",
+            "sufficient",
+        ),
+    ],
+)
+def test_not_to_the_standard_expected(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
