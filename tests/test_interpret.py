@@ -4420,3 +4420,21 @@ def test_not_enough_to_mark_it_down(criterion_id: str, text: str, outcome: str):
 )
 def test_not_to_the_standard_expected(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) no custody at all, said plainly
+        ("rr.custody_plan", "He didn't get a custodial, so no.", "not_applicable"),
+        ("pp.custody", "She's never been inside. Community order throughout.", "not_applicable"),
+        # counter-example: "inside" something else
+        (
+            "pp.custody",
+            "The CM never got custody planning started until the week before release.",
+            "insufficient",
+        ),
+    ],
+)
+def test_never_got_custody_is_not_applicable(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
