@@ -4438,3 +4438,28 @@ def test_not_to_the_standard_expected(criterion_id: str, text: str, outcome: str
 )
 def test_never_got_custody_is_not_applicable(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp18) "nobody seems to have thought about X": said as "nobody thought about X"
+        ("pp.victims", "No one appears to have considered his sister at all.", "insufficient"),
+        # (interp18) "that isn't going to keep her safe": the work unequal to its purpose
+        (
+            "cy.plan",
+            "Every risk gets 'keep under review' as its response. That won't protect anyone.",
+            "insufficient",
+        ),
+        # counter-example: the work equal to its purpose
+        (
+            "cy.plan",
+            "The responses are specific and agreed with the exploitation team. That is going to keep her safe.",
+            "sufficient",
+        ),
+    ],
+)
+def test_nobody_seems_to_have_and_not_going_to_keep_her_safe(
+    criterion_id: str, text: str, outcome: str
+):
+    assert read(criterion_id, text).outcome == outcome
