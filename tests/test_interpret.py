@@ -4331,7 +4331,8 @@ def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: 
         # (interp18) sarcasm: "good luck measuring that" takes back the praise before it
         (
             "rr.plan",
-            "Lovely plan. Targets are 'behave' and 'do better'. Good luck tracking progress on those.",
+            "Lovely plan. Targets are 'behave' and 'do better'. "
+            "Good luck tracking progress on those.",
             "insufficient",
         ),
         # counter-example: "good luck to him" is a farewell, not a verdict
@@ -4389,7 +4390,8 @@ def test_one_part_yes_another_no(criterion_id: str, text: str, outcome: str):
         # (interp18) a shortfall weighed and let pass
         (
             "rr.plan",
-            "Good targets, all dated. A little thin on victim work but not so much that I'd fail it.",
+            "Good targets, all dated. A little thin on victim work "
+            "but not so much that I'd fail it.",
             "sufficient",
         ),
         # counter-example: "not enough to" naming a lack
@@ -4454,7 +4456,8 @@ def test_never_got_custody_is_not_applicable(criterion_id: str, text: str, outco
         # counter-example: the work equal to its purpose
         (
             "cy.plan",
-            "The responses are specific and agreed with the exploitation team. That is going to keep her safe.",
+            "The responses are specific and agreed with the exploitation team. "
+            "That is going to keep her safe.",
             "sufficient",
         ),
     ],
