@@ -4323,3 +4323,26 @@ def test_a_question_answered_not_a_word(criterion_id: str, text: str, outcome: s
 )
 def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) the child found a place or time hard: the child's trouble, not the work's
+        (
+            "cy.custody",
+            "She found the first month tough and cried on the phone to her nan.",
+            "unclear",
+        ),
+        ("cy.custody", "He found the unit really difficult, he missed his dad.", "unclear"),
+        # counter-examples: someone else finds the work weak; a cause that may be the work
+        ("cy.custody", "The panel found the plan weak and nobody visited him.", "insufficient"),
+        (
+            "cy.custody",
+            "He found custody hard because nobody from the YOT visited him.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_child_found_it_hard(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
