@@ -4346,3 +4346,49 @@ def test_nothing_in_the_file_mentions_it(criterion_id: str, text: str, outcome: 
 )
 def test_the_child_found_it_hard(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) a reading not done or still to do
+        ("rr.plan", "Probably fine, though I haven't looked at it since the panel.", "unclear"),
+        ("rr.plan", "There's a file on the drive but I haven't opened it.", "unclear"),
+        ("rr.plan", "Good I think, I'd have to trawl through the case notes.", "unclear"),
+        ("rr.plan", "I'll need to pull the plan up, it's been a while.", "unclear"),
+        ("rr.plan", "I'd like to think so.", "unclear"),
+        # counter-examples: the work not looked at since, or someone else not opening it
+        (
+            "rr.assessment_review",
+            "It hasn't been looked at since he moved to his aunt's.",
+            "insufficient",
+        ),
+        ("rr.plan", "Mum hasn't opened the letter and the plan has no goals.", "insufficient"),
+    ],
+)
+def test_a_reading_not_done_or_still_to_do(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) the speaker's own job or diary, not the case
+        (
+            "pp.oversight",
+            "We meet every month and mainly discuss my workload and annual leave.",
+            "unclear",
+        ),
+        ("pp.oversight", "My team leader is great about my wellbeing overall.", "unclear"),
+        ("pp.oversight", "Thursday works better for me, or 3pm is best for us.", "unclear"),
+        # counter-examples: the workload given as the cause of a gap; oversight of the case
+        ("pp.oversight", "My caseload was huge so the manager never checked it.", "insufficient"),
+        (
+            "pp.oversight",
+            "We talked about workload and the manager never looked at the plan.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_speakers_own_job_is_not_the_case(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
