@@ -4392,3 +4392,18 @@ def test_a_reading_not_done_or_still_to_do(criterion_id: str, text: str, outcome
 )
 def test_the_speakers_own_job_is_not_the_case(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) a closing "sort of both", "honestly it's both" leaves it open
+        ("cy.plan", "It was done. Then it wasn't. Kind of both really.", "unclear"),
+        ("cy.plan", "Yes. No. Honestly it's both.", "unclear"),
+        # counter-examples: "both" as what the work covers
+        ("cy.plan", "Good plan, it covers both.", "sufficient"),
+        ("cy.plan", "The plan covers school and family, so both.", "sufficient"),
+    ],
+)
+def test_a_closing_sort_of_both(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome

@@ -278,6 +278,7 @@ def lexicon() -> Lexicon:
                 *phrases["both_views"],
                 *phrases["both_more"],
                 *phrases["both_either"],
+                *phrases["both_closing"],
             ]
         ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
