@@ -1144,7 +1144,7 @@ BLIND_FLOORS = {
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
     "blind-16": (0.98, 0.94, 0.96, 0.99),
-    "blind-17": (0.96, 0.89, 0.96, 0.96),
+    "blind-17": (0.96, 0.90, 0.96, 0.96),
     "blind-18": (0.97, 0.92, 0.90, 0.98),
     "blind-19": (0.97, 0.93, 1.00, 0.96),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
@@ -1155,26 +1155,26 @@ BLIND_FLOORS = {
     # exact reasons 88.6%, 91.8%, 87.8%, 83.7% on 20-23; 94.5%, 97.8% on 13, 14; 94.4%,
     # 88.9%, 89.9%, 92.0% on 16-19; 95.4% on 7 (no other figure moved): reasons floors of the
     # sets that rose sit at those figures floored.
-    "blind-20": (0.95, 0.92, 0.93, 0.96),
-    "blind-21": (0.96, 0.94, 0.86, 0.98),
+    "blind-20": (0.96, 0.92, 0.96, 0.96),
+    "blind-21": (0.97, 0.95, 0.90, 0.98),
     "blind-22": (0.94, 0.90, 0.96, 0.94),
-    "blind-23": (0.94, 0.87, 0.86, 0.95),
+    "blind-23": (0.94, 0.88, 0.90, 0.95),
     # Batches 24 to 27, written blind from the criteria alone before the rounds on 16-23;
     # pooled first runs: 89.0%, 82.6%, 77.9%, 91.3% after the rounds on 12-15; 90.5%, 84.1%,
     # 78.7%, 92.9% after those on 16-19; 91.5%, 85.3%, 81.1%, 93.6% after those on 20-23
     # (never tuned on until then).  Floors at those last figures.
     "blind-24": (0.94, 0.89, 0.83, 0.96),
-    "blind-25": (0.93, 0.90, 0.93, 0.94),
+    "blind-25": (0.94, 0.90, 0.96, 0.94),
     "blind-26": (0.94, 0.86, 0.90, 0.95),
-    "blind-27": (0.94, 0.88, 0.93, 0.94),
+    "blind-27": (0.95, 0.89, 0.96, 0.94),
     # Batches 28 to 31, written blind from the criteria alone before the rounds on 24-27 and
     # never tuned on (the newest held-out group): pooled 89.1%, 80.9%, 73.8%, 92.2% on the code
     # of the start of 2026-11-29's night; 92.8%, 86.9%, 86.1%, 94.1% after the rounds on 20-23;
     # 92.9%, 87.2%, 86.9%, 94.1% after those on 24-27.  Floors at those last figures.
-    "blind-28": (0.91, 0.85, 0.83, 0.92),
-    "blind-29": (0.92, 0.90, 0.90, 0.93),
-    "blind-30": (0.94, 0.85, 0.90, 0.95),
-    "blind-31": (0.92, 0.87, 0.83, 0.94),
+    "blind-28": (0.93, 0.87, 0.90, 0.94),
+    "blind-29": (0.95, 0.92, 0.93, 0.95),
+    "blind-30": (0.96, 0.87, 0.93, 0.97),
+    "blind-31": (0.96, 0.91, 0.96, 0.96),
 }
 
 
@@ -4465,4 +4465,88 @@ def test_never_got_custody_is_not_applicable(criterion_id: str, text: str, outco
 def test_nobody_seems_to_have_and_not_going_to_keep_her_safe(
     criterion_id: str, text: str, outcome: str
 ):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) the child found a place or time hard: the child's trouble, not the work's
+        (
+            "cy.custody",
+            "She found the first month tough and cried on the phone to her nan.",
+            "unclear",
+        ),
+        ("cy.custody", "He found the unit really difficult, he missed his dad.", "unclear"),
+        # counter-examples: someone else finds the work weak; a cause that may be the work
+        ("cy.custody", "The panel found the plan weak and nobody visited him.", "insufficient"),
+        (
+            "cy.custody",
+            "He found custody hard because nobody from the YOT visited him.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_child_found_it_hard(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) a reading not done or still to do
+        ("rr.plan", "Probably fine, though I haven't looked at it since the panel.", "unclear"),
+        ("rr.plan", "There's a file on the drive but I haven't opened it.", "unclear"),
+        ("rr.plan", "Good I think, I'd have to trawl through the case notes.", "unclear"),
+        ("rr.plan", "I'll need to pull the plan up, it's been a while.", "unclear"),
+        ("rr.plan", "I'd like to think so.", "unclear"),
+        # counter-examples: the work not looked at since, or someone else not opening it
+        (
+            "rr.assessment_review",
+            "It hasn't been looked at since he moved to his aunt's.",
+            "insufficient",
+        ),
+        ("rr.plan", "Mum hasn't opened the letter and the plan has no goals.", "insufficient"),
+    ],
+)
+def test_a_reading_not_done_or_still_to_do(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) the speaker's own job or diary, not the case
+        (
+            "pp.oversight",
+            "We meet every month and mainly discuss my workload and annual leave.",
+            "unclear",
+        ),
+        ("pp.oversight", "My team leader is great about my wellbeing overall.", "unclear"),
+        ("pp.oversight", "Thursday works better for me, or 3pm is best for us.", "unclear"),
+        # counter-examples: the workload given as the cause of a gap; oversight of the case
+        ("pp.oversight", "My caseload was huge so the manager never checked it.", "insufficient"),
+        (
+            "pp.oversight",
+            "We talked about workload and the manager never looked at the plan.",
+            "insufficient",
+        ),
+    ],
+)
+def test_the_speakers_own_job_is_not_the_case(criterion_id: str, text: str, outcome: str):
+    assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "text", "outcome"),
+    [
+        # (interp19) a closing "sort of both", "honestly it's both" leaves it open
+        ("cy.plan", "It was done. Then it wasn't. Kind of both really.", "unclear"),
+        ("cy.plan", "Yes. No. Honestly it's both.", "unclear"),
+        # counter-examples: "both" as what the work covers
+        ("cy.plan", "Good plan, it covers both.", "sufficient"),
+        ("cy.plan", "The plan covers school and family, so both.", "sufficient"),
+    ],
+)
+def test_a_closing_sort_of_both(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome

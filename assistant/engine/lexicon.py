@@ -238,6 +238,8 @@ def lexicon() -> Lexicon:
                 *phrases["hedge_look_later"],
                 *phrases["asks_the_room"],
                 *phrases["arranging_a_meeting"],
+                *phrases["hedge_unread_more"],
+                *phrases["not_about_the_case"],
             ]
         ),
         hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
@@ -276,6 +278,7 @@ def lexicon() -> Lexicon:
                 *phrases["both_views"],
                 *phrases["both_more"],
                 *phrases["both_either"],
+                *phrases["both_closing"],
             ]
         ),
         yes_clause_re=re.compile(rf"^(?:{phrases['yes_clause']})"),
