@@ -1,7 +1,7 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
 Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -31; or only the named
+under tests/data (answers-dev, answers-holdout, answers-blind-3 to -35; or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
@@ -59,6 +59,10 @@ SETS = {
     "blind-29": DATA / "answers-blind-29.jsonl",
     "blind-30": DATA / "answers-blind-30.jsonl",
     "blind-31": DATA / "answers-blind-31.jsonl",
+    "blind-32": DATA / "answers-blind-32.jsonl",
+    "blind-33": DATA / "answers-blind-33.jsonl",
+    "blind-34": DATA / "answers-blind-34.jsonl",
+    "blind-35": DATA / "answers-blind-35.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 

@@ -61,6 +61,10 @@ BLIND_28 = ROOT / "tests" / "data" / "answers-blind-28.jsonl"
 BLIND_29 = ROOT / "tests" / "data" / "answers-blind-29.jsonl"
 BLIND_30 = ROOT / "tests" / "data" / "answers-blind-30.jsonl"
 BLIND_31 = ROOT / "tests" / "data" / "answers-blind-31.jsonl"
+BLIND_32 = ROOT / "tests" / "data" / "answers-blind-32.jsonl"
+BLIND_33 = ROOT / "tests" / "data" / "answers-blind-33.jsonl"
+BLIND_34 = ROOT / "tests" / "data" / "answers-blind-34.jsonl"
+BLIND_35 = ROOT / "tests" / "data" / "answers-blind-35.jsonl"
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1175,6 +1179,13 @@ BLIND_FLOORS = {
     "blind-29": (0.95, 0.92, 0.93, 0.95),
     "blind-30": (0.96, 0.87, 0.93, 0.97),
     "blind-31": (0.96, 0.91, 0.96, 0.96),
+    # Batches 32 to 35, written blind from the criteria alone before the round on 28-31 and
+    # never tuned on (the newest held-out group): pooled 93.1%, 87.2%, 87.8%, 94.1% before that
+    # round, 93.2%, 87.3%, 87.8%, 94.3% after it.  Floors at those last figures.
+    "blind-32": (0.92, 0.88, 0.80, 0.95),
+    "blind-33": (0.91, 0.85, 0.83, 0.92),
+    "blind-34": (0.94, 0.87, 1.00, 0.93),
+    "blind-35": (0.94, 0.87, 0.87, 0.95),
 }
 
 
@@ -1210,6 +1221,10 @@ BLIND_FLOORS = {
         ("blind-29", BLIND_29),
         ("blind-30", BLIND_30),
         ("blind-31", BLIND_31),
+        ("blind-32", BLIND_32),
+        ("blind-33", BLIND_33),
+        ("blind-34", BLIND_34),
+        ("blind-35", BLIND_35),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
