@@ -182,7 +182,7 @@ def lexicon() -> Lexicon:
     def stems(text: str) -> frozenset[str]:
         return frozenset(stem_with(keep, w) for w in words(text))
 
-    negative = stems(cues["negative"] + " " + cues["negative_more"]) - {NOT, NUM}
+    negative = stems(cues["negative"]) - {NOT, NUM}
     # ("noted" would stem to "not": the negator itself is never a cue word)
     positive = stems(cues["positive"]) - negative - {NOT, NUM}
     facts = data["facts"]
@@ -238,24 +238,24 @@ def lexicon() -> Lexicon:
                 *phrases["hedge_look_later"],
                 *phrases["asks_the_room"],
                 *phrases["arranging_a_meeting"],
-                *phrases["hedge_unread_more"],
                 *phrases["not_about_the_case"],
             ]
         ),
-        hedge_whole_re=_any_of([*phrases["hedge_whole"], *phrases["hedge_whole_more"]], whole=True),
-        hedge_weak_re=_any_of([*phrases["hedge_weak"], *phrases["hedge_weak_more"]]),
+        hedge_whole_re=_any_of(phrases["hedge_whole"], whole=True),
+        hedge_weak_re=_any_of(phrases["hedge_weak"]),
         child_absent_re=_any_of(phrases["child_absent"]),
-        child_opens_re=_any_of([*phrases["child_opens"], *phrases["child_opens_more"]]),
+        child_opens_re=_any_of(phrases["child_opens"]),
         source_says_re=_any_of(phrases["source_says"]),
         account_re=_any_of(phrases["account"]),
         record_re=_any_of(phrases["record"]),
         part_about_re=_any_of(phrases["part_about"]),
+        # two patterns: each names its group "matter", which one alternation cannot
         part_side_res=(_any_of(phrases["part_side"]), _any_of(phrases["part_side_more"])),
         part_named_re=_any_of(phrases["part_named"]),
         correction_re=re.compile("|".join(phrases["correction"])),
         elliptic_clause_re=re.compile(phrases["elliptic_clause"]),
         elliptic_filler=words(phrases["elliptic_filler"]),
-        not_applicable_re=_any_of([*phrases["not_applicable"], *phrases["not_applicable_more"]]),
+        not_applicable_re=_any_of(phrases["not_applicable"]),
         strong_not_applicable_re=_any_of(phrases["strong_not_applicable"]),
         not_applicable_turn_re=_any_of(phrases["not_applicable_turns"]),
         not_applicable_no_event_re=_any_of(phrases["not_applicable_no_event"]),
@@ -276,7 +276,6 @@ def lexicon() -> Lexicon:
             for p in [
                 *phrases["both"],
                 *phrases["both_views"],
-                *phrases["both_more"],
                 *phrases["both_either"],
                 *phrases["both_closing"],
             ]
