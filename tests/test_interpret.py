@@ -74,6 +74,16 @@ def read(criterion_id: str, text: str) -> Reading:
     return interpret(criterion, text)
 
 
+def assert_reads(
+    criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None = None
+) -> None:
+    """The answer reads as ``outcome`` and, unless ``reasons`` is None, names exactly those."""
+    reading = read(criterion_id, text)
+    assert reading.outcome == outcome, reading
+    if reasons is not None:
+        assert reading.reasons == reasons, reading
+
+
 def reasons_named(criterion_id: str, text: str) -> tuple[str, ...]:
     criterion = FW.criterion(criterion_id)
     assert criterion is not None, criterion_id
@@ -465,10 +475,7 @@ def test_a_judgement_in_unusual_words_is_still_read(criterion_id: str, text: str
 def test_turns_of_phrase_found_on_the_blind_batches(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome, reading
-    if reasons is not None:
-        assert reading.reasons == reasons, reading
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 # Rules of the round that tuned on batch 5: each with sentences of its own, not batch 5's.
@@ -553,10 +560,7 @@ def test_turns_of_phrase_found_on_the_blind_batches(
 def test_rules_of_the_batch_5_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome, reading
-    if reasons is not None:
-        assert reading.reasons == reasons, reading
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 # Rules of the round that tuned on batch 6: each with sentences of its own, not batch 6's.
@@ -697,10 +701,7 @@ def test_rules_of_the_batch_5_round(
 def test_rules_of_the_batch_6_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome, reading
-    if reasons is not None:
-        assert reading.reasons == reasons, reading
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 def test_a_weak_hedge_gives_way_to_a_deficit_named_beside_it():
@@ -2101,10 +2102,7 @@ def test_the_childs_everyday_doings_describe_the_child(criterion_id: str, text: 
 def test_rules_of_the_batch_8_round_in_the_lexicon(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome, reading
-    if reasons is not None:
-        assert reading.reasons == reasons, reading
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 @pytest.mark.parametrize(
@@ -2714,10 +2712,7 @@ def test_rules_of_the_batch_9_round(criterion_id: str, text: str, outcome: str):
 def test_rules_of_the_batch_10_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome
-    if reasons is not None:
-        assert reading.reasons == reasons
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 @pytest.mark.parametrize(
@@ -2881,10 +2876,7 @@ def test_rules_of_the_batch_10_round(
 def test_rules_of_the_batch_11_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome
-    if reasons is not None:
-        assert reading.reasons == reasons
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 # --- the batch 11 round on reason words and deficit reading: sentences of our own ----------
@@ -3010,10 +3002,7 @@ def test_rules_of_the_batch_11_round(
 def test_rules_of_the_batch_11_vocabulary_round(
     criterion_id: str, text: str, outcome: str, reasons: tuple[str, ...] | None
 ):
-    reading = read(criterion_id, text)
-    assert reading.outcome == outcome, reading
-    if reasons is not None:
-        assert reading.reasons == reasons, reading
+    assert_reads(criterion_id, text, outcome, reasons)
 
 
 @pytest.mark.parametrize(
