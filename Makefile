@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench clean python
+.PHONY: run test lint format bench clean python second-reader
 
 # Python 3.11 or newer is needed.  A .venv made by another Python (an older one, or not the
 # one PYTHON names now) is rebuilt rather than reused.
@@ -55,6 +55,10 @@ test: python $(TEST_STAMP) lint
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Train the interpreter's second reader again from tests/data (after adding labelled answers).
+second-reader: $(TEST_STAMP)
+	$(BIN)/python tools/train_second_reader.py
 
 bench: $(TEST_STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

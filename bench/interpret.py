@@ -1,12 +1,15 @@
 """Measure the free-text interpreter: accuracy on the labelled sets and time per call.
 
-Run with ``.venv/bin/python bench/interpret.py [--quiet] [SET ...]``.  For each labelled set
-under tests/data (answers-dev, answers-holdout, answers-blind-3 to -35; or only the named
+Run with ``.venv/bin/python bench/interpret.py [--quiet] [--pooled] [--rules-only] [SET ...]``.
+For each labelled set under tests/data (answers-dev, answers-holdout, answers-blind-3 to -44;
+or only the named
 ones) it prints the share of right outcomes and of exactly right reason sets, and, for a
 set whose lines carry a ``kind`` (judgement | hedge | other_part | both | describes_child |
 nonsense), the unclear recall (the share of the non-judgement kinds read as unclear, also per
 kind) and the outcome share on the judgements; then every miss unless ``--quiet``; then the
 mean and 95th-percentile time of one ``interpret`` call over the sets' sentences.
+``--pooled`` adds the figures of all the named sets together; ``--rules-only`` reads without
+the second reader (assistant/engine/second_reader.py), as the interpreter did before it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.engine import second_reader  # noqa: E402
 from assistant.engine.interpret import interpret  # noqa: E402
 from prompts import get_framework  # noqa: E402
 
@@ -63,6 +67,14 @@ SETS = {
     "blind-33": DATA / "answers-blind-33.jsonl",
     "blind-34": DATA / "answers-blind-34.jsonl",
     "blind-35": DATA / "answers-blind-35.jsonl",
+    "blind-37": DATA / "answers-blind-37.jsonl",
+    "blind-38": DATA / "answers-blind-38.jsonl",
+    "blind-39": DATA / "answers-blind-39.jsonl",
+    "blind-40": DATA / "answers-blind-40.jsonl",
+    "blind-41": DATA / "answers-blind-41.jsonl",
+    "blind-42": DATA / "answers-blind-42.jsonl",
+    "blind-43": DATA / "answers-blind-43.jsonl",
+    "blind-44": DATA / "answers-blind-44.jsonl",
 }
 UNCLEAR_KINDS = ("hedge", "other_part", "both", "describes_child", "nonsense")
 
@@ -201,6 +213,9 @@ def timing(rows: list[dict], rounds: int = 20) -> None:
 
 def main(argv: list[str]) -> None:
     quiet = "--quiet" in argv
+    if "--rules-only" in argv:
+        second_reader.overrule = lambda text, outcome, m=None: None  # type: ignore[assignment]
+        print("rules only: the second reader is off")
     wanted = [a for a in argv if not a.startswith("--")] or list(SETS)
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -216,6 +231,8 @@ def main(argv: list[str]) -> None:
         rows = load(path)
         score(name, rows, quiet=quiet)
         everything += rows
+    if "--pooled" in argv and len(wanted) > 1:
+        score("pooled", everything, quiet=True)
     if "--no-timing" not in argv:
         timing(everything)
 

@@ -65,6 +65,7 @@ BLIND_32 = ROOT / "tests" / "data" / "answers-blind-32.jsonl"
 BLIND_33 = ROOT / "tests" / "data" / "answers-blind-33.jsonl"
 BLIND_34 = ROOT / "tests" / "data" / "answers-blind-34.jsonl"
 BLIND_35 = ROOT / "tests" / "data" / "answers-blind-35.jsonl"
+BLIND_37_44 = {n: ROOT / "tests" / "data" / f"answers-blind-{n}.jsonl" for n in range(37, 45)}
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
 
@@ -1085,14 +1086,14 @@ BLIND_FLOORS = {
     "blind-3": (0.99, 0.99, 1.00, 0.99),
     # Batch 4 then tuned on (vocab6: reason words) to 98.4% exact reasons.
     "blind-4": (1.00, 0.98, 1.00, 1.00),
-    "blind-5": (0.97, 0.96, 1.00, 0.96),
+    "blind-5": (1.00, 0.98, 1.00, 1.00),
     # Batch 6 first scored 83.5%, 75.0%, 58.1%, 89.0%; tuned on to 96.0%, 90.3%, 80.6%, 99.3%.
     # Then (interp10, answers of the unclear kinds) 97.7%, 94.9%, 87.1%, 100.0%.
-    "blind-6": (0.97, 0.94, 0.87, 1.00),
+    "blind-6": (1.00, 0.97, 1.00, 1.00),
     # Batch 7, written blind after batch 6 was tuned on, run once: 89.0%, 79.8%, 67.7%, 93.7%
     # (the honest figure for new phrasing); then tuned on (general rules, each tested with
     # sentences of our own) to 97.7%, 89.6%, 96.8%, 97.9%: its floors sit just below.
-    "blind-7": (0.98, 0.95, 0.96, 0.98),
+    "blind-7": (1.00, 0.97, 1.00, 1.00),
     # Batch 8, written blind after batch 7 was tuned on; main before that round scored 84.9%,
     # 74.6%, 66.7%, 88.4% on it, and after it (run once, never tuned on) 87.0%, 78.9%, 73.3%,
     # 89.7%: the honest figure for new phrasing.  Then tuned on (general rules, each tested with
@@ -1112,7 +1113,7 @@ BLIND_FLOORS = {
     # evening, before the rounds on batches 7, 8 and 9: 83.5%, 70.3%, 73.3%, 85.5%).  Then tuned
     # on (general rules, each tested with sentences of our own) to 96.2%, 87.9%, 80.0%, 99.3%:
     # its floors sit just below.  Then tuned on (vocab5: reason words) to 91.2% exact reasons.
-    "blind-10": (0.98, 0.92, 0.93, 0.99),
+    "blind-10": (0.98, 0.92, 0.93, 1.00),
     # Batch 11, written blind (about as many sufficient answers as insufficient ones; plain
     # descriptions of good work) after batch 10 was tuned on, run once: 89.3%, 84.8%, 70.0%,
     # 93.2% (before that round 88.8%, 83.7%, 70.0%, 92.6%; before 2026-11-29's evening
@@ -1120,7 +1121,7 @@ BLIND_FLOORS = {
     # tested with sentences of our own, by two rounds side by side) to 97.8%, 97.8%, 86.7%,
     # 100.0%: its floors sit just below.
     # Then tuned on (interp10, answers of the unclear kinds) to 98.3%, 98.3%, 90.0%, 100.0%.
-    "blind-11": (0.98, 0.98, 0.90, 1.00),
+    "blind-11": (1.00, 1.00, 1.00, 1.00),
     # Batches 12 to 15, written blind from the criteria alone on 2026-11-29 (late) by four
     # writers, before the round on batch 11; first runs on the code before that round, then
     # after it (never tuned on): batch 12 91.1%, 83.7%, 71.0%, 95.0% -> 91.6%, 84.2%, 71.0%,
@@ -1134,12 +1135,12 @@ BLIND_FLOORS = {
     # 94.2% at the start of the night; 94.4%, 85.6%, 79.3%, 97.4% and 92.5%, 86.0%, 80.6%,
     # 94.8% after the rounds on 11, 12 and 13.  Now: 96.8%, 92.6%, 87.1%,
     # 98.7%; 95.6%, 92.3%, 86.7%, 97.4%; 98.3%, 93.9%, 89.7%, 100.0%; 97.8%, 94.6%, 96.8%, 98.1%.
-    "blind-12": (0.97, 0.93, 0.93, 0.98),
+    "blind-12": (1.00, 0.95, 1.00, 1.00),
     # Batch 13 then tuned on (interp13: judgements whose outcome was misread) to 96.1%, 92.8%,
     # 86.7%, 98.0%.
-    "blind-13": (0.97, 0.94, 0.93, 0.98),
+    "blind-13": (0.99, 0.96, 0.96, 1.00),
     "blind-14": (1.00, 0.97, 1.00, 1.00),
-    "blind-15": (0.98, 0.95, 1.00, 0.98),
+    "blind-15": (1.00, 0.96, 1.00, 1.00),
     # Batches 16 to 19, written blind from the criteria alone before the rounds on 12-15;
     # first runs on the code before those rounds (efe007c), then after them (never tuned on):
     # 92.2%, 85.5%, 77.4%, 95.3% -> 92.7%, 86.0%, 80.6%, 95.3%; 90.0%, 81.1%, 83.3%, 91.3% ->
@@ -1148,10 +1149,10 @@ BLIND_FLOORS = {
     # Then tuned on (interp13: judgements whose outcome was misread, general rules tested with
     # sentences of our own) to 95.5%, 88.8%, 80.6%, 98.6%; 95.0%, 85.6%, 90.0%, 96.0%; 92.0%,
     # 85.6%, 78.1%, 94.9%; 94.7%, 85.0%, 90.0%, 95.5%.
-    "blind-16": (0.98, 0.94, 0.96, 0.99),
-    "blind-17": (0.96, 0.90, 0.96, 0.96),
-    "blind-18": (0.97, 0.92, 0.90, 0.98),
-    "blind-19": (0.97, 0.93, 1.00, 0.96),
+    "blind-16": (1.00, 0.96, 1.00, 1.00),
+    "blind-17": (0.98, 0.91, 1.00, 0.98),
+    "blind-18": (0.99, 0.94, 0.96, 1.00),
+    "blind-19": (0.98, 0.94, 1.00, 0.98),
     # Batches 20 to 23, written blind from the criteria alone before the rounds on 16-19;
     # pooled first runs: 88.6%, 80.7%, 72.7%, 91.8% on the code before the rounds on 12-15;
     # 90.6%, 84.3%, 80.2%, 92.6% after them; 91.5%, 86.0%, 81.8%, 93.4% after the rounds on
@@ -1160,33 +1161,48 @@ BLIND_FLOORS = {
     # exact reasons 88.6%, 91.8%, 87.8%, 83.7% on 20-23; 94.5%, 97.8% on 13, 14; 94.4%,
     # 88.9%, 89.9%, 92.0% on 16-19; 95.4% on 7 (no other figure moved): reasons floors of the
     # sets that rose sit at those figures floored.
-    "blind-20": (0.96, 0.92, 0.96, 0.96),
-    "blind-21": (0.97, 0.95, 0.90, 0.98),
-    "blind-22": (0.94, 0.90, 0.96, 0.94),
-    "blind-23": (0.94, 0.88, 0.90, 0.95),
+    "blind-20": (1.00, 0.96, 1.00, 1.00),
+    "blind-21": (1.00, 0.96, 1.00, 1.00),
+    "blind-22": (0.99, 0.93, 1.00, 0.99),
+    "blind-23": (0.98, 0.90, 1.00, 0.98),
     # Batches 24 to 27, written blind from the criteria alone before the rounds on 16-23;
     # pooled first runs: 89.0%, 82.6%, 77.9%, 91.3% after the rounds on 12-15; 90.5%, 84.1%,
     # 78.7%, 92.9% after those on 16-19; 91.5%, 85.3%, 81.1%, 93.6% after those on 20-23
     # (never tuned on until then).  Floors at those last figures.
-    "blind-24": (0.94, 0.89, 0.83, 0.96),
-    "blind-25": (0.94, 0.90, 0.96, 0.94),
-    "blind-26": (0.94, 0.86, 0.90, 0.95),
-    "blind-27": (0.95, 0.89, 0.96, 0.94),
+    "blind-24": (1.00, 0.95, 1.00, 1.00),
+    "blind-25": (0.99, 0.94, 1.00, 0.99),
+    "blind-26": (0.99, 0.90, 1.00, 0.99),
+    "blind-27": (0.99, 0.92, 1.00, 0.99),
     # Batches 28 to 31, written blind from the criteria alone before the rounds on 24-27 and
     # never tuned on (the newest held-out group): pooled 89.1%, 80.9%, 73.8%, 92.2% on the code
     # of the start of 2026-11-29's night; 92.8%, 86.9%, 86.1%, 94.1% after the rounds on 20-23;
     # 92.9%, 87.2%, 86.9%, 94.1% after those on 24-27.  Floors at those last figures.
-    "blind-28": (0.93, 0.87, 0.90, 0.94),
-    "blind-29": (0.95, 0.92, 0.93, 0.95),
-    "blind-30": (0.96, 0.87, 0.93, 0.97),
-    "blind-31": (0.96, 0.91, 0.96, 0.96),
+    "blind-28": (0.98, 0.90, 0.90, 1.00),
+    "blind-29": (0.98, 0.94, 1.00, 0.98),
+    "blind-30": (1.00, 0.90, 1.00, 1.00),
+    "blind-31": (0.99, 0.92, 0.96, 1.00),
     # Batches 32 to 35, written blind from the criteria alone before the round on 28-31 and
     # never tuned on (the newest held-out group): pooled 93.1%, 87.2%, 87.8%, 94.1% before that
     # round, 93.2%, 87.3%, 87.8%, 94.3% after it.  Floors at those last figures.
-    "blind-32": (0.92, 0.88, 0.80, 0.95),
-    "blind-33": (0.91, 0.85, 0.83, 0.92),
-    "blind-34": (0.94, 0.87, 1.00, 0.93),
-    "blind-35": (0.94, 0.87, 0.87, 0.95),
+    "blind-32": (1.00, 0.95, 1.00, 1.00),
+    "blind-33": (0.98, 0.92, 0.96, 0.98),
+    "blind-34": (0.99, 0.91, 1.00, 0.99),
+    "blind-35": (0.97, 0.90, 0.93, 0.98),
+    # From here the interpreter has its second reader (assistant/engine/second_reader.py), and
+    # every set above is among its training answers.  Batches 37 to 40, written blind before
+    # it existed: rules alone 93.5%, 87.3%, 89.3%, 94.4%; with a first version of it, never
+    # trained on them, 98.1%, 91.2%, 95.0%, 98.7%; then its settings were checked on them and
+    # they were trained on.  Batches 41 to 44, written blind while it was built, stay out of its
+    # training (tools/train_second_reader.py, HELD_OUT): rules alone 94.2%, 89.3%, 90.1%,
+    # 95.0%; with it 97.6%, 92.1%, 92.6%, 98.5%.  Floors at the figures with it.
+    "blind-37": (0.98, 0.91, 0.96, 0.99),
+    "blind-38": (0.98, 0.87, 0.96, 0.98),
+    "blind-39": (1.00, 0.95, 1.00, 1.00),
+    "blind-40": (0.99, 0.93, 0.96, 1.00),
+    "blind-41": (0.96, 0.92, 0.93, 0.96),
+    "blind-42": (0.96, 0.88, 0.90, 0.98),
+    "blind-43": (0.98, 0.95, 0.93, 0.99),
+    "blind-44": (0.98, 0.91, 0.93, 1.00),
 }
 
 
@@ -1226,6 +1242,7 @@ BLIND_FLOORS = {
         ("blind-33", BLIND_33),
         ("blind-34", BLIND_34),
         ("blind-35", BLIND_35),
+        *((f"blind-{n}", path) for n, path in BLIND_37_44.items()),
     ],
 )
 def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
@@ -1328,7 +1345,9 @@ def test_warm_never_raises():
 
 
 ENGINE = ROOT / "assistant" / "engine"
-INTERPRETER_FILES = sorted([*ENGINE.glob("interpret*.py"), ENGINE / "lexicon.py"])
+INTERPRETER_FILES = sorted(
+    [*ENGINE.glob("interpret*.py"), ENGINE / "lexicon.py", ENGINE / "second_reader.py"]
+)
 LEXICON_FILE = ENGINE / "lexicon-en.toml"
 
 
@@ -1344,9 +1363,11 @@ def test_the_interpreter_imports_only_the_standard_library_prompts_and_itself():
             else:
                 continue
             for name in names:
-                own = name == "assistant.engine.lexicon" or name.startswith(
-                    "assistant.engine.interpret"
-                )
+                own = name in (
+                    "assistant.engine.lexicon",
+                    "assistant.engine.second_reader",
+                    "assistant.engine",  # from assistant.engine import second_reader
+                ) or name.startswith("assistant.engine.interpret")
                 assert name.split(".")[0] in stdlib or name.startswith("prompts") or own, (
                     path.name,
                     name,

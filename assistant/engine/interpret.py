@@ -58,8 +58,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, cast
 
+from assistant.engine import second_reader
 from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
 from assistant.engine.interpret_match import (
     Compiled,
@@ -469,6 +470,7 @@ def warm(criteria: Iterable[Criterion] = ()) -> None:
     """
     try:
         lexicon()
+        second_reader.warm()
         cue_repairs()
         tokens(timing(normalise(_WARM_TEXT), dates_make_late=True))
         for criterion in criteria:
@@ -484,6 +486,13 @@ def interpret(criterion: Criterion, text: str) -> Reading:
     """Read one free-text answer to ``criterion``.  Never raises on any text."""
     try:
         outcome, reasons, bare, partly = _analyse(criterion, text)
+        # The second reader overrules a free-text reading only where it is sure the rules are
+        # wrong; a shortfall it finds keeps the reasons the words name.
+        free = not bare and isinstance(text, str)
+        second = second_reader.overrule(criterion.id, text, outcome) if free else None
+        if second is not None:
+            reasons = _match_reasons(criterion, text) if second == "insufficient" else ()
+            outcome, partly = cast(Outcome, second), False
     except Exception:  # pragma: no cover - a last resort; the property tests call _analyse
         outcome, reasons, bare, partly = "unclear", (), False, False
     note = "" if bare or not isinstance(text, str) else text.strip()
