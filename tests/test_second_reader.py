@@ -165,3 +165,20 @@ def test_a_bare_quick_reply_is_never_overruled(monkeypatch):
     assert interpret(c, "no").outcome == "insufficient"
     assert interpret(c, "nope").outcome == "insufficient"
     assert interpret(c, "the plan is vague").outcome == "sufficient"  # free text is
+
+
+def test_without_its_model_file_the_rules_read_alone(monkeypatch, tmp_path):
+    c = FW.criterion("pp.mappa")
+    text = "Not a MAPPA-eligible case, no referral needed."
+    broken = tmp_path / "second-reader.json"
+    broken.write_text('{"outcomes": [', encoding="utf-8")
+    for path in (broken, tmp_path / "missing.json"):
+        monkeypatch.setattr(second_reader, "MODEL_FILE", path)
+        second_reader.model.cache_clear()
+        try:
+            assert second_reader.model() is None
+            reading = interpret(c, text)
+            assert (reading.outcome, reading.reasons) == _analyse(c, text)[:2]
+            assert reading.outcome == "insufficient"  # the rules' own reading, not "unclear"
+        finally:
+            second_reader.model.cache_clear()

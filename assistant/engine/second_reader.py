@@ -40,8 +40,8 @@ class Model:
     sublinear_tf: bool
 
 
-def load(path: Path = MODEL_FILE) -> Model:
-    return from_data(json.loads(path.read_text(encoding="utf-8")))
+def load(path: Path | None = None) -> Model:
+    return from_data(json.loads((path or MODEL_FILE).read_text(encoding="utf-8")))
 
 
 def from_data(data: dict) -> Model:
@@ -56,8 +56,13 @@ def from_data(data: dict) -> Model:
 
 
 @lru_cache(maxsize=1)
-def model() -> Model:
-    return load()
+def model() -> Model | None:
+    """The shipped model, or None when its file is missing or unreadable: then the rules'
+    readings stand alone (as they did before there was a second reader)."""
+    try:
+        return load()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 # Words that put what follows them, up to the next punctuation, in a negative scope: "not
@@ -91,6 +96,8 @@ def terms(criterion_id: str, text: str) -> list[str]:
 def probabilities(criterion_id: str, text: str, m: Model | None = None) -> dict[str, float]:
     """Each outcome's probability for ``text`` answering ``criterion_id`` (they sum to 1)."""
     m = m or model()
+    if m is None:
+        raise LookupError(f"the second reader's model could not be read from {MODEL_FILE}")
     counts = Counter(t for t in terms(criterion_id, text) if t in m.vocabulary)
     weights: dict[str, float] = {}
     for term, count in counts.items():
@@ -111,6 +118,8 @@ def probabilities(criterion_id: str, text: str, m: Model | None = None) -> dict[
 def overrule(criterion_id: str, text: str, outcome: str, m: Model | None = None) -> str | None:
     """The second reader's outcome where it overrules the rules' ``outcome``; else None."""
     m = m or model()
+    if m is None:
+        return None
     p = probabilities(criterion_id, text, m)
     best = max(p, key=p.__getitem__)
     if best != outcome and p.get(outcome, 0.0) < m.overrule_below and p[best] > m.sure_above:
