@@ -10,8 +10,9 @@ the interpreter applies, and the SHA-256 of every file it was trained on (a test
 labelled file changes and the model was not trained again).
 
 Besides the blind batches, it learns from answers-from-tests.jsonl: the sentences the tests
-put to the interpreter, with the readings they assert.  The settings were chosen on answers the
-model had not seen (bench/RESULTS.md, "The second reader"); the batches in HELD_OUT stay out.
+put to the interpreter, with the readings they assert (tools/collect_test_sentences.py).  The
+settings were chosen on answers the model had not seen (bench/RESULTS.md, "The second
+reader"); the batches in HELD_OUT stay out.
 """
 
 from __future__ import annotations
