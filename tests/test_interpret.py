@@ -65,6 +65,12 @@ BLIND_32 = ROOT / "tests" / "data" / "answers-blind-32.jsonl"
 BLIND_33 = ROOT / "tests" / "data" / "answers-blind-33.jsonl"
 BLIND_34 = ROOT / "tests" / "data" / "answers-blind-34.jsonl"
 BLIND_35 = ROOT / "tests" / "data" / "answers-blind-35.jsonl"
+TRAINED_ON = {
+    Path(name).name
+    for name in json.loads(
+        (ROOT / "assistant" / "engine" / "second-reader.json").read_text(encoding="utf-8")
+    )["trained_on"]
+}
 BLIND_37_44 = {n: ROOT / "tests" / "data" / f"answers-blind-{n}.jsonl" for n in range(37, 45)}
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}
 
@@ -1194,7 +1200,8 @@ BLIND_FLOORS = {
     # trained on them, 98.1%, 91.2%, 95.0%, 98.7%; then its settings were checked on them and
     # they were trained on.  Batches 41 to 44, written blind while it was built, stay out of its
     # training (tools/train_second_reader.py, HELD_OUT): rules alone 94.2%, 89.3%, 90.1%,
-    # 95.0%; with it 97.6%, 92.1%, 92.6%, 98.5%.  Floors at the figures with it.
+    # 95.0%; with it 97.6%, 92.1%, 92.6%, 98.5%.  Floors at the figures with it; on a set it
+    # was trained on, the test allows one answer less (training again moves its own answers).
     "blind-37": (0.98, 0.91, 0.96, 0.99),
     "blind-38": (0.98, 0.87, 0.96, 0.98),
     "blind-39": (1.00, 0.95, 1.00, 1.00),
@@ -1252,13 +1259,17 @@ def test_the_blind_batches_stay_at_their_floors(name: str, path: Path):
     assert {row["kind"] for row in rows} <= UNCLEAR_KINDS | {"judgement"}
     share = sum(row["kind"] in UNCLEAR_KINDS for row in rows) / len(rows)
     assert 0.1 <= share <= 0.25  # about one answer in six is of an unclear kind
+    # A set the second reader was trained on may move by an answer when it is trained again
+    # (make second-reader): one answer of slack on each figure there; none on the held-out sets.
+    spare = 1 if path.name in TRAINED_ON else 0
+    unclear = sum(row["kind"] in UNCLEAR_KINDS for row in rows)
     outcome_floor, reasons_floor, recall_floor, judged_floor = BLIND_FLOORS[name]
     outcome, reasons, misses = _score(path)
-    assert outcome >= outcome_floor, misses
-    assert reasons >= reasons_floor, misses
+    assert outcome >= outcome_floor - spare / len(rows), misses
+    assert reasons >= reasons_floor - spare / len(rows), misses
     unclear_recall, judged_outcome, misses = _by_kind(path)
-    assert unclear_recall >= recall_floor, misses
-    assert judged_outcome >= judged_floor, misses
+    assert unclear_recall >= recall_floor - spare / unclear, misses
+    assert judged_outcome >= judged_floor - spare / (len(rows) - unclear), misses
 
 
 # --- the command line, as a real subprocess ------------------------------------------------
@@ -4575,3 +4586,24 @@ def test_the_speakers_own_job_is_not_the_case(criterion_id: str, text: str, outc
 )
 def test_a_closing_sort_of_both(criterion_id: str, text: str, outcome: str):
     assert read(criterion_id, text).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("criterion", "text", "outcome", "reasons"),
+    [
+        # Found trying it as a user: "after the due date" opened an event and "good" praised.
+        ("rr.plan_review", "A good while after the due date.", "insufficient", ("not_timely",)),
+        ("rr.plan_review", "reviewed after it was due", "insufficient", ("not_timely",)),
+        ("pp.assessment_review", "done well after the deadline", "insufficient", ("not_timely",)),
+        # Counter-examples: an event after which it was reviewed, and a review on the due date.
+        ("rr.plan_review", "reviewed after he moved, on the due date", "sufficient", ()),
+        (
+            "rr.plan_review",
+            "reviewed on the due date and again after the exclusion",
+            "sufficient",
+            (),
+        ),
+    ],
+)
+def test_after_the_due_date_is_late(criterion, text, outcome, reasons):
+    assert_reads(criterion, text, outcome, reasons)
