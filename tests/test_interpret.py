@@ -4607,3 +4607,26 @@ def test_a_closing_sort_of_both(criterion_id: str, text: str, outcome: str):
 )
 def test_after_the_due_date_is_late(criterion, text, outcome, reasons):
     assert_reads(criterion, text, outcome, reasons)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "text", "outcome", "reasons"),
+    [
+        # Found trying it as a user: a fault denied is praise, however it is said.
+        ("pp.oversight", "countersigning was never late", "sufficient", ()),
+        ("pp.oversight", "never late signing off", "sufficient", ()),
+        ("pp.oversight", "countersigned without delay", "sufficient", ()),
+        ("rr.psr", "the report was not biased", "sufficient", ()),
+        ("cy.plan", "nothing to criticise", "sufficient", ()),
+        ("cy.plan", "contingency was not missing", "sufficient", ()),
+        ("rr.plan", "the plan was not vague", "sufficient", ()),
+        ("ss.health", "his health was not ignored", "sufficient", ()),
+        # Counter-examples: the fault said, or the work not done.
+        ("pp.oversight", "not signed off", "insufficient", ("countersign_late",)),
+        ("pp.oversight", "countersigned without challenge", "insufficient", None),
+        ("rr.psr", "biased against him", "insufficient", ("other_quality",)),
+        ("rr.plan", "the plan was vague", "insufficient", None),
+    ],
+)
+def test_a_fault_denied_is_praise(criterion, text, outcome, reasons):
+    assert_reads(criterion, text, outcome, reasons)

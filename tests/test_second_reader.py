@@ -182,3 +182,35 @@ def test_without_its_model_file_the_rules_read_alone(monkeypatch, tmp_path):
             assert reading.outcome == "insufficient"  # the rules' own reading, not "unclear"
         finally:
             second_reader.model.cache_clear()
+
+
+# Found trying it as a user: a word model reads the "not" of a denied fault as criticism (it
+# gave "the plan was not vague" 99% insufficient before such sentences were among its training
+# answers); whatever it says, the rules' reading of a denied fault stands.
+@pytest.mark.parametrize(
+    ("criterion", "text"),
+    [
+        ("ss.health", "his health was not ignored"),
+        ("rr.plan", "the plan was not vague"),
+        ("cy.plan", "contingency was not missing"),
+        ("ss.health", "health was never neglected"),
+        ("pp.oversight", "countersigning was never late"),
+    ],
+)
+def test_a_denied_fault_is_not_overruled_into_a_shortfall(monkeypatch, criterion, text):
+    c = FW.criterion(criterion)
+    assert _analyse(c, text)[0] == "sufficient"
+    monkeypatch.setattr(second_reader, "overrule", lambda *a, **k: "insufficient")
+    assert interpret(c, text).outcome == "sufficient"
+    # The same overrule of praise that denies no fault stands.
+    assert interpret(c, "thorough and timely, well done").outcome == "insufficient"
+
+
+def test_a_fault_not_denied_can_still_be_overruled_into_a_shortfall():
+    c = FW.criterion("pp.assessment_review")
+    text = (
+        "Did the review happen when due? Technically. Did anyone look at it again when he got "
+        "in with the county lines lot? Course not."
+    )
+    assert _analyse(c, text)[0] == "sufficient"  # the rules alone
+    assert interpret(c, text).outcome == "insufficient"

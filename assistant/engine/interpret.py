@@ -61,7 +61,7 @@ from itertools import pairwise
 from typing import Literal, cast
 
 from assistant.engine import second_reader
-from assistant.engine.interpret_cues import Cues, cues, deficits, matter_concerns
+from assistant.engine.interpret_cues import Cues, cues, deficits, denies_a_fault, matter_concerns
 from assistant.engine.interpret_match import (
     Compiled,
     Hit,
@@ -490,6 +490,9 @@ def interpret(criterion: Criterion, text: str) -> Reading:
         # wrong; a shortfall it finds keeps the reasons the words name.
         free = not bare and isinstance(text, str)
         second = second_reader.overrule(criterion.id, text, outcome) if free else None
+        if second == "insufficient" and outcome != "unclear":  # not "the plan was not vague":
+            toks = repair(tokens(normalise(text)), compiled(criterion))
+            second = None if denies_a_fault(toks) else second  # a word model reads "not" as fault
         if second is not None:
             reasons = _match_reasons(criterion, text) if second == "insufficient" else ()
             outcome, partly = cast(Outcome, second), False

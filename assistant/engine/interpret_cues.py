@@ -117,6 +117,13 @@ def cues(tokens: list[str]) -> Cues:
     return Cues(positive, negative, negative_at, positive_at, cancelled, remedied_at)
 
 
+def denies_a_fault(tokens: list[str]) -> bool:
+    """Whether the answer says a fault is absent: a "not" right before a word of criticism
+    ("not vague", "never neglected")."""
+    faults = lexicon().negative_cues
+    return any(t in faults and tokens[i - 1] == NOT for i, t in enumerate(tokens) if i)
+
+
 def matter_concerns(toks: list[str], hits: list[Hit], found: Cues) -> None:
     """A concern noun named by a topic of the criterion just before it ("the grooming
     concerns", "safeguarding worries"), in a clause that praises the work and criticises

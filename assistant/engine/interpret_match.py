@@ -365,7 +365,8 @@ def repair(tokens: list[str], matcher: Compiled) -> list[str]:
 
 def find_hits(tokens: list[str], matcher: Compiled, *, bare: bool = False) -> list[Hit]:
     """Every match of every reason phrase, allowing small gaps within a clause."""
-    prepositions = lexicon().prepositions
+    lex = lexicon()
+    prepositions, faults = lex.prepositions, lex.negative_cues - lex.concern_nouns
     hits: list[Hit] = []
     n = len(tokens)
     index = matcher.bare_by_first if bare else matcher.by_first
@@ -383,12 +384,17 @@ def find_hits(tokens: list[str], matcher: Compiled, *, bare: bool = False) -> li
                     if tokens[j] == want:
                         found = j
                         break
-                    if tokens[j] == NOT or (after_not and tokens[j] in prepositions):
-                        break  # a gap never skips a negator: "referral wasn't late"
+                    if tokens[j] == NOT or (
+                        after_not and (tokens[j] in prepositions or tokens[j] in faults)
+                    ):
+                        break  # a gap never skips a negator ("referral wasn't late"), nor the
+                        # fault a negator denies ("never late signing off" is not "not signed off")
                 if found < 0:
                     ok = False
                     break
                 pos = found
+            if ok and phrase.tokens[-1] == NOT and pos + 1 < n and tokens[pos + 1] in faults:
+                ok = False  # "countersigned without delay", "countersigning was never late"
             if ok:
                 hits.append(
                     Hit(
