@@ -18,6 +18,10 @@ from tests.conftest import case_review, cli_env
 QUESTION = re.compile(r"^(?:Q\d+/\d+ )?(?:URGENT )?(?P<text>.*) \[(?P<id>[a-z_.]+)\]$")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class PlainChat:
     """Drives the plain chat through pipes, one question at a time."""
 
@@ -30,6 +34,9 @@ class PlainChat:
             text=True,
             env=cli_env(),
             bufsize=1,
+            # As from a terminal: Ctrl+C interrupts, even when this suite runs as a background
+            # job (whose shell ignores SIGINT, an ignoring every child inherits).
+            preexec_fn=_default_sigint,
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.transcript: list[str] = []
