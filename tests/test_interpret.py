@@ -4616,6 +4616,8 @@ def test_after_the_due_date_is_late(criterion, text, outcome, reasons):
         ("pp.oversight", "countersigning was never late", "sufficient", ()),
         ("pp.oversight", "never late signing off", "sufficient", ()),
         ("pp.oversight", "countersigned without delay", "sufficient", ()),
+        ("pp.oversight", "not once late", "sufficient", ()),
+        ("pp.oversight", "never once late signing anything off", "sufficient", ()),
         ("rr.psr", "the report was not biased", "sufficient", ()),
         ("cy.plan", "nothing to criticise", "sufficient", ()),
         ("cy.plan", "contingency was not missing", "sufficient", ()),
