@@ -601,3 +601,15 @@ def test_the_plan_factors_question_offers_only_the_factors_the_assessment_found(
     step = sqs_engine.respond(step.review, "none")
     assert step.question.item != "plan_factors"
     assert sqs_engine.gates(step.review.facts)["plan_factors"] is False
+
+
+def test_a_jump_to_an_item_waiting_for_a_fact_names_the_question_to_answer_first(sqs_engine):
+    step = start(sqs_engine)  # no fact answered yet
+    step2 = sqs_engine.jump(step.review, "pp.mappa")
+    text = step2.events[0].text
+    assert text.startswith("pp.mappa waits for an earlier answer: it is asked when mappa.")
+    mappa = sqs_engine.fw.fact("mappa")
+    assert f"First answer: {mappa.question} (jump mappa)" in text
+    assert step2.question.item == step.question.item  # still where it was
+    step3 = sqs_engine.jump(step2.review, "mappa")  # as the message says
+    assert step3.question.item == "mappa"

@@ -18,6 +18,7 @@ answers); ``Engine`` adds starting, navigating, notes, teams, flag states and ``
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,13 @@ class Engine(Answers):
         condition = it.asked_when if isinstance(it, Fact) else it.applies_when
         state = self.gates(review.facts)[it.id]
         if state is None:
-            return f"{it.id} waits for an earlier answer: it is asked when {condition}."
+            # Name the unanswered facts it depends on, with their questions and how to go there.
+            named = set(re.findall(r"[a-z][a-z0-9_]*", condition or ""))
+            waiting = [f for f in self.fw.facts if f.id in named and f.id not in review.facts]
+            first = (
+                f" First answer: {waiting[0].question} (jump {waiting[0].id})" if waiting else ""
+            )
+            return f"{it.id} waits for an earlier answer: it is asked when {condition}.{first}"
         return f"{it.id} does not apply to this case: it is asked only when {condition}."
 
     def _go(self, review: Review, target: str) -> Step:
