@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import interpret as interpret_module
-from assistant.engine import interpret_normalise
+from assistant.engine import interpret_normalise, second_reader
 from assistant.engine.interpret import OUTCOMES, Reading, interpret, match_reasons, read_yes_no
 from assistant.engine.lexicon import lexicon
 from prompts import get_framework
@@ -67,9 +67,7 @@ BLIND_34 = ROOT / "tests" / "data" / "answers-blind-34.jsonl"
 BLIND_35 = ROOT / "tests" / "data" / "answers-blind-35.jsonl"
 TRAINED_ON = {
     Path(name).name
-    for name in json.loads(
-        (ROOT / "assistant" / "engine" / "second-reader.json").read_text(encoding="utf-8")
-    )["trained_on"]
+    for name in json.loads(second_reader.MODEL_FILE.read_text(encoding="utf-8"))["trained_on"]
 }
 BLIND_37_44 = {n: ROOT / "tests" / "data" / f"answers-blind-{n}.jsonl" for n in range(37, 45)}
 UNCLEAR_KINDS = {"hedge", "other_part", "both", "describes_child", "nonsense"}

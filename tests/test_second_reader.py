@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -85,8 +86,6 @@ def test_words_inside_a_negative_scope_are_marked_until_the_punctuation(text, ex
 def _tiny(sure_of: str, p: float) -> second_reader.Model:
     """A model that gives ``sure_of`` probability ``p`` for any answer holding "word"."""
     outcomes = ("sufficient", "insufficient", "not_applicable", "unclear")
-    import math
-
     rest = (1 - p) / 3
     # With one known term of weight 1 after normalising, scores are intercept + weight.
     weights = [math.log(p if o == sure_of else rest) for o in outcomes]
